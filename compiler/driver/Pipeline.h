@@ -1,0 +1,45 @@
+//===- Pipeline.h - tcnn's one compilation pipeline -------------*- C++ -*-===//
+//
+// Model file -> AST -> tcnn dialect -> (autodiff) -> ... Each stage is
+// named after what it prints; the driver runs the pipeline up to the
+// stage asked for and prints it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_COMPILER_DRIVER_PIPELINE_H
+#define TCNN_COMPILER_DRIVER_PIPELINE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+#include <vector>
+
+namespace tcnn {
+
+enum class Stage {
+  Ast,      ///< the parsed model file
+  Mlir,     ///< the forward function, tcnn dialect
+  MlirGrad, ///< after -tcnn-autodiff
+};
+
+struct PipelineOptions {
+  std::string inputFilename;
+  std::string outputFilename = "-";
+  Stage stage = Stage::Mlir;
+  /// Inputs to differentiate besides the parameters.
+  std::vector<std::string> wrt;
+};
+
+/// Runs the pipeline and writes the chosen stage; returns the process exit
+/// code. On any error nothing is written to the output file.
+int runPipeline(const PipelineOptions &options);
+
+/// Parses and lowers a model file to the tcnn dialect (the `mlir` stage);
+/// null after reporting an error.
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context,
+                                            const std::string &filename);
+
+} // namespace tcnn
+
+#endif // TCNN_COMPILER_DRIVER_PIPELINE_H

@@ -1,0 +1,11 @@
+//===- Diagnostics.cpp - file:line:col errors for model files -------------===//
+
+#include "compiler/frontend/Diagnostics.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+void tcnn::Diagnostics::error(SourceLoc loc, const llvm::Twine &message) {
+  ++errors;
+  llvm::errs() << file << ":" << loc.line << ":" << loc.col
+               << ": error: " << message << "\n";
+}

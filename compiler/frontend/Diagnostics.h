@@ -1,0 +1,31 @@
+//===- Diagnostics.h - file:line:col errors for model files -----*- C++ -*-===//
+
+#ifndef TCNN_FRONTEND_DIAGNOSTICS_H
+#define TCNN_FRONTEND_DIAGNOSTICS_H
+
+#include "compiler/frontend/AST.h"
+
+#include "llvm/ADT/Twine.h"
+
+#include <string>
+
+namespace tcnn {
+
+/// Reports errors as `file:line:col: error: message` on stderr, the form
+/// compilers and editors understand. The frontend stops at the first error,
+/// so a message is never a consequence of an earlier one.
+class Diagnostics {
+public:
+  explicit Diagnostics(std::string file) : file(std::move(file)) {}
+  void error(SourceLoc loc, const llvm::Twine &message);
+  bool hadError() const { return errors > 0; }
+  const std::string &filename() const { return file; }
+
+private:
+  std::string file;
+  int errors = 0;
+};
+
+} // namespace tcnn
+
+#endif // TCNN_FRONTEND_DIAGNOSTICS_H

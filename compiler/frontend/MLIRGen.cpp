@@ -1,0 +1,620 @@
+//===- MLIRGen.cpp - model AST to the tcnn dialect ------------------------===//
+//
+// Two steps. `plan` walks the layers in file order, resolves each input
+// value, binds arguments, and infers shapes with the dialect's ShapeRules,
+// so every mistake is reported at its place in the model file. `build`
+// then emits the module; it cannot fail on a plan that succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/frontend/MLIRGen.h"
+
+#include "compiler/frontend/LayerSpecs.h"
+#include "compiler/frontend/TensorValues.h"
+#include "dialect/ShapeRules.h"
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+
+using namespace tcnn;
+namespace shapes = mlir::tcnn::shapes;
+using shapes::Shape;
+
+namespace {
+
+/// An input or target tensor, or a layer parameter.
+struct DataTensor {
+  enum class Role { Input, Target, Param };
+  Role role;
+  std::string name;
+  std::vector<int64_t> shape;
+  SourceLoc loc;
+  const TensorInit *init = nullptr; // null: the default for its role
+  /// Parameters: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) by default.
+  int64_t fanIn = 0;
+  /// Targets of CrossEntropyLoss: class indices in [0, classes).
+  bool classIndices = false;
+  int64_t classes = 0;
+  std::vector<double> values;
+};
+
+/// A layer after checking: what `build` needs to emit its op.
+struct PlannedLayer {
+  const LayerStmt *stmt;
+  const LayerSpec *spec;
+  std::vector<std::string> operands; // value names, aliases resolved
+  Shape shape;                       // result shape
+  std::array<int64_t, 2> kernel{}, stride{}, padding{};
+  int weight = -1, bias = -1;        // indices into `tensors`
+};
+
+/// What a value name refers to.
+struct ValueRef {
+  enum class Kind { Tensor, Layer } kind;
+  int index;
+  SourceLoc loc;
+};
+
+class Generator {
+public:
+  Generator(mlir::MLIRContext &context, const ModelAST &model,
+            Diagnostics &diags, const std::string &baseDir)
+      : context(context), model(model), diags(diags),
+        initCtx{baseDir, model.seed, diags} {}
+
+  mlir::OwningOpRef<mlir::ModuleOp> run() {
+    if (!declareTensors() || !planLayers() || !assignParams() ||
+        !initializeTensors())
+      return nullptr;
+    return build();
+  }
+
+private:
+  // Planning.
+  bool declareTensors();
+  bool declareName(const std::string &name, ValueRef ref);
+  bool planLayers();
+  bool planLayer(const LayerStmt &stmt);
+  bool checkLayer(PlannedLayer &layer, const BoundArgs &args,
+                  const std::vector<Shape> &inputs);
+  int addParam(const std::string &layer, const char *param,
+               std::vector<int64_t> shape, int64_t fanIn, SourceLoc loc);
+  bool assignParams();
+  bool initializeTensors();
+  Shape shapeOf(const std::string &name) const;
+
+  // Building.
+  mlir::OwningOpRef<mlir::ModuleOp> build();
+  mlir::Location locFor(const std::string &name, SourceLoc loc);
+  mlir::Type typeOf(const DataTensor &t);
+  mlir::Value emitLayer(mlir::OpBuilder &b, const PlannedLayer &layer,
+                        llvm::ArrayRef<mlir::Value> inputs,
+                        llvm::ArrayRef<mlir::Value> args);
+
+  mlir::MLIRContext &context;
+  const ModelAST &model;
+  Diagnostics &diags;
+  InitContext initCtx;
+
+  std::vector<DataTensor> tensors;
+  std::vector<PlannedLayer> layers;
+  std::map<std::string, ValueRef> names;
+  std::map<std::string, int> layerIndex; // layer name -> index in `layers`
+  int lossLayer = -1;
+};
+
+bool Generator::declareName(const std::string &name, ValueRef ref) {
+  auto [it, inserted] = names.emplace(name, ref);
+  if (!inserted) {
+    diags.error(ref.loc, "duplicate name '" + name + "' (first defined at " +
+                             std::to_string(it->second.loc.line) + ":" +
+                             std::to_string(it->second.loc.col) + ")");
+    return false;
+  }
+  return true;
+}
+
+bool Generator::declareTensors() {
+  for (const TensorDecl &decl : model.tensors) {
+    DataTensor t;
+    t.role = decl.isTarget ? DataTensor::Role::Target : DataTensor::Role::Input;
+    t.name = decl.name;
+    t.shape = decl.shape;
+    t.loc = decl.loc;
+    t.init = decl.init ? &*decl.init : nullptr;
+    if (!declareName(decl.name, {ValueRef::Kind::Tensor,
+                                 static_cast<int>(tensors.size()), decl.loc}))
+      return false;
+    tensors.push_back(std::move(t));
+  }
+  if (std::none_of(tensors.begin(), tensors.end(), [](const DataTensor &t) {
+        return t.role == DataTensor::Role::Input;
+      })) {
+    diags.error(model.nameLoc, "model '" + model.name +
+                                   "' declares no input (add e.g. 'input x: "
+                                   "[1, 1, 8, 8]')");
+    return false;
+  }
+  return true;
+}
+
+/// The shape of a defined value name.
+Shape Generator::shapeOf(const std::string &name) const {
+  const ValueRef &ref = names.at(name);
+  if (ref.kind == ValueRef::Kind::Layer)
+    return layers[ref.index].shape;
+  const auto &s = tensors[ref.index].shape;
+  return Shape(s.begin(), s.end());
+}
+
+bool Generator::planLayers() {
+  for (const LayerStmt &stmt : model.layers)
+    if (!planLayer(stmt))
+      return false;
+  for (const auto &[alias, target] : model.aliases) {
+    auto it = names.find(target);
+    if (it == names.end())
+      continue;
+    ValueRef ref = it->second;
+    if (!declareName(alias, ref))
+      return false;
+  }
+  if (lossLayer < 0) {
+    diags.error(model.nameLoc,
+                "model '" + model.name +
+                    "' has no loss: add e.g. 'loss = MSELoss()(out, target)'");
+    return false;
+  }
+  return true;
+}
+
+bool Generator::planLayer(const LayerStmt &stmt) {
+  const LayerSpec *spec = lookupLayer(stmt.call.kind);
+  if (!spec) {
+    diags.error(stmt.call.loc, "unknown layer '" + stmt.call.kind +
+                                   "' (known layers: " + knownLayerNames() +
+                                   ")");
+    return false;
+  }
+  auto args = bindArgs(*spec, stmt.call, diags);
+  if (!args)
+    return false;
+  if (static_cast<int>(stmt.operands.size()) != spec->numOperands) {
+    diags.error(stmt.operands.empty() ? stmt.loc : stmt.operands[0].second,
+                std::string(spec->name) + " takes " +
+                    std::to_string(spec->numOperands) + " input value" +
+                    (spec->numOperands == 1 ? "" : "s") + ", got " +
+                    std::to_string(stmt.operands.size()));
+    return false;
+  }
+  PlannedLayer layer{&stmt, spec, {}, {}, {}, {}, {}};
+  std::vector<Shape> inputs;
+  for (const auto &[name, loc] : stmt.operands) {
+    std::string resolved = name;
+    if (auto alias = model.aliases.find(name);
+        alias != model.aliases.end() && !names.count(name))
+      resolved = alias->second;
+    auto it = names.find(resolved);
+    if (it == names.end()) {
+      diags.error(loc, "unknown value '" + name +
+                           "' (values must be defined before they are used)");
+      return false;
+    }
+    if (it->second.kind == ValueRef::Kind::Layer &&
+        it->second.index == lossLayer) {
+      diags.error(loc, "the loss '" + name +
+                           "' cannot be the input of another layer");
+      return false;
+    }
+    bool isTarget = it->second.kind == ValueRef::Kind::Tensor &&
+                    tensors[it->second.index].role == DataTensor::Role::Target;
+    bool targetSlot = spec->isLoss() && layer.operands.size() == 1;
+    if (isTarget && !targetSlot) {
+      diags.error(loc, "target '" + name +
+                           "' can only be the second input of a loss");
+      return false;
+    }
+    if (targetSlot && !isTarget) {
+      diags.error(loc, std::string(spec->name) + ": second input '" + name +
+                           "' must be a target declared with 'target'");
+      return false;
+    }
+    layer.operands.push_back(resolved);
+    inputs.push_back(shapeOf(resolved));
+  }
+  if (!checkLayer(layer, *args, inputs))
+    return false;
+  int index = static_cast<int>(layers.size());
+  if (spec->isLoss()) {
+    if (lossLayer >= 0) {
+      diags.error(stmt.loc, "a model has exactly one loss; '" +
+                                layers[lossLayer].stmt->name +
+                                "' is already its loss");
+      return false;
+    }
+    lossLayer = index;
+  }
+  if (!declareName(stmt.name, {ValueRef::Kind::Layer, index, stmt.loc}))
+    return false;
+  layerIndex[stmt.name] = index;
+  layers.push_back(std::move(layer));
+  return true;
+}
+
+int Generator::addParam(const std::string &layer, const char *param,
+                        std::vector<int64_t> shape, int64_t fanIn,
+                        SourceLoc loc) {
+  DataTensor t;
+  t.role = DataTensor::Role::Param;
+  t.name = layer + "." + param;
+  t.shape = std::move(shape);
+  t.fanIn = fanIn;
+  t.loc = loc;
+  tensors.push_back(std::move(t));
+  return static_cast<int>(tensors.size()) - 1;
+}
+
+bool Generator::checkLayer(PlannedLayer &layer, const BoundArgs &args,
+                           const std::vector<Shape> &inputs) {
+  const LayerStmt &stmt = *layer.stmt;
+  auto fail = [&](SourceLoc loc) {
+    return [this, loc](const llvm::Twine &msg) { diags.error(loc, msg); };
+  };
+  std::optional<Shape> shape;
+  switch (layer.spec->kind) {
+  case LayerKind::Conv2d: {
+    int64_t in = args.getInt("in_channels", 0);
+    int64_t out = args.getInt("out_channels", 0);
+    if (in <= 0 || out <= 0) {
+      diags.error(stmt.call.loc, "Conv2d: in_channels and out_channels must "
+                                 "be positive");
+      return false;
+    }
+    const Shape &x = inputs[0];
+    if (x.size() == 4 && x[1] != in) {
+      diags.error(args.locOf("in_channels", stmt.call.loc),
+                  "Conv2d: in_channels is " + std::to_string(in) +
+                      " but input '" + stmt.operands[0].first + "' " +
+                      shapes::str(x) + " has " + std::to_string(x[1]) +
+                      " channels");
+      return false;
+    }
+    layer.kernel = args.getPair("kernel_size", {1, 1});
+    layer.stride = args.getPair("stride", {1, 1});
+    layer.padding = args.getPair("padding", {0, 0});
+    Shape w{out, in, layer.kernel[0], layer.kernel[1]};
+    Shape b{out};
+    bool hasBias = args.getBool("bias", true);
+    shape = shapes::conv2d(x, w, hasBias ? std::optional(llvm::ArrayRef(b))
+                                         : std::nullopt,
+                           layer.stride, layer.padding, fail(stmt.call.loc));
+    if (!shape)
+      return false;
+    int64_t fanIn = in * layer.kernel[0] * layer.kernel[1];
+    layer.weight = addParam(stmt.name, "weight", {w.begin(), w.end()}, fanIn,
+                            stmt.loc);
+    if (hasBias)
+      layer.bias = addParam(stmt.name, "bias", {out}, fanIn, stmt.loc);
+    break;
+  }
+  case LayerKind::MaxPool2d:
+  case LayerKind::AvgPool2d: {
+    if (args.has("count_include_pad") && !args.getBool("count_include_pad",
+                                                       true)) {
+      diags.error(args.locOf("count_include_pad", stmt.call.loc),
+                  "AvgPool2d: count_include_pad=false is not supported");
+      return false;
+    }
+    layer.kernel = args.getPair("kernel_size", {1, 1});
+    layer.stride = args.getPair("stride", layer.kernel);
+    layer.padding = args.getPair("padding", {0, 0});
+    const char *op = layer.spec->kind == LayerKind::MaxPool2d ? "max_pool2d"
+                                                              : "avg_pool2d";
+    shape = shapes::pool2d(op, inputs[0], layer.kernel, layer.stride,
+                           layer.padding, fail(stmt.call.loc));
+    break;
+  }
+  case LayerKind::ReLU:
+    shape = inputs[0];
+    break;
+  case LayerKind::Flatten:
+    shape = shapes::flatten(inputs[0], fail(stmt.call.loc));
+    break;
+  case LayerKind::Linear: {
+    int64_t in = args.getInt("in_features", 0);
+    int64_t out = args.getInt("out_features", 0);
+    if (in <= 0 || out <= 0) {
+      diags.error(stmt.call.loc, "Linear: in_features and out_features must "
+                                 "be positive");
+      return false;
+    }
+    const Shape &x = inputs[0];
+    if (x.size() == 2 && x[1] != in) {
+      diags.error(args.locOf("in_features", stmt.call.loc),
+                  "Linear: in_features is " + std::to_string(in) +
+                      " but input '" + stmt.operands[0].first + "' " +
+                      shapes::str(x) + " has " + std::to_string(x[1]) +
+                      " features");
+      return false;
+    }
+    Shape w{out, in}, b{out};
+    bool hasBias = args.getBool("bias", true);
+    shape = shapes::linear(x, w, hasBias ? std::optional(llvm::ArrayRef(b))
+                                         : std::nullopt,
+                           fail(stmt.call.loc));
+    if (!shape)
+      return false;
+    layer.weight = addParam(stmt.name, "weight", {out, in}, in, stmt.loc);
+    if (hasBias)
+      layer.bias = addParam(stmt.name, "bias", {out}, in, stmt.loc);
+    break;
+  }
+  case LayerKind::Add:
+    shape = shapes::add(inputs[0], inputs[1], fail(stmt.operands[1].second));
+    break;
+  case LayerKind::MSELoss:
+    shape = shapes::mseLoss(inputs[0], inputs[1],
+                            fail(stmt.operands[1].second));
+    break;
+  case LayerKind::CrossEntropyLoss: {
+    shape = shapes::crossEntropyLoss(inputs[0], inputs[1],
+                                     fail(stmt.operands[1].second));
+    if (shape) {
+      DataTensor &target = tensors[names.at(layer.operands[1]).index];
+      target.classIndices = true;
+      target.classes = inputs[0][1];
+    }
+    break;
+  }
+  }
+  if (!shape)
+    return false;
+  layer.shape = *shape;
+  return true;
+}
+
+bool Generator::assignParams() {
+  // Whole-tensor assignments replace the default initializer; element
+  // assignments are applied after initialization, in file order.
+  for (const ParamAssign &assign : model.params) {
+    auto it = layerIndex.find(assign.layer);
+    if (it == layerIndex.end()) {
+      diags.error(assign.loc, "unknown layer '" + assign.layer + "' in '" +
+                                  assign.layer + "." + assign.param + "'");
+      return false;
+    }
+    const PlannedLayer &layer = layers[it->second];
+    int index = assign.param == "weight" ? layer.weight
+                : assign.param == "bias" ? layer.bias
+                                         : -1;
+    if (index < 0) {
+      std::string has = layer.weight < 0   ? "no parameters"
+                        : layer.bias < 0   ? "only 'weight'"
+                                           : "'weight' and 'bias'";
+      diags.error(assign.loc, "layer '" + assign.layer + "' (" +
+                                  layer.spec->name + ") has no parameter '" +
+                                  assign.param + "'; it has " + has);
+      return false;
+    }
+    DataTensor &t = tensors[index];
+    if (!assign.index) {
+      t.init = &assign.init;
+      continue;
+    }
+    const std::vector<int64_t> &idx = *assign.index;
+    bool inRange = idx.size() == t.shape.size();
+    for (size_t d = 0; inRange && d < idx.size(); ++d)
+      inRange = idx[d] >= 0 && idx[d] < t.shape[d];
+    if (!inRange) {
+      diags.error(assign.loc, "index " + shapes::str(idx) +
+                                  " is out of range for '" + t.name +
+                                  "' of shape " + shapes::str(t.shape));
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Generator::initializeTensors() {
+  for (DataTensor &t : tensors) {
+    int64_t count = shapes::numElements(t.shape);
+    if (t.init) {
+      auto values = materialize(*t.init, t.shape, t.name, t.classIndices,
+                                initCtx);
+      if (!values)
+        return false;
+      t.values = std::move(*values);
+    } else if (t.role == DataTensor::Role::Param) {
+      double bound = 1.0 / std::sqrt(static_cast<double>(t.fanIn));
+      t.values = uniformValues(count, -bound, bound, model.seed, t.name);
+    } else if (t.classIndices) {
+      TensorInit init;
+      init.kind = TensorInit::Kind::Randint;
+      init.a = 0;
+      init.b = static_cast<double>(t.classes);
+      t.values = *materialize(init, t.shape, t.name, true, initCtx);
+    } else {
+      t.values = uniformValues(count, -1.0, 1.0, model.seed, t.name);
+    }
+    if (t.classIndices) {
+      for (double v : t.values) {
+        if (v < 0 || v >= t.classes) {
+          diags.error(t.init ? t.init->loc : t.loc,
+                      "class index " + std::to_string(static_cast<int64_t>(v)) +
+                          " in '" + t.name + "' is outside [0, " +
+                          std::to_string(t.classes) + ")");
+          return false;
+        }
+      }
+    }
+  }
+  // Element overrides, e.g. `conv2.weight[0, 0, 0, 0] = 0.5`.
+  for (const ParamAssign &assign : model.params) {
+    if (!assign.index)
+      continue;
+    const PlannedLayer &layer = layers[layerIndex.at(assign.layer)];
+    DataTensor &t =
+        tensors[assign.param == "weight" ? layer.weight : layer.bias];
+    int64_t flat = 0;
+    for (size_t d = 0; d < t.shape.size(); ++d)
+      flat = flat * t.shape[d] + (*assign.index)[d];
+    t.values[flat] = assign.scalar;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Building the module
+//===----------------------------------------------------------------------===//
+
+mlir::Location Generator::locFor(const std::string &name, SourceLoc loc) {
+  auto file = mlir::FileLineColLoc::get(&context, diags.filename(), loc.line,
+                                        loc.col);
+  return mlir::NameLoc::get(mlir::StringAttr::get(&context, name), file);
+}
+
+mlir::Type Generator::typeOf(const DataTensor &t) {
+  mlir::Type elem = t.classIndices
+                        ? mlir::Type(mlir::IntegerType::get(&context, 64))
+                        : mlir::Type(mlir::Float32Type::get(&context));
+  return mlir::RankedTensorType::get(t.shape, elem);
+}
+
+static mlir::DenseI64ArrayAttr pairAttr(mlir::OpBuilder &b,
+                                        std::array<int64_t, 2> p) {
+  return b.getDenseI64ArrayAttr({p[0], p[1]});
+}
+
+mlir::Value Generator::emitLayer(mlir::OpBuilder &b, const PlannedLayer &layer,
+                                 llvm::ArrayRef<mlir::Value> in,
+                                 llvm::ArrayRef<mlir::Value> args) {
+  using namespace mlir::tcnn;
+  mlir::Location loc = locFor(layer.stmt->name, layer.stmt->call.loc);
+  mlir::Value weight = layer.weight >= 0 ? args[layer.weight] : nullptr;
+  mlir::Value bias = layer.bias >= 0 ? args[layer.bias] : nullptr;
+  switch (layer.spec->kind) {
+  case LayerKind::Conv2d:
+    return b.create<Conv2dOp>(loc, in[0], weight, bias,
+                              pairAttr(b, layer.stride),
+                              pairAttr(b, layer.padding));
+  case LayerKind::MaxPool2d:
+    return b.create<MaxPool2dOp>(loc, in[0], pairAttr(b, layer.kernel),
+                                 pairAttr(b, layer.stride),
+                                 pairAttr(b, layer.padding));
+  case LayerKind::AvgPool2d:
+    return b.create<AvgPool2dOp>(loc, in[0], pairAttr(b, layer.kernel),
+                                 pairAttr(b, layer.stride),
+                                 pairAttr(b, layer.padding));
+  case LayerKind::ReLU:
+    return b.create<ReluOp>(loc, in[0]);
+  case LayerKind::Flatten:
+    return b.create<FlattenOp>(loc, in[0]);
+  case LayerKind::Linear:
+    return b.create<LinearOp>(loc, in[0], weight, bias);
+  case LayerKind::Add:
+    return b.create<AddOp>(loc, in[0], in[1]);
+  case LayerKind::MSELoss:
+    return b.create<MseLossOp>(loc, in[0], in[1]);
+  case LayerKind::CrossEntropyLoss:
+    return b.create<CrossEntropyLossOp>(loc, in[0], in[1]);
+  }
+  llvm_unreachable("unknown layer kind");
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
+  mlir::OpBuilder b(&context);
+  mlir::Location fileLoc =
+      locFor(model.name, model.nameLoc);
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(fileLoc);
+  (*module)->setAttr("tcnn.model", b.getStringAttr(model.name));
+  b.setInsertionPointToEnd(module->getBody());
+
+  // Function arguments: inputs, then targets, then parameters.
+  std::vector<int> order;
+  for (auto role : {DataTensor::Role::Input, DataTensor::Role::Target,
+                    DataTensor::Role::Param})
+    for (size_t i = 0; i < tensors.size(); ++i)
+      if (tensors[i].role == role)
+        order.push_back(static_cast<int>(i));
+
+  llvm::SmallVector<mlir::Type> argTypes;
+  for (int i : order) {
+    const DataTensor &t = tensors[i];
+    mlir::Type type = typeOf(t);
+    argTypes.push_back(type);
+    mlir::DenseElementsAttr data;
+    auto tensorType = mlir::cast<mlir::RankedTensorType>(type);
+    if (t.classIndices) {
+      std::vector<int64_t> ints(t.values.begin(), t.values.end());
+      data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(ints));
+    } else {
+      std::vector<float> floats(t.values.begin(), t.values.end());
+      data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(floats));
+    }
+    b.create<mlir::ml_program::GlobalOp>(locFor(t.name, t.loc), t.name, type,
+                                         /*is_mutable=*/false, data,
+                                         b.getStringAttr("private"));
+  }
+
+  const PlannedLayer &loss = layers[lossLayer];
+  const std::string &outputName = loss.operands[0];
+  Shape outShape = shapeOf(outputName);
+  mlir::Type lossType =
+      mlir::RankedTensorType::get({}, mlir::Float32Type::get(&context));
+  mlir::Type outType =
+      mlir::RankedTensorType::get(outShape, mlir::Float32Type::get(&context));
+  auto funcType = b.getFunctionType(argTypes, {lossType, outType});
+  auto func = b.create<mlir::func::FuncOp>(fileLoc, "forward", funcType);
+  func->setAttr(mlir::tcnn::kResultNamesAttr,
+                b.getStrArrayAttr({loss.stmt->name, outputName}));
+
+  mlir::Block *entry = func.addEntryBlock();
+  std::vector<mlir::Value> args(tensors.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    const DataTensor &t = tensors[order[k]];
+    llvm::StringRef attr = t.role == DataTensor::Role::Input
+                               ? mlir::tcnn::kInputAttr
+                           : t.role == DataTensor::Role::Target
+                               ? mlir::tcnn::kTargetAttr
+                               : mlir::tcnn::kParamAttr;
+    func.setArgAttr(k, attr, b.getStringAttr(t.name));
+    entry->getArgument(k).setLoc(locFor(t.name, t.loc));
+    args[order[k]] = entry->getArgument(k);
+  }
+
+  b.setInsertionPointToStart(entry);
+  std::vector<mlir::Value> results(layers.size());
+  auto valueOf = [&](const std::string &name) {
+    const ValueRef &ref = names.at(name);
+    return ref.kind == ValueRef::Kind::Tensor ? args[ref.index]
+                                              : results[ref.index];
+  };
+  for (size_t i = 0; i < layers.size(); ++i) {
+    llvm::SmallVector<mlir::Value, 2> in;
+    for (const std::string &name : layers[i].operands)
+      in.push_back(valueOf(name));
+    results[i] = emitLayer(b, layers[i], in, args);
+  }
+  b.create<mlir::func::ReturnOp>(
+      fileLoc, mlir::ValueRange{results[lossLayer], valueOf(outputName)});
+
+  if (mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace
+
+mlir::OwningOpRef<mlir::ModuleOp>
+tcnn::mlirGen(mlir::MLIRContext &context, const ModelAST &model,
+              Diagnostics &diags, const std::string &baseDir) {
+  return Generator(context, model, diags, baseDir).run();
+}

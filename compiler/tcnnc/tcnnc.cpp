@@ -1,0 +1,80 @@
+//===- tcnnc.cpp - the tcnn compiler driver -------------------------------===//
+//
+// tcnnc MODEL.tcnn [--emit=STAGE] [-o FILE]
+//
+// Parses a model file and runs it through tcnn's one pipeline up to the
+// stage named by --emit, printing that stage. Every stage is named after
+// what it prints.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/driver/Pipeline.h"
+#include "compiler/driver/Registration.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory tcnncCategory("tcnnc options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<model.tcnn>"),
+                                          cl::Required,
+                                          cl::cat(tcnncCategory));
+
+static cl::opt<std::string> outputFilename(
+    "o", cl::desc("Write the output to <file> ('-' for stdout, the default)"),
+    cl::value_desc("file"), cl::init("-"), cl::cat(tcnncCategory));
+
+static cl::opt<tcnn::Stage> emitStage(
+    "emit", cl::desc("The pipeline stage to print:"),
+    cl::init(tcnn::Stage::Mlir),
+    cl::values(
+        clEnumValN(tcnn::Stage::Ast, "ast",
+                   "the parsed model file (syntax tree)"),
+        clEnumValN(tcnn::Stage::Mlir, "mlir",
+                   "the forward function in the tcnn dialect (default)"),
+        clEnumValN(tcnn::Stage::MlirGrad, "mlir-grad",
+                   "after -tcnn-autodiff: forward plus the derived backward "
+                   "ops")),
+    cl::cat(tcnncCategory));
+
+static cl::list<std::string> wrtInputs(
+    "wrt",
+    cl::desc("Also differentiate with respect to these inputs (comma "
+             "separated); parameters are always differentiated"),
+    cl::CommaSeparated, cl::value_desc("input,..."), cl::cat(tcnncCategory));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { os << "tcnnc (tcnn) on LLVM/MLIR 19\n"; });
+  cl::HideUnrelatedOptions({&tcnncCategory});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "tcnnc: compile a TinyCNN model file (.tcnn)\n\n"
+      "Parses the model, checks every layer's arguments and shapes, and\n"
+      "prints the pipeline stage chosen with --emit. Errors are reported as\n"
+      "file:line:col: error: message, with a non-zero exit.\n\n"
+      "Examples:\n"
+      "  tcnnc examples/tinycnn.tcnn                 # tcnn dialect MLIR\n"
+      "  tcnnc examples/tinycnn.tcnn --emit=ast      # the syntax tree\n"
+      "  tcnnc examples/tinycnn.tcnn --emit=mlir-grad  # with backward ops\n"
+      "  tcnnc m.tcnn --mlir-print-ir-after-all      # watch every pass\n"
+      "(--help-hidden lists MLIR's printing and pass-manager flags.)\n");
+
+  tcnn::PipelineOptions options;
+  options.inputFilename = inputFilename;
+  options.outputFilename = outputFilename;
+  options.stage = emitStage;
+  options.wrt.assign(wrtInputs.begin(), wrtInputs.end());
+  return tcnn::runPipeline(options);
+}

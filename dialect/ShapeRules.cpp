@@ -1,0 +1,209 @@
+//===- ShapeRules.cpp - PyTorch shape rules for tcnn layers ---------------===//
+
+#include "dialect/ShapeRules.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir::tcnn;
+using llvm::ArrayRef;
+using llvm::Twine;
+
+std::string shapes::str(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+int64_t shapes::numElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t shapes::windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
+                                 int64_t pad) {
+  return (size + 2 * pad - kernel) / stride + 1;
+}
+
+static std::string pair(ArrayRef<int64_t> p) {
+  return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
+}
+
+/// Checks that every dimension is positive (an empty tensor is never a
+/// meaningful layer operand).
+static bool checkPositive(llvm::StringRef layer, llvm::StringRef what,
+                          ArrayRef<int64_t> shape, shapes::ErrorFn error) {
+  for (int64_t d : shape) {
+    if (d <= 0) {
+      error(layer + ": " + what + " has a non-positive dimension: " +
+            shapes::str(shape));
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Checks stride >= 1 and padding >= 0 and that the kernel fits the padded
+/// input, the conditions shared by conv2d and the pools.
+static bool checkWindow(llvm::StringRef layer, ArrayRef<int64_t> input,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                        ArrayRef<int64_t> padding, shapes::ErrorFn error) {
+  if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2) {
+    error(layer + ": kernel_size, stride and padding must be (h, w) pairs");
+    return false;
+  }
+  if (kernel[0] < 1 || kernel[1] < 1) {
+    error(layer + ": kernel_size must be positive, got " + pair(kernel));
+    return false;
+  }
+  if (stride[0] < 1 || stride[1] < 1) {
+    error(layer + ": stride must be positive, got " + pair(stride));
+    return false;
+  }
+  if (padding[0] < 0 || padding[1] < 0) {
+    error(layer + ": padding must be non-negative, got " + pair(padding));
+    return false;
+  }
+  int64_t ph = input[2] + 2 * padding[0], pw = input[3] + 2 * padding[1];
+  if (kernel[0] > ph || kernel[1] > pw) {
+    error(layer + ": kernel " + Twine(kernel[0]) + "x" + Twine(kernel[1]) +
+          " is larger than the padded input " + Twine(ph) + "x" + Twine(pw) +
+          " (input " + Twine(input[2]) + "x" + Twine(input[3]) +
+          ", padding " + pair(padding) + ")");
+    return false;
+  }
+  return true;
+}
+
+std::optional<shapes::Shape>
+shapes::conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
+               std::optional<ArrayRef<int64_t>> bias, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> padding, ErrorFn error) {
+  if (input.size() != 4) {
+    error("conv2d: input must be 4-D [N, C, H, W], got " + str(input));
+    return std::nullopt;
+  }
+  if (weight.size() != 4) {
+    error("conv2d: weight must be 4-D [out_channels, in_channels, kH, kW], "
+          "got " + str(weight));
+    return std::nullopt;
+  }
+  if (!checkPositive("conv2d", "input", input, error) ||
+      !checkPositive("conv2d", "weight", weight, error))
+    return std::nullopt;
+  if (input[1] != weight[1]) {
+    error("conv2d: input has " + Twine(input[1]) +
+          " channels but weight expects " + Twine(weight[1]));
+    return std::nullopt;
+  }
+  if (bias && (bias->size() != 1 || (*bias)[0] != weight[0])) {
+    error("conv2d: bias has shape " + str(*bias) + " but weight has " +
+          Twine(weight[0]) + " output channels (expected [" +
+          Twine(weight[0]) + "])");
+    return std::nullopt;
+  }
+  if (!checkWindow("conv2d", input, weight.slice(2), stride, padding, error))
+    return std::nullopt;
+  return Shape{input[0], weight[0],
+               windowOutputSize(input[2], weight[2], stride[0], padding[0]),
+               windowOutputSize(input[3], weight[3], stride[1], padding[1])};
+}
+
+std::optional<shapes::Shape>
+shapes::pool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
+               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> padding, ErrorFn error) {
+  if (input.size() != 4) {
+    error(layer + ": input must be 4-D [N, C, H, W], got " + str(input));
+    return std::nullopt;
+  }
+  if (!checkPositive(layer, "input", input, error) ||
+      !checkWindow(layer, input, kernel, stride, padding, error))
+    return std::nullopt;
+  if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1]) {
+    error(layer + ": padding " + pair(padding) +
+          " must be at most half of kernel_size " + pair(kernel));
+    return std::nullopt;
+  }
+  return Shape{input[0], input[1],
+               windowOutputSize(input[2], kernel[0], stride[0], padding[0]),
+               windowOutputSize(input[3], kernel[1], stride[1], padding[1])};
+}
+
+std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,
+                                             ErrorFn error) {
+  if (input.size() < 2) {
+    error("flatten: input must have at least 2 dimensions [N, ...], got " +
+          str(input));
+    return std::nullopt;
+  }
+  return Shape{input[0], numElements(input.drop_front())};
+}
+
+std::optional<shapes::Shape>
+shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
+               std::optional<ArrayRef<int64_t>> bias, ErrorFn error) {
+  if (input.size() != 2) {
+    error("linear: input must be 2-D [N, in_features], got " + str(input) +
+          " (add a Flatten() before it)");
+    return std::nullopt;
+  }
+  if (weight.size() != 2) {
+    error("linear: weight must be 2-D [out_features, in_features], got " +
+          str(weight));
+    return std::nullopt;
+  }
+  if (input[1] != weight[1]) {
+    error("linear: input has " + Twine(input[1]) +
+          " features but weight expects " + Twine(weight[1]));
+    return std::nullopt;
+  }
+  if (bias && (bias->size() != 1 || (*bias)[0] != weight[0])) {
+    error("linear: bias has shape " + str(*bias) + " but weight has " +
+          Twine(weight[0]) + " output features (expected [" +
+          Twine(weight[0]) + "])");
+    return std::nullopt;
+  }
+  return Shape{input[0], weight[0]};
+}
+
+std::optional<shapes::Shape> shapes::add(ArrayRef<int64_t> lhs,
+                                         ArrayRef<int64_t> rhs, ErrorFn error) {
+  if (lhs != rhs) {
+    error("add: operand shapes differ: " + str(lhs) + " and " + str(rhs));
+    return std::nullopt;
+  }
+  return Shape(lhs.begin(), lhs.end());
+}
+
+std::optional<shapes::Shape> shapes::mseLoss(ArrayRef<int64_t> input,
+                                             ArrayRef<int64_t> target,
+                                             ErrorFn error) {
+  if (input != target) {
+    error("mse_loss: prediction has shape " + str(input) +
+          " but target has shape " + str(target));
+    return std::nullopt;
+  }
+  return Shape{};
+}
+
+std::optional<shapes::Shape>
+shapes::crossEntropyLoss(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
+                         ErrorFn error) {
+  if (input.size() != 2) {
+    error("cross_entropy_loss: logits must be 2-D [N, classes], got " +
+          str(input));
+    return std::nullopt;
+  }
+  if (target.size() != 1 || target[0] != input[0]) {
+    error("cross_entropy_loss: target must be [" + Twine(input[0]) +
+          "] (one class index per batch element), got " + str(target));
+    return std::nullopt;
+  }
+  return Shape{};
+}

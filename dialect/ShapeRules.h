@@ -1,0 +1,76 @@
+//===- ShapeRules.h - PyTorch shape rules for tcnn layers -------*- C++ -*-===//
+//
+// The output-shape rule of every layer kind, with the error message for
+// every way its operands can disagree. The frontend calls these to report
+// `file:line:col` errors before it builds an op; the ops' type inference
+// calls them so a hand-written module gets the same messages.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_DIALECT_SHAPERULES_H
+#define TCNN_DIALECT_SHAPERULES_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Twine.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mlir::tcnn::shapes {
+
+using Shape = llvm::SmallVector<int64_t, 4>;
+/// Receives one error message; a rule calls it at most once.
+using ErrorFn = llvm::function_ref<void(const llvm::Twine &)>;
+
+/// Formats a shape as "[1, 2, 8, 8]".
+std::string str(llvm::ArrayRef<int64_t> shape);
+
+/// Number of elements of a shape.
+int64_t numElements(llvm::ArrayRef<int64_t> shape);
+
+/// PyTorch's window rule: floor((size + 2 pad - kernel) / stride) + 1.
+int64_t windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
+                         int64_t pad);
+
+/// nn.Conv2d: input [N, C, H, W], weight [O, C, Kh, Kw], bias [O] or none.
+std::optional<Shape> conv2d(llvm::ArrayRef<int64_t> input,
+                            llvm::ArrayRef<int64_t> weight,
+                            std::optional<llvm::ArrayRef<int64_t>> bias,
+                            llvm::ArrayRef<int64_t> stride,
+                            llvm::ArrayRef<int64_t> padding, ErrorFn error);
+
+/// nn.MaxPool2d / nn.AvgPool2d; `layer` names the op in messages.
+std::optional<Shape> pool2d(llvm::StringRef layer,
+                            llvm::ArrayRef<int64_t> input,
+                            llvm::ArrayRef<int64_t> kernel,
+                            llvm::ArrayRef<int64_t> stride,
+                            llvm::ArrayRef<int64_t> padding, ErrorFn error);
+
+/// nn.Flatten: [N, d1, ..., dk] -> [N, d1 * ... * dk].
+std::optional<Shape> flatten(llvm::ArrayRef<int64_t> input, ErrorFn error);
+
+/// nn.Linear: input [N, F], weight [O, F], bias [O] or none.
+std::optional<Shape> linear(llvm::ArrayRef<int64_t> input,
+                            llvm::ArrayRef<int64_t> weight,
+                            std::optional<llvm::ArrayRef<int64_t>> bias,
+                            ErrorFn error);
+
+/// Elementwise add: both shapes equal.
+std::optional<Shape> add(llvm::ArrayRef<int64_t> lhs,
+                         llvm::ArrayRef<int64_t> rhs, ErrorFn error);
+
+/// nn.MSELoss: prediction and target of the same shape; result is [].
+std::optional<Shape> mseLoss(llvm::ArrayRef<int64_t> input,
+                             llvm::ArrayRef<int64_t> target, ErrorFn error);
+
+/// nn.CrossEntropyLoss: logits [N, C], class indices [N]; result is [].
+std::optional<Shape> crossEntropyLoss(llvm::ArrayRef<int64_t> input,
+                                      llvm::ArrayRef<int64_t> target,
+                                      ErrorFn error);
+
+} // namespace mlir::tcnn::shapes
+
+#endif // TCNN_DIALECT_SHAPERULES_H

@@ -1,0 +1,291 @@
+//===- TcnnOps.cpp - tcnn type inference and verifiers --------------------===//
+//
+// Forward ops infer their result type through ShapeRules, which also
+// produce their error messages; backward ops verify that their explicit
+// result type is the shape the forward rule maps to their upstream
+// gradient.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/TcnnOps.h"
+#include "dialect/ShapeRules.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::tcnn;
+
+#include "dialect/GradientInterface.cpp.inc"
+
+namespace {
+/// Collects a shape rule's error and emits it at `loc` (if any), so type
+/// inference can fail quietly when called speculatively.
+struct RuleDiagnostic {
+  std::optional<Location> loc;
+  void operator()(const llvm::Twine &message) const {
+    if (loc)
+      emitError(*loc) << message.str();
+  }
+};
+} // namespace
+
+void mlir::tcnn::nameResultAfterLayer(
+    Operation *op, StringRef suffix,
+    function_ref<void(Value, StringRef)> set) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    set(op->getResult(0), (name.getName().strref() + suffix).str());
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// Wraps an inferred shape as an f32 tensor result type.
+static LogicalResult setResult(MLIRContext *ctx,
+                               const std::optional<shapes::Shape> &shape,
+                               SmallVectorImpl<Type> &types) {
+  if (!shape)
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, Float32Type::get(ctx)));
+  return success();
+}
+
+/// True if every operand is a ranked tensor and every attribute is set;
+/// otherwise the op's own invariants report the problem.
+static bool wellFormed(ValueRange operands, ArrayRef<Attribute> attrs) {
+  for (Value v : operands)
+    if (!v || !isa<RankedTensorType>(v.getType()))
+      return false;
+  return llvm::all_of(attrs, [](Attribute a) { return bool(a); });
+}
+
+static std::optional<ArrayRef<int64_t>> optionalShape(Value v) {
+  if (!v)
+    return std::nullopt;
+  return shapeOf(v);
+}
+
+//===----------------------------------------------------------------------===//
+// Forward ops: inferReturnTypes
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getWeight()},
+                  {adaptor.getStrideAttr(), adaptor.getPaddingAttr()}))
+    return failure();
+  return setResult(
+      ctx,
+      shapes::conv2d(shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
+                     optionalShape(adaptor.getBias()), adaptor.getStride(),
+                     adaptor.getPadding(), RuleDiagnostic{loc}),
+      types);
+}
+
+template <typename PoolAdaptor>
+static LogicalResult inferPool(StringRef name, MLIRContext *ctx,
+                               std::optional<Location> loc,
+                               PoolAdaptor adaptor,
+                               SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()},
+                  {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
+                   adaptor.getPaddingAttr()}))
+    return failure();
+  return setResult(ctx,
+                   shapes::pool2d(name, shapeOf(adaptor.getInput()),
+                                  adaptor.getKernelSize(), adaptor.getStride(),
+                                  adaptor.getPadding(), RuleDiagnostic{loc}),
+                   types);
+}
+
+LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool("max_pool2d", ctx, loc, adaptor, types);
+}
+
+LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool("avg_pool2d", ctx, loc, adaptor, types);
+}
+
+LogicalResult ReluOp::inferReturnTypes(MLIRContext *ctx,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()}, {}))
+    return failure();
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()}, {}))
+    return failure();
+  return setResult(
+      ctx, shapes::flatten(shapeOf(adaptor.getInput()), RuleDiagnostic{loc}),
+      types);
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getWeight()}, {}))
+    return failure();
+  return setResult(
+      ctx,
+      shapes::linear(shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
+                     optionalShape(adaptor.getBias()), RuleDiagnostic{loc}),
+      types);
+}
+
+LogicalResult MseLossOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getTarget()}, {}))
+    return failure();
+  return setResult(ctx,
+                   shapes::mseLoss(shapeOf(adaptor.getInput()),
+                                   shapeOf(adaptor.getTarget()),
+                                   RuleDiagnostic{loc}),
+                   types);
+}
+
+LogicalResult CrossEntropyLossOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getTarget()}, {}))
+    return failure();
+  return setResult(ctx,
+                   shapes::crossEntropyLoss(shapeOf(adaptor.getInput()),
+                                            shapeOf(adaptor.getTarget()),
+                                            RuleDiagnostic{loc}),
+                   types);
+}
+
+//===----------------------------------------------------------------------===//
+// Backward ops: verifiers
+//===----------------------------------------------------------------------===//
+
+/// Emits "<what> has shape A but <rule> gives B" unless the shapes agree.
+static LogicalResult expectShape(Operation *op, StringRef what,
+                                 ArrayRef<int64_t> actual,
+                                 const std::optional<shapes::Shape> &expected,
+                                 StringRef because) {
+  if (!expected)
+    return failure();
+  if (actual == ArrayRef<int64_t>(*expected))
+    return success();
+  return op->emitOpError() << what << " has shape " << shapes::str(actual)
+                           << " but " << because << " gives "
+                           << shapes::str(*expected);
+}
+
+LogicalResult Conv2dInputGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  auto fwd = shapes::conv2d(shapeOf(getInputGrad()), shapeOf(getWeight()),
+                            std::nullopt, getStride(), getPadding(), diag);
+  return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
+                     "conv2d of the result shape with this weight");
+}
+
+LogicalResult Conv2dWeightGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  auto fwd = shapes::conv2d(shapeOf(getInput()), shapeOf(getWeightGrad()),
+                            std::nullopt, getStride(), getPadding(), diag);
+  return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
+                     "conv2d of this input with a weight of the result shape");
+}
+
+LogicalResult BiasGradOp::verify() {
+  ArrayRef<int64_t> dy = shapeOf(getOutputGrad());
+  if (dy.size() < 2)
+    return emitOpError() << "output_grad must have a channel dimension 1, got "
+                         << shapes::str(dy);
+  return expectShape(*this, "result", shapeOf(getBiasGrad()),
+                     shapes::Shape{dy[1]}, "summing all but dimension 1");
+}
+
+template <typename PoolGradOp>
+static LogicalResult verifyPoolGrad(PoolGradOp op, StringRef name) {
+  RuleDiagnostic diag{op.getLoc()};
+  auto fwd = shapes::pool2d(name, shapeOf(op.getInputGrad()),
+                            op.getKernelSize(), op.getStride(),
+                            op.getPadding(), diag);
+  return expectShape(op, "output_grad", shapeOf(op.getOutputGrad()), fwd,
+                     (name + " of the result shape").str());
+}
+
+LogicalResult MaxPool2dGradOp::verify() {
+  if (getInput().getType() != getInputGrad().getType())
+    return emitOpError() << "input has shape " << shapes::str(shapeOf(getInput()))
+                         << " but the result has shape "
+                         << shapes::str(shapeOf(getInputGrad()));
+  return verifyPoolGrad(*this, "max_pool2d");
+}
+
+LogicalResult AvgPool2dGradOp::verify() {
+  return verifyPoolGrad(*this, "avg_pool2d");
+}
+
+LogicalResult ReshapeOp::verify() {
+  int64_t in = shapes::numElements(shapeOf(getInput()));
+  int64_t out = shapes::numElements(shapeOf(getOutput()));
+  if (in != out)
+    return emitOpError() << "cannot reshape " << shapes::str(shapeOf(getInput()))
+                         << " (" << in << " elements) to "
+                         << shapes::str(shapeOf(getOutput())) << " (" << out
+                         << " elements)";
+  return success();
+}
+
+LogicalResult LinearInputGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  auto fwd = shapes::linear(shapeOf(getInputGrad()), shapeOf(getWeight()),
+                            std::nullopt, diag);
+  return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
+                     "linear of the result shape with this weight");
+}
+
+LogicalResult LinearWeightGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  auto fwd = shapes::linear(shapeOf(getInput()), shapeOf(getWeightGrad()),
+                            std::nullopt, diag);
+  return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
+                     "linear of this input with a weight of the result shape");
+}
+
+LogicalResult MseLossGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  if (!shapes::mseLoss(shapeOf(getInput()), shapeOf(getTarget()), diag))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getInputGrad()),
+                     shapes::Shape(shapeOf(getInput())), "the prediction");
+}
+
+LogicalResult CrossEntropyLossGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  if (!shapes::crossEntropyLoss(shapeOf(getInput()), shapeOf(getTarget()),
+                                diag))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getInputGrad()),
+                     shapes::Shape(shapeOf(getInput())), "the logits");
+}
+
+#define GET_OP_CLASSES
+#include "dialect/TcnnOps.cpp.inc"

@@ -1,0 +1,38 @@
+//===- TcnnOps.h - tcnn operations ------------------------------*- C++ -*-===//
+
+#ifndef TCNN_DIALECT_TCNNOPS_H
+#define TCNN_DIALECT_TCNNOPS_H
+
+#include "dialect/TcnnDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialect/GradientInterface.h.inc"
+
+namespace mlir::tcnn {
+/// Names `op`'s result after the layer in its NameLoc plus `suffix`.
+void nameResultAfterLayer(Operation *op, llvm::StringRef suffix,
+                          llvm::function_ref<void(Value, llvm::StringRef)> set);
+} // namespace mlir::tcnn
+
+#define GET_OP_CLASSES
+#include "dialect/TcnnOps.h.inc"
+
+namespace mlir::tcnn {
+/// Argument attributes that name a function argument and say what it is.
+/// Their value is the argument's name, e.g. "conv1.weight"; it is also the
+/// symbol of the `ml_program.global` that holds the argument's data.
+inline constexpr llvm::StringLiteral kInputAttr = "tcnn.input";
+inline constexpr llvm::StringLiteral kTargetAttr = "tcnn.target";
+inline constexpr llvm::StringLiteral kParamAttr = "tcnn.param";
+/// Function attribute naming the function's results, e.g. ["loss", "logits"].
+inline constexpr llvm::StringLiteral kResultNamesAttr = "tcnn.result_names";
+} // namespace mlir::tcnn
+
+#endif // TCNN_DIALECT_TCNNOPS_H
