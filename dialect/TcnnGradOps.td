@@ -121,7 +121,7 @@ def Tcnn_ReluGradOp : Tcnn_BackwardOp<"relu_grad", "_dinput",
 }
 
 def Tcnn_ReshapeOp : Tcnn_Op<"reshape", [Pure,
-    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>], "_reshape"> {
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>], "_dinput"> {
   let summary = "Row-major reshape to the result type";
   let description = [{
     Reinterprets the elements in row-major order with the result's shape;

@@ -33,6 +33,8 @@ inline constexpr llvm::StringLiteral kTargetAttr = "tcnn.target";
 inline constexpr llvm::StringLiteral kParamAttr = "tcnn.param";
 /// Function attribute naming the function's results, e.g. ["loss", "logits"].
 inline constexpr llvm::StringLiteral kResultNamesAttr = "tcnn.result_names";
+/// On a backward op: the forward values (by name) whose gradient it is.
+inline constexpr llvm::StringLiteral kGradOfAttr = "tcnn.grad_of";
 } // namespace mlir::tcnn
 
 #endif // TCNN_DIALECT_TCNNOPS_H

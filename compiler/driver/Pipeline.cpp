@@ -3,8 +3,11 @@
 #include "compiler/driver/Pipeline.h"
 
 #include "compiler/driver/Registration.h"
+#include "compiler/driver/Run.h"
+#include "compiler/interpreter/GradientCheck.h"
 #include "compiler/frontend/MLIRGen.h"
 #include "compiler/frontend/Parser.h"
+#include "dialect/transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -46,12 +49,22 @@ mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
 /// Adds the passes that lead from the tcnn dialect to `options.stage`.
 static mlir::LogicalResult buildPipeline(mlir::PassManager &pm,
                                          const PipelineOptions &options) {
+  if (options.run || options.checkGradients) {
+    PipelineOptions grad = options;
+    grad.stage = Stage::MlirGrad;
+    grad.run = grad.checkGradients = false;
+    return buildPipeline(pm, grad);
+  }
   switch (options.stage) {
   case Stage::Ast:
   case Stage::Mlir:
     return mlir::success();
-  case Stage::MlirGrad:
-    return mlir::failure();
+  case Stage::MlirGrad: {
+    mlir::tcnn::TcnnAutodiffOptions autodiff;
+    autodiff.wrt = options.wrt;
+    pm.addPass(mlir::tcnn::createTcnnAutodiff(autodiff));
+    return mlir::success();
+  }
   }
   return mlir::failure();
 }
@@ -84,7 +97,19 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       return 1;
     if (mlir::failed(pm.run(*module)))
       return 1;
-    module->print(os);
+    if (options.checkGradients) {
+      mlir::func::FuncOp forward, grad;
+      if (mlir::failed(findFunctions(*module, forward, grad)) ||
+          !checkGradients(forward, grad, os)) {
+        llvm::errs() << text;
+        return 1;
+      }
+    } else if (options.run) {
+      if (mlir::failed(runModel(*module, os, options.dumpDir)))
+        return 1;
+    } else {
+      module->print(os);
+    }
   }
 
   auto output = mlir::openOutputFile(options.outputFilename, &error);

@@ -29,6 +29,12 @@ struct PipelineOptions {
   Stage stage = Stage::Mlir;
   /// Inputs to differentiate besides the parameters.
   std::vector<std::string> wrt;
+  /// Interpret the gradient function and print loss, output, gradients.
+  bool run = false;
+  /// With run: write every tensor as .npy into this directory.
+  std::string dumpDir;
+  /// Compare every gradient with central finite differences.
+  bool checkGradients = false;
 };
 
 /// Runs the pipeline and writes the chosen stage; returns the process exit

@@ -3,6 +3,7 @@
 #include "compiler/driver/Registration.h"
 
 #include "dialect/TcnnDialect.h"
+#include "dialect/transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,6 +19,7 @@ void tcnn::registerDialects(mlir::DialectRegistry &registry) {
 }
 
 void tcnn::registerPasses() {
+  mlir::tcnn::registerTcnnPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -50,6 +50,24 @@ static cl::list<std::string> wrtInputs(
              "separated); parameters are always differentiated"),
     cl::CommaSeparated, cl::value_desc("input,..."), cl::cat(tcnncCategory));
 
+static cl::opt<bool> runModel(
+    "run",
+    cl::desc("Interpret forward and backward; print loss, output and "
+             "gradients"),
+    cl::cat(tcnncCategory));
+
+static cl::opt<std::string> dumpDir(
+    "dump",
+    cl::desc("With --run: write every input, parameter, activation and "
+             "gradient as <name>.npy / <name>.grad.npy into <dir>"),
+    cl::value_desc("dir"), cl::cat(tcnncCategory));
+
+static cl::opt<bool> checkGradients(
+    "check-gradients",
+    cl::desc("Compare every gradient with central finite differences in "
+             "double precision; exit 1 on disagreement"),
+    cl::cat(tcnncCategory));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
@@ -68,6 +86,8 @@ int main(int argc, char **argv) {
       "  tcnnc examples/tinycnn.tcnn                 # tcnn dialect MLIR\n"
       "  tcnnc examples/tinycnn.tcnn --emit=ast      # the syntax tree\n"
       "  tcnnc examples/tinycnn.tcnn --emit=mlir-grad  # with backward ops\n"
+      "  tcnnc examples/tinycnn.tcnn --run --dump out  # interpret, write .npy\n"
+      "  tcnnc examples/tinycnn.tcnn --check-gradients # finite differences\n"
       "  tcnnc m.tcnn --mlir-print-ir-after-all      # watch every pass\n"
       "(--help-hidden lists MLIR's printing and pass-manager flags.)\n");
 
@@ -76,5 +96,8 @@ int main(int argc, char **argv) {
   options.outputFilename = outputFilename;
   options.stage = emitStage;
   options.wrt.assign(wrtInputs.begin(), wrtInputs.end());
+  options.run = runModel || !dumpDir.empty();
+  options.dumpDir = dumpDir;
+  options.checkGradients = checkGradients;
   return tcnn::runPipeline(options);
 }

@@ -1,0 +1,147 @@
+//===- Run.cpp - run a compiled model in the interpreter ------------------===//
+
+#include "compiler/driver/Run.h"
+
+#include "compiler/interpreter/Interpreter.h"
+#include "compiler/support/Format.h"
+#include "compiler/support/Npy.h"
+#include "dialect/ShapeRules.h"
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <set>
+
+using namespace mlir;
+using ::tcnn::Interpreter;
+using ::tcnn::Tensor;
+using ::tcnn::formatFixed;
+using ::tcnn::writeNpy;
+using ::tcnn::argumentName;
+
+LogicalResult (::tcnn::findFunctions)(ModuleOp module, func::FuncOp &forward,
+                                  func::FuncOp &grad) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (auto of = func->getAttrOfType<FlatSymbolRefAttr>("tcnn.gradient_of")) {
+      grad = func;
+      forward = module.lookupSymbol<func::FuncOp>(of.getValue());
+    }
+  }
+  if (!grad || !forward)
+    return module.emitError("no gradient function: run -tcnn-autodiff first");
+  return success();
+}
+
+static std::string join(const std::vector<double> &values, size_t limit) {
+  std::string s;
+  for (size_t i = 0; i < values.size() && i < limit; ++i)
+    s += (i ? ", " : "") + formatFixed(values[i]);
+  if (values.size() > limit)
+    s += ", ... (" + std::to_string(values.size()) + " values)";
+  return s;
+}
+
+namespace {
+/// Writes .npy files into one directory, each name once.
+class Dumper {
+public:
+  explicit Dumper(std::string dir) : dir(std::move(dir)) {}
+  LogicalResult write(Location loc, const std::string &name, const Tensor &t) {
+    if (dir.empty() || !written.insert(name).second)
+      return success();
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, name + ".npy");
+    std::vector<float> data(t.data.begin(), t.data.end());
+    std::string error;
+    if (!writeNpy(std::string(path), t.shape, data.data(), error))
+      return emitError(loc) << error;
+    return success();
+  }
+
+private:
+  std::string dir;
+  std::set<std::string> written;
+};
+} // namespace
+
+LogicalResult (::tcnn::runModel)(ModuleOp module, llvm::raw_ostream &os,
+                             const std::string &dumpDir) {
+  func::FuncOp forward, grad;
+  if (failed(findFunctions(module, forward, grad)))
+    return failure();
+  Interpreter interp;
+  auto args = interp.loadArguments(grad);
+  if (failed(args))
+    return failure();
+  auto results = interp.run(grad, *args);
+  if (failed(results))
+    return failure();
+  auto names = grad->getAttrOfType<ArrayAttr>(mlir::tcnn::kResultNamesAttr);
+  auto nameOf = [&](unsigned i) {
+    return names && i < names.size()
+               ? cast<StringAttr>(names[i]).str()
+               : "result" + std::to_string(i);
+  };
+
+  std::string model = "model";
+  if (auto attr = module->getAttrOfType<StringAttr>("tcnn.model"))
+    model = attr.str();
+  os << "model " << model << " (interpreted, float32)\n";
+  os << nameOf(0) << ": " << formatFixed((*results)[0].data[0]) << "\n";
+  for (unsigned i = 1; i < results->size(); ++i) {
+    const Tensor &t = (*results)[i];
+    if (i == 2)
+      os << "gradients (shape: min / max / L2 norm):\n";
+    if (i < 2) {
+      os << nameOf(i) << " " << mlir::tcnn::shapes::str(t.shape) << ": ["
+         << join(t.data, 16) << "]\n";
+      continue;
+    }
+    double lo = INFINITY, hi = -INFINITY, sq = 0;
+    for (double v : t.data) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      sq += v * v;
+    }
+    os << "  " << nameOf(i) << " " << mlir::tcnn::shapes::str(t.shape) << ": "
+       << formatFixed(lo) << " / " << formatFixed(hi) << " / "
+       << formatFixed(std::sqrt(sq)) << "\n";
+  }
+
+  if (dumpDir.empty())
+    return success();
+  if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
+    return module.emitError() << "cannot create '" << dumpDir
+                              << "': " << ec.message();
+  Dumper dump(dumpDir);
+  for (unsigned i = 0; i < grad.getNumArguments(); ++i)
+    if (failed(dump.write(grad.getLoc(), argumentName(grad, i), (*args)[i])))
+      return failure();
+  for (unsigned i = 0; i < results->size(); ++i)
+    if (failed(dump.write(grad.getLoc(), nameOf(i), (*results)[i])))
+      return failure();
+  // Every activation under its layer's name, every gradient under the
+  // names of the values it is the gradient of.
+  for (Operation &op : grad.getBody().front().without_terminator()) {
+    if (op.getNumResults() != 1)
+      continue;
+    const Tensor *value = interp.valueOf(op.getResult(0));
+    if (auto gradOf = op.getAttrOfType<ArrayAttr>(mlir::tcnn::kGradOfAttr)) {
+      for (Attribute n : gradOf)
+        if (failed(dump.write(op.getLoc(), cast<StringAttr>(n).str() + ".grad",
+                              *value)))
+          return failure();
+    } else if (auto name = dyn_cast<NameLoc>(op.getLoc());
+               name && isa<mlir::tcnn::GradientOpInterface>(op)) {
+      // A forward op (it has a backward rule): the layer's activation.
+      if (failed(dump.write(op.getLoc(), name.getName().str(), *value)))
+        return failure();
+    }
+  }
+  os << "wrote .npy files to " << dumpDir << "\n";
+  return success();
+}

@@ -1,0 +1,31 @@
+//===- Run.h - run a compiled model in the interpreter ----------*- C++ -*-===//
+
+#ifndef TCNN_COMPILER_DRIVER_RUN_H
+#define TCNN_COMPILER_DRIVER_RUN_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace tcnn {
+
+/// The forward function and the gradient function -tcnn-autodiff built
+/// for it, or failure with an error on the module.
+mlir::LogicalResult findFunctions(mlir::ModuleOp module,
+                                  mlir::func::FuncOp &forward,
+                                  mlir::func::FuncOp &grad);
+
+/// Interprets the gradient function (after -tcnn-autodiff) and prints the
+/// loss, the output and a summary of every gradient. With `dumpDir`,
+/// writes every argument, activation and gradient there as .npy:
+/// `<name>.npy` for inputs, targets, parameters and layer outputs,
+/// `<name>.grad.npy` for the gradient of the loss with respect to each.
+mlir::LogicalResult runModel(mlir::ModuleOp module, llvm::raw_ostream &os,
+                             const std::string &dumpDir);
+
+} // namespace tcnn
+
+#endif // TCNN_COMPILER_DRIVER_RUN_H

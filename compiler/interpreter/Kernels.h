@@ -1,0 +1,65 @@
+//===- Kernels.h - reference implementation of every tcnn op ----*- C++ -*-===//
+//
+// Plain loops, written to be read next to each op's formula (its ODS
+// description). Shapes were checked by the op verifiers before any kernel
+// runs. Sums are accumulated in double.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_INTERPRETER_KERNELS_H
+#define TCNN_INTERPRETER_KERNELS_H
+
+#include "compiler/interpreter/Tensor.h"
+
+#include <array>
+
+namespace tcnn::kernels {
+
+using Pair = std::array<int64_t, 2>;
+
+// Convolution (ConvKernels.cpp).
+Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor *b, Pair stride,
+              Pair padding);
+Tensor conv2dInputGrad(const Tensor &dy, const Tensor &w,
+                       const std::vector<int64_t> &inputShape, Pair stride,
+                       Pair padding);
+Tensor conv2dWeightGrad(const Tensor &dy, const Tensor &x,
+                        const std::vector<int64_t> &weightShape, Pair stride,
+                        Pair padding);
+/// Sum over every dimension but 1 (conv2d and linear biases).
+Tensor biasGrad(const Tensor &dy);
+
+// Pooling (PoolKernels.cpp).
+Tensor maxPool2d(const Tensor &x, Pair kernel, Pair stride, Pair padding);
+Tensor maxPool2dGrad(const Tensor &dy, const Tensor &x, Pair kernel,
+                     Pair stride, Pair padding);
+Tensor avgPool2d(const Tensor &x, Pair kernel, Pair stride, Pair padding);
+Tensor avgPool2dGrad(const Tensor &dy, const std::vector<int64_t> &inputShape,
+                     Pair kernel, Pair stride, Pair padding);
+/// The window position (row-major index in the kernel window) of the
+/// maximum of window (n, c, i, j), first maximum on ties, or -1 if the
+/// window lies entirely in the padding.
+int64_t maxPoolArgmax(const Tensor &x, int64_t n, int64_t c, int64_t i,
+                      int64_t j, Pair kernel, Pair stride, Pair padding);
+
+// Elementwise and shape ops (ElementwiseKernels.cpp).
+Tensor relu(const Tensor &x);
+Tensor reluGrad(const Tensor &dy, const Tensor &x);
+Tensor add(const Tensor &a, const Tensor &b);
+Tensor reshape(const Tensor &x, const std::vector<int64_t> &shape);
+
+// Linear (LinearKernels.cpp).
+Tensor linear(const Tensor &x, const Tensor &w, const Tensor *b);
+Tensor linearInputGrad(const Tensor &dy, const Tensor &w);
+Tensor linearWeightGrad(const Tensor &dy, const Tensor &x);
+
+// Losses (LossKernels.cpp); `target` of cross entropy holds class indices.
+Tensor mseLoss(const Tensor &p, const Tensor &t);
+Tensor mseLossGrad(const Tensor &dLoss, const Tensor &p, const Tensor &t);
+Tensor crossEntropyLoss(const Tensor &z, const Tensor &target);
+Tensor crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
+                            const Tensor &target);
+
+} // namespace tcnn::kernels
+
+#endif // TCNN_INTERPRETER_KERNELS_H

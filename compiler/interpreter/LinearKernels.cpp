@@ -1,0 +1,48 @@
+//===- LinearKernels.cpp - linear forward and backward --------------------===//
+
+#include "compiler/interpreter/Kernels.h"
+
+using namespace tcnn;
+using namespace tcnn::kernels;
+
+/// y[n,o] = b[o] + sum_f x[n,f] w[o,f]
+Tensor kernels::linear(const Tensor &x, const Tensor &w, const Tensor *b) {
+  int64_t N = x.dim(0), F = x.dim(1), O = w.dim(0);
+  Tensor y({N, O});
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < O; ++o) {
+      double acc = b ? b->data[o] : 0.0;
+      for (int64_t f = 0; f < F; ++f)
+        acc += x.at(n, f) * w.at(o, f);
+      y.at(n, o) = acc;
+    }
+  return y;
+}
+
+/// dx[n,f] = sum_o dy[n,o] w[o,f]
+Tensor kernels::linearInputGrad(const Tensor &dy, const Tensor &w) {
+  int64_t N = dy.dim(0), O = dy.dim(1), F = w.dim(1);
+  Tensor dx({N, F});
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t f = 0; f < F; ++f) {
+      double acc = 0;
+      for (int64_t o = 0; o < O; ++o)
+        acc += dy.at(n, o) * w.at(o, f);
+      dx.at(n, f) = acc;
+    }
+  return dx;
+}
+
+/// dw[o,f] = sum_n dy[n,o] x[n,f]
+Tensor kernels::linearWeightGrad(const Tensor &dy, const Tensor &x) {
+  int64_t N = dy.dim(0), O = dy.dim(1), F = x.dim(1);
+  Tensor dw({O, F});
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t f = 0; f < F; ++f) {
+      double acc = 0;
+      for (int64_t n = 0; n < N; ++n)
+        acc += dy.at(n, o) * x.at(n, f);
+      dw.at(o, f) = acc;
+    }
+  return dw;
+}
