@@ -573,8 +573,11 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
       mlir::RankedTensorType::get(outShape, mlir::Float32Type::get(&context));
   auto funcType = b.getFunctionType(argTypes, {lossType, outType});
   auto func = b.create<mlir::func::FuncOp>(fileLoc, "forward", funcType);
+  // The output keeps the name the loss statement spells (an alias such as
+  // a sequential block's name, if that is what it uses).
   func->setAttr(mlir::tcnn::kResultNamesAttr,
-                b.getStrArrayAttr({loss.stmt->name, outputName}));
+                b.getStrArrayAttr({loss.stmt->name,
+                                   loss.stmt->operands[0].first}));
 
   mlir::Block *entry = func.addEntryBlock();
   std::vector<mlir::Value> args(tensors.size());

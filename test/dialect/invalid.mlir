@@ -1,0 +1,217 @@
+// RUN: tcnn-opt %s -split-input-file -verify-diagnostics
+// Every verifier error of the dialect, with the numbers it names.
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<2x2x3x3xf32>) {
+  // expected-error @+2 {{conv2d: input has 3 channels but weight expects 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [1, 1] : (tensor<1x3x8x8xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x2x8x8xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+2 {{conv2d: bias has shape [3] but weight has 4 output channels (expected [4])}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w, %b stride [1, 1] padding [1, 1] : (tensor<1x2x8x8xf32>, tensor<4x2x3x3xf32>, tensor<3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel_too_large(%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x5x5xf32>) {
+  // expected-error @+2 {{conv2d: kernel 5x5 is larger than the padded input 4x4 (input 2x2, padding (1, 1))}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [1, 1] : (tensor<1x1x2x2xf32>, tensor<1x1x5x5xf32>) -> tensor<1x1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_wrong_result(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) {
+  // expected-error @+2 {{'tcnn.conv2d' op inferred type(s) 'tensor<1x1x2x2xf32>' are incompatible with return type(s) of operation 'tensor<1x1x3x3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [2, 2] padding [0, 0] : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_stride_zero(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) {
+  // expected-error @+2 {{conv2d: stride must be positive, got (0, 1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [0, 1] padding [0, 0] : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_stride_arity(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) {
+  // expected-error @+1 {{'tcnn.conv2d' op attribute 'stride' failed to satisfy constraint: i64 dense array attribute with exactly 2 elements}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1, 1] padding [0, 0] : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_padding(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+2 {{max_pool2d: padding (2, 2) must be at most half of kernel_size (2, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.max_pool2d %x kernel [2, 2] stride [2, 2] padding [2, 2] : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<4x4xf32>) {
+  // expected-error @+2 {{avg_pool2d: input must be 4-D [N, C, H, W], got [4, 4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.avg_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0] : tensor<4x4xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @linear_features(%x: tensor<2x10xf32>, %w: tensor<3x12xf32>) {
+  // expected-error @+2 {{linear: input has 10 features but weight expects 12}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.linear %x, %w : (tensor<2x10xf32>, tensor<3x12xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @flatten_rank(%x: tensor<10xf32>) {
+  // expected-error @+2 {{flatten: input must have at least 2 dimensions [N, ...], got [10]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.flatten %x : tensor<10xf32> -> tensor<10xf32>
+  return
+}
+
+// -----
+
+func.func @add_shapes(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) {
+  // expected-error @+1 {{'tcnn.add' op requires the same type for all operands and results}}
+  %0 = "tcnn.add"(%a, %b) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @mse_shapes(%p: tensor<2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{mse_loss: prediction has shape [2, 3] but target has shape [2, 4]}}
+  %0 = tcnn.mse_loss %p, %t : tensor<2x3xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @ce_target(%z: tensor<2x5xf32>, %t: tensor<3xi64>) {
+  // expected-error @+1 {{cross_entropy_loss: target must be [2] (one class index per batch element), got [3]}}
+  %0 = tcnn.cross_entropy_loss %z, %t : tensor<2x5xf32>, tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @ce_target_type(%z: tensor<2x5xf32>, %t: tensor<2xf32>) {
+  // expected-error @+1 {{'tcnn.cross_entropy_loss' op operand #1 must be ranked tensor of 64-bit signless integer values}}
+  %0 = tcnn.cross_entropy_loss %z, %t : tensor<2x5xf32>, tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @f64_input(%x: tensor<2x2xf64>) {
+  // expected-error @+1 {{'tcnn.relu' op operand #0 must be ranked tensor of 32-bit float values}}
+  %0 = tcnn.relu %x : tensor<2x2xf64>
+  return
+}
+
+// -----
+
+func.func @input_grad_shape(%dy: tensor<1x2x3x3xf32>, %w: tensor<2x1x2x2xf32>) {
+  // expected-error @+1 {{'tcnn.conv2d_input_grad' op output_grad has shape [1, 2, 3, 3] but conv2d of the result shape with this weight gives [1, 2, 2, 2]}}
+  %0 = tcnn.conv2d_input_grad %dy, %w stride [2, 2] padding [0, 0] : (tensor<1x2x3x3xf32>, tensor<2x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @weight_grad_shape(%dy: tensor<1x2x3x3xf32>, %x: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'tcnn.conv2d_weight_grad' op output_grad has shape [1, 2, 3, 3] but conv2d of this input with a weight of the result shape gives [1, 2, 2, 2]}}
+  %0 = tcnn.conv2d_weight_grad %dy, %x stride [1, 1] padding [0, 0] : (tensor<1x2x3x3xf32>, tensor<1x1x4x4xf32>) -> tensor<2x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @bias_grad_shape(%dy: tensor<1x2x3x3xf32>) {
+  // expected-error @+1 {{'tcnn.bias_grad' op result has shape [3] but summing all but dimension 1 gives [2]}}
+  %0 = tcnn.bias_grad %dy : tensor<1x2x3x3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_grad_input(%dy: tensor<1x1x2x2xf32>, %x: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'tcnn.max_pool2d_grad' op input has shape [1, 1, 4, 4] but the result has shape [1, 1, 5, 5]}}
+  %0 = tcnn.max_pool2d_grad %dy, %x kernel [2, 2] stride [2, 2] padding [0, 0] : (tensor<1x1x2x2xf32>, tensor<1x1x4x4xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_grad_shape(%dy: tensor<1x1x3x3xf32>) {
+  // expected-error @+1 {{'tcnn.avg_pool2d_grad' op output_grad has shape [1, 1, 3, 3] but avg_pool2d of the result shape gives [1, 1, 2, 2]}}
+  %0 = tcnn.avg_pool2d_grad %dy kernel [2, 2] stride [2, 2] padding [0, 0] : tensor<1x1x3x3xf32> -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'tcnn.reshape' op cannot reshape [2, 6] (12 elements) to [2, 5] (10 elements)}}
+  %0 = tcnn.reshape %x : tensor<2x6xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @linear_input_grad_shape(%dy: tensor<2x4xf32>, %w: tensor<3x5xf32>) {
+  // expected-error @+1 {{'tcnn.linear_input_grad' op output_grad has shape [2, 4] but linear of the result shape with this weight gives [2, 3]}}
+  %0 = tcnn.linear_input_grad %dy, %w : (tensor<2x4xf32>, tensor<3x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @linear_weight_grad_shape(%dy: tensor<2x4xf32>, %x: tensor<2x5xf32>) {
+  // expected-error @+1 {{'tcnn.linear_weight_grad' op output_grad has shape [2, 4] but linear of this input with a weight of the result shape gives [2, 3]}}
+  %0 = tcnn.linear_weight_grad %dy, %x : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @mse_grad_shapes(%dl: tensor<f32>, %p: tensor<2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{mse_loss: prediction has shape [2, 3] but target has shape [2, 4]}}
+  %0 = tcnn.mse_loss_grad %dl, %p, %t : tensor<f32>, tensor<2x3xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @ce_grad_target(%dl: tensor<f32>, %z: tensor<2x5xf32>, %t: tensor<4xi64>) {
+  // expected-error @+1 {{cross_entropy_loss: target must be [2] (one class index per batch element), got [4]}}
+  %0 = tcnn.cross_entropy_loss_grad %dl, %z, %t : tensor<f32>, tensor<2x5xf32>, tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @relu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<3x2xf32>) {
+  // expected-error @+1 {{'tcnn.relu_grad' op failed to verify that all of {output_grad, input, input_grad} have same type}}
+  %0 = "tcnn.relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -1,0 +1,61 @@
+// RUN: tcnn-opt %s | tcnn-opt | FileCheck %s
+// Every op parses, verifies and prints back in its custom form.
+
+// CHECK-LABEL: func.func @forward_ops
+func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: tensor<4xf32>,
+                       %lw: tensor<5x12xf32>, %lb: tensor<5xf32>, %t: tensor<2x5xf32>,
+                       %labels: tensor<2xi64>) -> (tensor<f32>, tensor<f32>) {
+  // CHECK: tcnn.conv2d %{{.*}}, %{{.*}}, %{{.*}} stride [2, 1] padding [1, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x5x6xf32>
+  %c = tcnn.conv2d %x, %w, %b stride [2, 1] padding [1, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.conv2d %{{.*}}, %{{.*}} stride [1, 1] padding [0, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>) -> tensor<2x4x7x6xf32>
+  %nb = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>) -> tensor<2x4x7x6xf32>
+  // CHECK: tcnn.relu %{{.*}} : tensor<2x4x5x6xf32>
+  %r = tcnn.relu %c : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.max_pool2d %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
+  %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
+  // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
+  %a = tcnn.avg_pool2d %m kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
+  // CHECK: tcnn.add %{{.*}}, %{{.*}} : tensor<2x4x3x1xf32>
+  %s = tcnn.add %a, %a : tensor<2x4x3x1xf32>
+  // CHECK: tcnn.flatten %{{.*}} : tensor<2x4x3x1xf32> -> tensor<2x12xf32>
+  %f = tcnn.flatten %s : tensor<2x4x3x1xf32> -> tensor<2x12xf32>
+  // CHECK: tcnn.reshape %{{.*}} : tensor<2x12xf32> -> tensor<2x4x3x1xf32>
+  %back = tcnn.reshape %f : tensor<2x12xf32> -> tensor<2x4x3x1xf32>
+  // CHECK: tcnn.linear %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+  %l = tcnn.linear %f, %lw, %lb : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+  // CHECK: tcnn.mse_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2x5xf32>
+  %mse = tcnn.mse_loss %l, %t : tensor<2x5xf32>, tensor<2x5xf32>
+  // CHECK: tcnn.cross_entropy_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2xi64>
+  %ce = tcnn.cross_entropy_loss %l, %labels : tensor<2x5xf32>, tensor<2xi64>
+  return %mse, %ce : tensor<f32>, tensor<f32>
+}
+
+// CHECK-LABEL: func.func @backward_ops
+func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>,
+                        %pdy: tensor<2x4x5x3xf32>, %px: tensor<2x4x5x6xf32>,
+                        %ldy: tensor<2x5xf32>, %lw: tensor<5x12xf32>, %lx: tensor<2x12xf32>,
+                        %dl: tensor<f32>, %t: tensor<2x5xf32>, %labels: tensor<2xi64>) {
+  // CHECK: tcnn.conv2d_input_grad %{{.*}}, %{{.*}} stride [2, 1] padding [1, 0] : (tensor<2x4x5x6xf32>, tensor<4x3x3x2xf32>) -> tensor<2x3x9x7xf32>
+  %0 = tcnn.conv2d_input_grad %dy, %w stride [2, 1] padding [1, 0] : (tensor<2x4x5x6xf32>, tensor<4x3x3x2xf32>) -> tensor<2x3x9x7xf32>
+  // CHECK: tcnn.conv2d_weight_grad %{{.*}}, %{{.*}} stride [2, 1] padding [1, 0] : (tensor<2x4x5x6xf32>, tensor<2x3x9x7xf32>) -> tensor<4x3x3x2xf32>
+  %1 = tcnn.conv2d_weight_grad %dy, %x stride [2, 1] padding [1, 0] : (tensor<2x4x5x6xf32>, tensor<2x3x9x7xf32>) -> tensor<4x3x3x2xf32>
+  // CHECK: tcnn.bias_grad %{{.*}} : tensor<2x4x5x6xf32> -> tensor<4xf32>
+  %2 = tcnn.bias_grad %dy : tensor<2x4x5x6xf32> -> tensor<4xf32>
+  // CHECK: tcnn.max_pool2d_grad %{{.*}}, %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : (tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>) -> tensor<2x4x5x6xf32>
+  %3 = tcnn.max_pool2d_grad %pdy, %px kernel [3, 3] stride [1, 2] padding [1, 1] : (tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>) -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.avg_pool2d_grad %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  %4 = tcnn.avg_pool2d_grad %pdy kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.relu_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
+  %5 = tcnn.relu_grad %dy, %px : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.linear_input_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
+  %6 = tcnn.linear_input_grad %ldy, %lw : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
+  // CHECK: tcnn.linear_weight_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<2x12xf32>) -> tensor<5x12xf32>
+  %7 = tcnn.linear_weight_grad %ldy, %lx : (tensor<2x5xf32>, tensor<2x12xf32>) -> tensor<5x12xf32>
+  // CHECK: tcnn.bias_grad %{{.*}} : tensor<2x5xf32> -> tensor<5xf32>
+  %8 = tcnn.bias_grad %ldy : tensor<2x5xf32> -> tensor<5xf32>
+  // CHECK: tcnn.mse_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<2x5xf32>, tensor<2x5xf32>
+  %9 = tcnn.mse_loss_grad %dl, %ldy, %t : tensor<f32>, tensor<2x5xf32>, tensor<2x5xf32>
+  // CHECK: tcnn.cross_entropy_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  %10 = tcnn.cross_entropy_loss_grad %dl, %ldy, %labels : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  return
+}
