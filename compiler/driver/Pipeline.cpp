@@ -12,7 +12,10 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/SourceMgr.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -38,7 +41,19 @@ static std::string baseDirOf(const std::string &filename) {
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
+                                                  llvm::SourceMgr &sourceMgr,
                                                   const std::string &filename) {
+  // A module already in MLIR form (e.g. hand-edited --emit=mlir output).
+  if (llvm::StringRef(filename).ends_with(".mlir")) {
+    std::string error;
+    auto file = mlir::openInputFile(filename, &error);
+    if (!file) {
+      llvm::errs() << "tcnnc: error: " << error << "\n";
+      return nullptr;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  }
   Diagnostics diags(filename);
   auto ast = parseFile(filename, diags);
   if (!ast)
@@ -76,6 +91,11 @@ int tcnn::runPipeline(const PipelineOptions &options) {
   std::string text;
   llvm::raw_string_ostream os(text);
 
+  if (options.stage == Stage::Ast &&
+      llvm::StringRef(options.inputFilename).ends_with(".mlir")) {
+    llvm::errs() << "tcnnc: error: --emit=ast needs a .tcnn model file\n";
+    return 1;
+  }
   if (options.stage == Stage::Ast) {
     Diagnostics diags(options.inputFilename);
     auto ast = parseFile(options.inputFilename, diags);
@@ -87,7 +107,11 @@ int tcnn::runPipeline(const PipelineOptions &options) {
     registerDialects(registry);
     mlir::MLIRContext context(registry);
     context.loadAllAvailableDialects();
-    auto module = loadModel(context, options.inputFilename);
+    // Every later diagnostic (verifier, pass, interpreter) is printed as
+    // file:line:col with the source line, for .tcnn and .mlir alike.
+    llvm::SourceMgr sourceMgr;
+    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    auto module = loadModel(context, sourceMgr, options.inputFilename);
     if (!module)
       return 1;
     mlir::PassManager pm(&context);

@@ -12,6 +12,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include "llvm/Support/SourceMgr.h"
+
 #include <string>
 #include <vector>
 
@@ -43,7 +45,9 @@ int runPipeline(const PipelineOptions &options);
 
 /// Parses and lowers a model file to the tcnn dialect (the `mlir` stage);
 /// null after reporting an error.
+/// A .mlir file is parsed as it is (into `sourceMgr`).
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context,
+                                            llvm::SourceMgr &sourceMgr,
                                             const std::string &filename);
 
 } // namespace tcnn
