@@ -2,7 +2,16 @@
 
 #include "compiler/frontend/AST.h"
 
+#include <cstdio>
+
 using namespace tcnn;
+
+/// Shortest readable form of a number ("0.5", "7", "1e-06").
+static std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 static void printShape(const std::vector<int64_t> &shape,
                        llvm::raw_ostream &os) {
@@ -24,12 +33,12 @@ static void printInit(const TensorInit &init, llvm::raw_ostream &os) {
     os << "ones";
     break;
   case TensorInit::Kind::Full:
-    os << "full(" << init.a << ")";
+    os << "full(" << num(init.a) << ")";
     break;
   case TensorInit::Kind::Uniform:
   case TensorInit::Kind::Randint:
     os << (init.kind == TensorInit::Kind::Uniform ? "uniform(" : "randint(")
-       << init.a << ", " << init.b;
+       << num(init.a) << ", " << num(init.b);
     if (init.seed)
       os << ", seed=" << *init.seed;
     os << ")";
@@ -71,7 +80,7 @@ void tcnn::printAST(const ModelAST &model, llvm::raw_ostream &os) {
         os << a.value.i;
         break;
       case ArgValue::Kind::Float:
-        os << a.value.f;
+        os << num(a.value.f);
         break;
       case ArgValue::Kind::Bool:
         os << (a.value.b ? "true" : "false");
@@ -94,7 +103,7 @@ void tcnn::printAST(const ModelAST &model, llvm::raw_ostream &os) {
     os << "  Param " << p.layer << "." << p.param;
     if (p.index) {
       printShape(*p.index, os);
-      os << " = " << p.scalar;
+      os << " = " << num(p.scalar);
     } else {
       os << " = ";
       printInit(p.init, os);

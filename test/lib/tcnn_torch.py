@@ -1,0 +1,162 @@
+"""Build the PyTorch twin of a tcnn model and compare tcnn's --dump with it.
+
+A model is described once, as a list of layers; `tcnn_source` writes it as
+a .tcnn file and `TorchModel` builds it in PyTorch. The numbers (input,
+target, parameters) come from tcnn's --dump, so both sides compute on the
+same data; everything PyTorch then computes (loss, output, activations,
+gradients) is compared with what tcnn computed.
+"""
+
+import os
+import subprocess
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+RTOL, ATOL = 1e-4, 1e-6
+
+
+def _arg(v):
+    if isinstance(v, tuple):
+        return "(%d, %d)" % v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+class Layer:
+    """One layer: `name = Kind(*args, **kwargs)(inputs...)`."""
+
+    def __init__(self, name, kind, *args, inputs=None, **kwargs):
+        self.name, self.kind, self.args, self.kwargs = name, kind, args, kwargs
+        self.inputs = inputs  # None: the previous layer (or the input)
+
+    def call(self):
+        parts = [_arg(a) for a in self.args]
+        parts += ["%s=%s" % (k, _arg(v)) for k, v in self.kwargs.items()]
+        return "%s(%s)" % (self.kind, ", ".join(parts))
+
+    def module(self):
+        kw = dict(self.kwargs)
+        if self.kind == "Conv2d":
+            return nn.Conv2d(*self.args, **kw)
+        if self.kind == "Linear":
+            return nn.Linear(*self.args, **kw)
+        if self.kind == "MaxPool2d":
+            return nn.MaxPool2d(*self.args, **kw)
+        if self.kind == "AvgPool2d":
+            return nn.AvgPool2d(*self.args, **kw)
+        if self.kind == "ReLU":
+            return nn.ReLU()
+        if self.kind == "Flatten":
+            return nn.Flatten()
+        return None  # Add is applied in forward()
+
+
+class Model:
+    def __init__(self, name, input_shape, layers, loss="MSELoss",
+                 x_init="uniform(-1, 1)", seed=1, wrt_x=True, x_name="x",
+                 y_name="y"):
+        self.name, self.input_shape, self.layers = name, input_shape, layers
+        self.x_name, self.y_name = x_name, y_name
+        self.loss, self.x_init, self.seed, self.wrt_x = loss, x_init, seed, wrt_x
+
+    def output_shape(self):
+        with torch.no_grad():
+            out, _ = TorchModel(self).forward(torch.zeros(self.input_shape))
+        return list(out.shape)
+
+    def tcnn_source(self):
+        out_shape = self.output_shape()
+        lines = ["model %s" % self.name, "seed %d" % self.seed,
+                 "input x: %s = %s" % (list(self.input_shape), self.x_init)]
+        if self.loss == "MSELoss":
+            lines.append("target y: %s = uniform(-1, 1)" % out_shape)
+        else:
+            lines.append("target y: [%d] = randint(0, %d)" % (out_shape[0], out_shape[1]))
+        prev = "x"
+        for layer in self.layers:
+            ins = layer.inputs or [prev]
+            lines.append("%s = %s(%s)" % (layer.name, layer.call(), ", ".join(ins)))
+            prev = layer.name
+        lines.append("loss = %s()(%s, y)" % (self.loss, prev))
+        return "\n".join(lines) + "\n"
+
+
+class TorchModel(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.mods = nn.ModuleDict()
+        for layer in model.layers:
+            m = layer.module()
+            if m is not None:
+                self.mods[layer.name] = m
+
+    def forward(self, x):
+        values, prev = {self.model.x_name: x}, self.model.x_name
+        for layer in self.model.layers:
+            ins = [values[n] for n in (layer.inputs or [prev])]
+            if layer.kind == "Add":
+                values[layer.name] = ins[0] + ins[1]
+            else:
+                values[layer.name] = self.mods[layer.name](ins[0])
+            prev = layer.name
+        return values[prev], values
+
+
+def run_tcnn(source, workdir, wrt):
+    os.makedirs(workdir, exist_ok=True)
+    path = os.path.join(workdir, "model.tcnn")
+    with open(path, "w") as f:
+        f.write(source)
+    dump = os.path.join(workdir, "dump")
+    cmd = ["tcnnc", path, "--dump", dump] + (["--wrt=" + wrt] if wrt else [])
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return dump
+
+
+def load(dump, name):
+    return torch.from_numpy(np.load(os.path.join(dump, name + ".npy")))
+
+
+def compare(model, workdir, source=None):
+    """Runs tcnn and PyTorch on `model`; returns a list of failures."""
+    dump = run_tcnn(source or model.tcnn_source(), workdir,
+                    model.x_name if model.wrt_x else None)
+    net = TorchModel(model)
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            # mods.<layer>.<weight|bias>
+            p.copy_(load(dump, name.split(".", 1)[1]))
+    x = load(dump, model.x_name).clone().requires_grad_(model.wrt_x)
+    out, values = net.forward(x)
+    for v in values.values():
+        if v.requires_grad and not v.is_leaf:
+            v.retain_grad()
+    if model.loss == "MSELoss":
+        loss = F.mse_loss(out, load(dump, model.y_name))
+    else:
+        loss = F.cross_entropy(out, load(dump, model.y_name).long())
+    loss.backward()
+
+    checks = [("loss", loss.detach(), load(dump, "loss"))]
+    for layer in model.layers:
+        checks.append((layer.name, values[layer.name].detach(), load(dump, layer.name)))
+        checks.append((layer.name + ".grad", values[layer.name].grad,
+                       load(dump, layer.name + ".grad")))
+    for name, p in net.named_parameters():
+        pname = name.split(".", 1)[1]
+        checks.append((pname + ".grad", p.grad, load(dump, pname + ".grad")))
+    if model.wrt_x:
+        checks.append(("x.grad", x.grad, load(dump, model.x_name + ".grad")))
+    failures = []
+    for name, expected, actual in checks:
+        if expected is None or tuple(expected.shape) != tuple(actual.shape) or \
+                not torch.allclose(actual, expected.float(), rtol=RTOL, atol=ATOL):
+            diff = "shape" if expected is None or expected.shape != actual.shape \
+                else "%.3g" % (actual - expected).abs().max().item()
+            failures.append("%s: %s differs (max abs diff %s)" % (model.name, name, diff))
+    return failures, len(checks), loss.item(), out.detach()
