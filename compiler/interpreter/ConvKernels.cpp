@@ -5,32 +5,51 @@
 using namespace tcnn;
 using namespace tcnn::kernels;
 
-/// y[n,o,i,j] = b[o] + sum_{c,p,q} x[n, c, i*sh + p - ph, j*sw + q - pw] w[o,c,p,q]
-Tensor kernels::conv2d(const Tensor &x, const Tensor &w, const Tensor *b,
-                       Pair s, Pair pad) {
-  int64_t N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
-  int64_t O = w.dim(0), KH = w.dim(2), KW = w.dim(3);
-  int64_t OH = (H + 2 * pad[0] - KH) / s[0] + 1;
-  int64_t OW = (W + 2 * pad[1] - KW) / s[1] + 1;
-  Tensor y({N, O, OH, OW});
+namespace {
+/// The one indexing rule of conv2d and both its gradients: output position
+/// (i, j) with kernel tap (p, q) reads input position
+/// (h, w) = (i*s_h + p - pad_h, j*s_w + q - pad_w). Calls
+/// f(n, o, i, j, c, p, q, h, w) for every such combination whose (h, w)
+/// lies inside the input; taps on the zero padding contribute nothing and
+/// are skipped.
+template <typename F>
+void forEachTap(const std::vector<int64_t> &xShape,
+                const std::vector<int64_t> &wShape,
+                const std::vector<int64_t> &yShape, Pair s, Pair pad, F f) {
+  int64_t N = yShape[0], O = yShape[1], OH = yShape[2], OW = yShape[3];
+  int64_t C = wShape[1], KH = wShape[2], KW = wShape[3];
+  int64_t H = xShape[2], W = xShape[3];
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < O; ++o)
       for (int64_t i = 0; i < OH; ++i)
-        for (int64_t j = 0; j < OW; ++j) {
-          double acc = b ? b->data[o] : 0.0;
+        for (int64_t j = 0; j < OW; ++j)
           for (int64_t c = 0; c < C; ++c)
             for (int64_t p = 0; p < KH; ++p) {
               int64_t h = i * s[0] + p - pad[0];
               if (h < 0 || h >= H)
                 continue;
               for (int64_t q = 0; q < KW; ++q) {
-                int64_t v = j * s[1] + q - pad[1];
-                if (v >= 0 && v < W)
-                  acc += x.at(n, c, h, v) * w.at(o, c, p, q);
+                int64_t w = j * s[1] + q - pad[1];
+                if (w >= 0 && w < W)
+                  f(n, o, i, j, c, p, q, h, w);
               }
             }
-          y.at(n, o, i, j) = acc;
-        }
+}
+} // namespace
+
+/// y[n,o,i,j] = b[o] + sum_{c,p,q} x[n, c, i*sh + p - ph, j*sw + q - pw] w[o,c,p,q]
+Tensor kernels::conv2d(const Tensor &x, const Tensor &w, const Tensor *b,
+                       Pair s, Pair pad) {
+  Tensor y({x.dim(0), w.dim(0), (x.dim(2) + 2 * pad[0] - w.dim(2)) / s[0] + 1,
+            (x.dim(3) + 2 * pad[1] - w.dim(3)) / s[1] + 1});
+  if (b)
+    for (int64_t k = 0; k < y.size(); ++k)
+      y.data[k] = b->data[(k / (y.dim(2) * y.dim(3))) % y.dim(1)];
+  forEachTap(x.shape, w.shape, y.shape, s, pad,
+             [&](int64_t n, int64_t o, int64_t i, int64_t j, int64_t c,
+                 int64_t p, int64_t q, int64_t h, int64_t v) {
+               y.at(n, o, i, j) += x.at(n, c, h, v) * w.at(o, c, p, q);
+             });
   return y;
 }
 
@@ -40,55 +59,24 @@ Tensor kernels::conv2dInputGrad(const Tensor &dy, const Tensor &w,
                                 const std::vector<int64_t> &inputShape,
                                 Pair s, Pair pad) {
   Tensor dx(inputShape);
-  int64_t N = dy.dim(0), O = dy.dim(1), OH = dy.dim(2), OW = dy.dim(3);
-  int64_t C = w.dim(1), KH = w.dim(2), KW = w.dim(3);
-  int64_t H = inputShape[2], W = inputShape[3];
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t i = 0; i < OH; ++i)
-        for (int64_t j = 0; j < OW; ++j) {
-          double g = dy.at(n, o, i, j);
-          for (int64_t c = 0; c < C; ++c)
-            for (int64_t p = 0; p < KH; ++p) {
-              int64_t h = i * s[0] + p - pad[0];
-              if (h < 0 || h >= H)
-                continue;
-              for (int64_t q = 0; q < KW; ++q) {
-                int64_t v = j * s[1] + q - pad[1];
-                if (v >= 0 && v < W)
-                  dx.at(n, c, h, v) += g * w.at(o, c, p, q);
-              }
-            }
-        }
+  forEachTap(inputShape, w.shape, dy.shape, s, pad,
+             [&](int64_t n, int64_t o, int64_t i, int64_t j, int64_t c,
+                 int64_t p, int64_t q, int64_t h, int64_t v) {
+               dx.at(n, c, h, v) += dy.at(n, o, i, j) * w.at(o, c, p, q);
+             });
   return dx;
 }
 
-/// dw[o,c,p,q] = sum_{n,i,j} dy[n,o,i,j] x_pad[n, c, i*sh + p, j*sw + q]
+/// dw[o,c,p,q] = sum_{n,i,j} dy[n,o,i,j] x[n, c, i*sh + p - ph, j*sw + q - pw]
 Tensor kernels::conv2dWeightGrad(const Tensor &dy, const Tensor &x,
                                  const std::vector<int64_t> &weightShape,
                                  Pair s, Pair pad) {
   Tensor dw(weightShape);
-  int64_t N = dy.dim(0), O = dy.dim(1), OH = dy.dim(2), OW = dy.dim(3);
-  int64_t C = x.dim(1), H = x.dim(2), W = x.dim(3);
-  int64_t KH = weightShape[2], KW = weightShape[3];
-  for (int64_t o = 0; o < O; ++o)
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t p = 0; p < KH; ++p)
-        for (int64_t q = 0; q < KW; ++q) {
-          double acc = 0;
-          for (int64_t n = 0; n < N; ++n)
-            for (int64_t i = 0; i < OH; ++i) {
-              int64_t h = i * s[0] + p - pad[0];
-              if (h < 0 || h >= H)
-                continue;
-              for (int64_t j = 0; j < OW; ++j) {
-                int64_t v = j * s[1] + q - pad[1];
-                if (v >= 0 && v < W)
-                  acc += dy.at(n, o, i, j) * x.at(n, c, h, v);
-              }
-            }
-          dw.at(o, c, p, q) = acc;
-        }
+  forEachTap(x.shape, weightShape, dy.shape, s, pad,
+             [&](int64_t n, int64_t o, int64_t i, int64_t j, int64_t c,
+                 int64_t p, int64_t q, int64_t h, int64_t v) {
+               dw.at(o, c, p, q) += dy.at(n, o, i, j) * x.at(n, c, h, v);
+             });
   return dw;
 }
 
