@@ -7,16 +7,20 @@
 #include "compiler/interpreter/GradientCheck.h"
 #include "compiler/frontend/MLIRGen.h"
 #include "compiler/frontend/Parser.h"
+#include "compiler/codegen/Native.h"
 #include "dialect/transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/SourceMgr.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -61,31 +65,124 @@ mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
   return mlirGen(context, *ast, diags, baseDirOf(filename));
 }
 
-/// Adds the passes that lead from the tcnn dialect to `options.stage`.
-static mlir::LogicalResult buildPipeline(mlir::PassManager &pm,
-                                         const PipelineOptions &options) {
-  if (options.run || options.checkGradients) {
-    PipelineOptions grad = options;
-    grad.stage = Stage::MlirGrad;
-    grad.run = grad.checkGradients = false;
-    return buildPipeline(pm, grad);
-  }
-  switch (options.stage) {
-  case Stage::Ast:
-  case Stage::Mlir:
+/// Each lowering stage's passes, in order; a stage runs those of every
+/// stage before it too.
+static const char *const kLinalgPasses = "tcnn-to-linalg,canonicalize,cse";
+static const char *const kLoopsPasses =
+    "tcnn-export,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{hoist-static-allocs=true},"
+    "buffer-deallocation-pipeline,tcnn-copies-to-linalg,"
+    "convert-linalg-to-loops,canonicalize,cse";
+static const char *const kLlvmPasses =
+    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "convert-math-to-llvm,convert-arith-to-llvm,finalize-memref-to-llvm,"
+    "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+    "convert-cf-to-llvm,reconcile-unrealized-casts";
+
+std::string tcnn::passPipeline(Stage to) {
+  std::string passes;
+  if (to >= Stage::Linalg)
+    passes += kLinalgPasses;
+  if (to >= Stage::Loops)
+    passes += std::string(",") + kLoopsPasses;
+  if (to >= Stage::LlvmMlir)
+    passes += std::string(",") + kLlvmPasses;
+  return passes;
+}
+
+/// Runs `passes` on `module` with the command line's pass-manager options
+/// (--mlir-print-ir-after-all, --mlir-timing, ...).
+static mlir::LogicalResult runPasses(mlir::ModuleOp module,
+                                     llvm::StringRef passes) {
+  if (passes.empty())
     return mlir::success();
-  case Stage::MlirGrad: {
-    mlir::tcnn::TcnnAutodiffOptions autodiff;
-    autodiff.wrt = options.wrt;
-    pm.addPass(mlir::tcnn::createTcnnAutodiff(autodiff));
-    return mlir::success();
+  mlir::PassManager pm(module.getContext());
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)) ||
+      mlir::failed(mlir::parsePassPipeline(passes, pm, llvm::errs())))
+    return mlir::failure();
+  return pm.run(module);
+}
+
+/// Writes `bytes` to `path` ('-' is stdout); nothing is created on error.
+static bool writeOutput(const std::string &path, llvm::StringRef bytes) {
+  std::string error;
+  auto output = mlir::openOutputFile(path, &error);
+  if (!output) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return false;
   }
+  output->os() << bytes;
+  output->keep();
+  return true;
+}
+
+/// The stages after the LLVM dialect: LLVM IR, assembly, object file,
+/// executable, or object + header.
+static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
+                      const std::optional<codegen::ModelInterface> &model) {
+  std::string error;
+  auto tm = codegen::hostTargetMachine(error);
+  if (!tm) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return 1;
   }
-  return mlir::failure();
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = codegen::toOptimizedLLVMIR(module, llvmContext, *tm);
+  if (!llvmModule)
+    return 1;
+  if (options.stage == Stage::LlvmIr) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    return writeOutput(options.outputFilename, text) ? 0 : 1;
+  }
+  llvm::SmallString<0> code;
+  llvm::raw_svector_ostream os(code);
+  if (!codegen::emitMachineCode(*llvmModule, *tm, os,
+                                options.stage == Stage::Asm, error)) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return 1;
+  }
+  if (options.stage == Stage::Asm || options.stage == Stage::Obj)
+    return writeOutput(options.outputFilename, code) ? 0 : 1;
+
+  std::string header =
+      codegen::generateHeader(*model, llvm::sys::path::filename(
+                                          options.inputFilename).str());
+  if (options.stage == Stage::Lib) {
+    std::string base = options.outputFilename;
+    if (llvm::StringRef(base).ends_with(".o"))
+      base.resize(base.size() - 2);
+    return writeOutput(base + ".o", code) && writeOutput(base + ".h", header)
+               ? 0
+               : 1;
+  }
+  // Executable: the object goes to a temporary file for the linker.
+  llvm::SmallString<128> objectPath;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("tcnnc", "o", fd,
+                                                              objectPath)) {
+    llvm::errs() << "tcnnc: error: cannot create a temporary file: "
+                 << ec.message() << "\n";
+    return 1;
+  }
+  {
+    llvm::raw_fd_ostream objectStream(fd, /*shouldClose=*/true);
+    objectStream << code;
+  }
+  bool linked = codegen::linkExecutable(*model, std::string(objectPath),
+                                        header, options.outputFilename, error);
+  llvm::sys::fs::remove(objectPath);
+  if (!linked) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 int tcnn::runPipeline(const PipelineOptions &options) {
-  std::string error;
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
   std::string text;
@@ -114,13 +211,29 @@ int tcnn::runPipeline(const PipelineOptions &options) {
     auto module = loadModel(context, sourceMgr, options.inputFilename);
     if (!module)
       return 1;
-    mlir::PassManager pm(&context);
-    if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    // Differentiate, then lower as far as the stage asks.
+    bool wantGrad = options.stage >= Stage::MlirGrad || options.run ||
+                    options.checkGradients;
+    if (wantGrad) {
+      std::string autodiff = "tcnn-autodiff";
+      if (!options.wrt.empty())
+        autodiff += "{wrt=" + llvm::join(options.wrt, ",") + "}";
+      if (mlir::failed(runPasses(*module, autodiff)))
+        return 1;
+    }
+    std::optional<codegen::ModelInterface> model;
+    if (options.stage >= Stage::Exe) {
+      auto described = codegen::describeModel(*module);
+      if (mlir::failed(described))
+        return 1;
+      model = *described;
+    }
+    if (!options.run && !options.checkGradients &&
+        mlir::failed(runPasses(*module, passPipeline(options.stage))))
       return 1;
-    if (failed(buildPipeline(pm, options)))
-      return 1;
-    if (mlir::failed(pm.run(*module)))
-      return 1;
+    if (options.stage >= Stage::LlvmIr && !options.run &&
+        !options.checkGradients)
+      return emitNative(*module, options, model);
     if (options.checkGradients) {
       mlir::func::FuncOp forward, grad;
       if (mlir::failed(findFunctions(*module, forward, grad)) ||
@@ -136,12 +249,5 @@ int tcnn::runPipeline(const PipelineOptions &options) {
     }
   }
 
-  auto output = mlir::openOutputFile(options.outputFilename, &error);
-  if (!output) {
-    llvm::errs() << "tcnnc: error: " << error << "\n";
-    return 1;
-  }
-  output->os() << text;
-  output->keep();
-  return 0;
+  return writeOutput(options.outputFilename, text) ? 0 : 1;
 }

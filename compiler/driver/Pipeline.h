@@ -23,7 +23,19 @@ enum class Stage {
   Ast,      ///< the parsed model file
   Mlir,     ///< the forward function, tcnn dialect
   MlirGrad, ///< after -tcnn-autodiff
+  Linalg,   ///< after -tcnn-to-linalg: linalg on tensors
+  Loops,    ///< bufferized, out-params, deallocated, loops on memrefs
+  LlvmMlir, ///< the LLVM dialect
+  LlvmIr,   ///< LLVM IR, optimized at O3 for the host CPU
+  Asm,      ///< host assembly
+  Obj,      ///< host object file
+  Exe,      ///< an executable linked with tcnn's runtime
+  Lib,      ///< an object file and its C header (tcnnc -c)
 };
+
+/// The textual pass pipeline leading from `from` to `to` (both after
+/// MlirGrad), as tcnn-opt accepts it.
+std::string passPipeline(Stage to);
 
 struct PipelineOptions {
   std::string inputFilename;

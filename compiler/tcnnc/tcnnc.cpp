@@ -17,6 +17,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 
 namespace cl = llvm::cl;
 
@@ -41,7 +42,24 @@ static cl::opt<tcnn::Stage> emitStage(
                    "the forward function in the tcnn dialect (default)"),
         clEnumValN(tcnn::Stage::MlirGrad, "mlir-grad",
                    "after -tcnn-autodiff: forward plus the derived backward "
-                   "ops")),
+                   "ops"),
+        clEnumValN(tcnn::Stage::Linalg, "linalg",
+                   "after -tcnn-to-linalg: linalg/tensor ops on tensors"),
+        clEnumValN(tcnn::Stage::Loops, "loops",
+                   "bufferized: loop nests (scf) on memrefs"),
+        clEnumValN(tcnn::Stage::LlvmMlir, "llvm-mlir", "the LLVM dialect"),
+        clEnumValN(tcnn::Stage::LlvmIr, "llvm-ir",
+                   "LLVM IR, optimized (O3, host CPU)"),
+        clEnumValN(tcnn::Stage::Asm, "asm", "host assembly"),
+        clEnumValN(tcnn::Stage::Obj, "obj", "host object file"),
+        clEnumValN(tcnn::Stage::Exe, "exe",
+                   "an executable (the default with -o)")),
+    cl::cat(tcnncCategory));
+
+static cl::opt<bool> compileOnly(
+    "c",
+    cl::desc("Write <name>.o and <name>.h, the model as a C library "
+             "(<name> from -o, else the model file's name)"),
     cl::cat(tcnncCategory));
 
 static cl::list<std::string> wrtInputs(
@@ -70,6 +88,7 @@ static cl::opt<bool> checkGradients(
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  tcnn::registerPasses();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
@@ -86,6 +105,10 @@ int main(int argc, char **argv) {
       "  tcnnc examples/tinycnn.tcnn                 # tcnn dialect MLIR\n"
       "  tcnnc examples/tinycnn.tcnn --emit=ast      # the syntax tree\n"
       "  tcnnc examples/tinycnn.tcnn --emit=mlir-grad  # with backward ops\n"
+      "  tcnnc examples/tinycnn.tcnn -o tinycnn      # native executable\n"
+      "  tcnnc -c examples/tinycnn.tcnn              # tinycnn.o + tinycnn.h\n"
+      "  tcnnc examples/tinycnn.tcnn --emit=loops    # any stage: linalg, loops,\n"
+      "                                  # llvm-mlir, llvm-ir, asm, obj\n"
       "  tcnnc examples/tinycnn.tcnn --run --dump out  # interpret, write .npy\n"
       "  tcnnc examples/tinycnn.tcnn --check-gradients # finite differences\n"
       "  tcnnc m.tcnn --mlir-print-ir-after-all      # watch every pass\n"
@@ -95,6 +118,23 @@ int main(int argc, char **argv) {
   options.inputFilename = inputFilename;
   options.outputFilename = outputFilename;
   options.stage = emitStage;
+  // Without --emit: -c builds the C library, -o FILE an executable.
+  bool emitGiven = emitStage.getNumOccurrences() > 0;
+  std::string stem = llvm::sys::path::stem(inputFilename).str();
+  if (compileOnly) {
+    if (emitGiven) {
+      llvm::errs() << "tcnnc: error: -c and --emit cannot be combined\n";
+      return 1;
+    }
+    options.stage = tcnn::Stage::Lib;
+    if (outputFilename.getNumOccurrences() == 0)
+      options.outputFilename = stem;
+  } else if (!emitGiven && outputFilename.getNumOccurrences() > 0 &&
+             outputFilename != "-") {
+    options.stage = tcnn::Stage::Exe;
+  }
+  if (options.stage == tcnn::Stage::Exe && options.outputFilename == "-")
+    options.outputFilename = stem;
   options.wrt.assign(wrtInputs.begin(), wrtInputs.end());
   options.run = runModel || !dumpDir.empty();
   options.dumpDir = dumpDir;

@@ -1,0 +1,52 @@
+//===- ModelInterface.h - a compiled model as C sees it ---------*- C++ -*-===//
+//
+// The arguments and results of a model's two entry points, read from its
+// tcnn-level module (after -tcnn-autodiff), and the C code generated from
+// them: the header of `tcnnc -c` and the main() of executables.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_CODEGEN_MODELINTERFACE_H
+#define TCNN_CODEGEN_MODELINTERFACE_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace tcnn::codegen {
+
+struct TensorInterface {
+  std::string name;  ///< "conv1.weight"
+  std::string cname; ///< "conv1_weight"
+  int role = 0;      ///< 0 input, 1 target, 2 param (tcnn_runtime.h)
+  bool isInt64 = false;
+  std::vector<int64_t> shape;
+  int64_t count = 1;
+};
+
+struct ModelInterface {
+  std::string name;   ///< model name
+  std::string prefix; ///< C prefix of every symbol
+  std::vector<TensorInterface> args; ///< in call order
+  std::string lossName, outputName;
+  std::vector<int64_t> outputShape;
+  int64_t outputCount = 1;
+};
+
+/// Reads the interface of a module holding @forward and @forward_grad
+/// (with parameter gradients only). Fails with an error on the module.
+mlir::FailureOr<ModelInterface> describeModel(mlir::ModuleOp module);
+
+/// The C header of `tcnnc -c`: sizes, embedded data, the entry points and
+/// an inline SGD step.
+std::string generateHeader(const ModelInterface &model,
+                           const std::string &sourceFile);
+
+/// The main() of an executable: the tcnn_model table and call adapters.
+std::string generateMain(const ModelInterface &model,
+                         const std::string &headerName);
+
+} // namespace tcnn::codegen
+
+#endif // TCNN_CODEGEN_MODELINTERFACE_H

@@ -1,0 +1,43 @@
+//===- Native.h - LLVM IR, machine code and executables ---------*- C++ -*-===//
+
+#ifndef TCNN_CODEGEN_NATIVE_H
+#define TCNN_CODEGEN_NATIVE_H
+
+#include "compiler/codegen/ModelInterface.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace tcnn::codegen {
+
+/// A TargetMachine for this machine's CPU and features, position
+/// independent, optimizing aggressively.
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error);
+
+/// Translates a module in the LLVM dialect to LLVM IR for `tm` and runs
+/// LLVM's O3 pipeline on it. Null after reporting an error.
+std::unique_ptr<llvm::Module> toOptimizedLLVMIR(mlir::ModuleOp module,
+                                                llvm::LLVMContext &context,
+                                                llvm::TargetMachine &tm);
+
+/// Writes `module` as an object file or assembly.
+bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
+                     llvm::raw_pwrite_stream &os, bool assembly,
+                     std::string &error);
+
+/// Links `objectFile` with a generated main() and tcnn's runtime into the
+/// executable `output` with the system C compiler. `output` only appears
+/// once the link has succeeded.
+bool linkExecutable(const ModelInterface &model, const std::string &objectFile,
+                    const std::string &headerText, const std::string &output,
+                    std::string &error);
+
+} // namespace tcnn::codegen
+
+#endif // TCNN_CODEGEN_NATIVE_H

@@ -1,0 +1,133 @@
+//===- LinalgHelpers.cpp - small builders the tcnn lowerings share --------===//
+
+#include "compiler/lowering/LinalgHelpers.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+namespace lw = ::tcnn::lowering;
+
+Value lw::f32(OpBuilder &b, Location loc, double value) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));
+}
+
+Value lw::filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 Type elem, Value value) {
+  Value empty = b.create<tensor::EmptyOp>(loc, shape, elem);
+  return b.create<linalg::FillOp>(loc, value, empty).getResult(0);
+}
+
+Value lw::zeros(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  return filled(b, loc, shape, b.getF32Type(), f32(b, loc, 0.0));
+}
+
+Value lw::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
+                     Value value) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += 2 * pad[0];
+  shape[3] += 2 * pad[1];
+  SmallVector<OpFoldResult> lowHigh = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(pad[0]),
+                                       b.getIndexAttr(pad[1])};
+  return b.create<tensor::PadOp>(loc, RankedTensorType::get(shape,
+                                                            type.getElementType()),
+                                 x, lowHigh, lowHigh, value);
+}
+
+Value lw::unpadSpatial(OpBuilder &b, Location loc, Value padded,
+                       ArrayRef<int64_t> shape, ArrayRef<int64_t> pad) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return padded;
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(pad[0]),
+                                       b.getIndexAttr(pad[1])};
+  SmallVector<OpFoldResult> sizes, strides(4, b.getIndexAttr(1));
+  for (int64_t d : shape)
+    sizes.push_back(b.getIndexAttr(d));
+  return b.create<tensor::ExtractSliceOp>(
+      loc, RankedTensorType::get(shape, b.getF32Type()), padded, offsets,
+      sizes, strides);
+}
+
+Value lw::generic(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
+                  ArrayRef<utils::IteratorType> iterators, BodyFn body) {
+  if (!init)
+    init = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
+                                     resultType.getElementType());
+  auto op = b.create<linalg::GenericOp>(
+      loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        nb.create<linalg::YieldOp>(nloc, body(nb, nloc, args));
+      });
+  return op.getResult(0);
+}
+
+Value lw::elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                      ValueRange inputs, BodyFn body) {
+  unsigned rank = resultType.getRank();
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(cast<RankedTensorType>(in.getType()).getRank() == 0
+                       ? AffineMap::get(rank, 0, b.getContext())
+                       : b.getMultiDimIdentityMap(rank));
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return generic(b, loc, resultType, inputs, nullptr, maps, iterators, body);
+}
+
+Value lw::biasInit(OpBuilder &b, Location loc, Value bias,
+                   RankedTensorType resultType) {
+  if (!bias)
+    return zeros(b, loc, resultType.getShape());
+  Value empty = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
+                                          resultType.getElementType());
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    if (d != 1)
+      dims.push_back(d);
+  return b.create<linalg::BroadcastOp>(loc, bias, empty, dims).getResult()[0];
+}
+
+Value lw::reshape(OpBuilder &b, Location loc, Value x,
+                  RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto flat = RankedTensorType::get({type.getNumElements()},
+                                    type.getElementType());
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  Value collapsed = b.create<tensor::CollapseShapeOp>(
+      loc, flat, x, ArrayRef<ReassociationIndices>{all});
+  ReassociationIndices allOut;
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    allOut.push_back(d);
+  return b.create<tensor::ExpandShapeOp>(loc, resultType, collapsed,
+                                         ArrayRef<ReassociationIndices>{allOut});
+}
+
+Value lw::sumAll(OpBuilder &b, Location loc, ValueRange inputs, BodyFn f) {
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  unsigned rank = type.getRank();
+  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
+  maps.push_back(AffineMap::get(rank, 0, b.getContext()));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  return generic(b, loc, scalar, inputs, zeros(b, loc, {}), maps, iterators,
+                 [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                   Value term = f(nb, nloc, args.drop_back());
+                   return nb.create<arith::AddFOp>(nloc, args.back(), term)
+                       .getResult();
+                 });
+}
+
+DenseIntElementsAttr lw::i64Pair(OpBuilder &b, ArrayRef<int64_t> pair) {
+  return DenseIntElementsAttr::get(
+      RankedTensorType::get({2}, b.getI64Type()), pair);
+}

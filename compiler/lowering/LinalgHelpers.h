@@ -1,0 +1,70 @@
+//===- LinalgHelpers.h - small builders the tcnn lowerings share -*- C++ -*-===//
+
+#ifndef TCNN_LOWERING_LINALGHELPERS_H
+#define TCNN_LOWERING_LINALGHELPERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+
+namespace tcnn::lowering {
+
+using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::ValueRange)>;
+
+/// An f32 scalar constant.
+mlir::Value f32(mlir::OpBuilder &b, mlir::Location loc, double value);
+
+/// A tensor of `shape` and `elem` filled with `value` (tensor.empty +
+/// linalg.fill).
+mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
+                   llvm::ArrayRef<int64_t> shape, mlir::Type elem,
+                   mlir::Value value);
+mlir::Value zeros(mlir::OpBuilder &b, mlir::Location loc,
+                  llvm::ArrayRef<int64_t> shape);
+
+/// `x` [N, C, H, W] with `pad` rows/columns of `value` on each side of H
+/// and W (tensor.pad); `x` itself if both pads are 0.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       llvm::ArrayRef<int64_t> pad, mlir::Value value);
+
+/// The inverse of padSpatial: the [N, C, H, W] interior of a padded tensor
+/// (tensor.extract_slice).
+mlir::Value unpadSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value padded, llvm::ArrayRef<int64_t> shape,
+                         llvm::ArrayRef<int64_t> pad);
+
+/// A linalg.generic with one result of `resultType` whose body is `body`
+/// (called with the block arguments: inputs, then the output). With a
+/// null `init`, the output starts as tensor.empty (every element written).
+mlir::Value generic(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+                    mlir::Value init, llvm::ArrayRef<mlir::AffineMap> maps,
+                    llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                    BodyFn body);
+
+/// Elementwise map over same-shaped inputs; 0-d inputs are broadcast.
+mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType resultType,
+                        mlir::ValueRange inputs, BodyFn body);
+
+/// The [N, O, ...] initial value holding bias[o] everywhere
+/// (linalg.broadcast), or zeros without a bias.
+mlir::Value biasInit(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bias,
+                     mlir::RankedTensorType resultType);
+
+/// Row-major reshape (collapse to 1-D, expand to the result shape).
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    mlir::RankedTensorType resultType);
+
+/// Sum over every element of `x` into a 0-d tensor, of `f(element...)`
+/// where the elements are those of `inputs` at the same position.
+mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc,
+                   mlir::ValueRange inputs, BodyFn f);
+
+/// The strides/dilations attribute of linalg's conv and pooling ops.
+mlir::DenseIntElementsAttr i64Pair(mlir::OpBuilder &b,
+                                   llvm::ArrayRef<int64_t> pair);
+
+} // namespace tcnn::lowering
+
+#endif // TCNN_LOWERING_LINALGHELPERS_H

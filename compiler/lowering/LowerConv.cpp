@@ -1,0 +1,142 @@
+//===- LowerConv.cpp - conv2d and its gradients to linalg -----------------===//
+//
+// Forward: tensor.pad + linalg.conv_2d_nchw_fchw (strides as attribute),
+// accumulating onto the broadcast bias. Backward: linalg.generic whose
+// indexing maps spell the receptive field, `i * s + p`, on the padded
+// input: the weight gradient reads it (a reduction over n, i, j), the
+// input gradient writes it (each dy scales a kernel copy added back where
+// the window was), then the padding is sliced off.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/lowering/LinalgHelpers.h"
+#include "compiler/lowering/Patterns.h"
+
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace ::tcnn::lowering;
+using mlir::tcnn::BiasGradOp;
+using mlir::tcnn::Conv2dInputGradOp;
+using mlir::tcnn::Conv2dOp;
+using mlir::tcnn::Conv2dWeightGradOp;
+using utils::IteratorType;
+
+namespace {
+
+constexpr IteratorType par = IteratorType::parallel;
+constexpr IteratorType red = IteratorType::reduction;
+
+struct Conv2dLowering : OpRewritePattern<Conv2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
+                         f32(b, loc, 0.0));
+    Value init = biasInit(b, loc, op.getBias(), type);
+    b.replaceOpWithNewOp<linalg::Conv2DNchwFchwOp>(
+        op, TypeRange{type}, ValueRange{x, op.getWeight()}, ValueRange{init},
+        i64Pair(b, op.getStride()), i64Pair(b, {1, 1}));
+    return success();
+  }
+};
+
+/// Iteration space (n, c, i, j, o, p, q); dx_pad[n, c, i*sh+p, j*sw+q] +=
+/// dy[n, o, i, j] * w[o, c, p, q].
+struct Conv2dInputGradLowering : OpRewritePattern<Conv2dInputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dInputGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
+    SmallVector<int64_t> padded(type.getShape());
+    padded[2] += 2 * pad[0];
+    padded[3] += 2 * pad[1];
+    MLIRContext *ctx = b.getContext();
+    AffineExpr n, c, i, j, o, p, q;
+    bindDims(ctx, n, c, i, j, o, p, q);
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      return AffineMap::get(7, 0, e, ctx);
+    };
+    Value dxPad = generic(
+        b, loc, RankedTensorType::get(padded, b.getF32Type()),
+        {op.getOutputGrad(), op.getWeight()}, zeros(b, loc, padded),
+        {map({n, o, i, j}), map({o, c, p, q}),
+         map({n, c, i * s[0] + p, j * s[1] + q})},
+        {par, par, red, red, red, red, red},
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          Value prod = nb.create<arith::MulFOp>(l, a[0], a[1]);
+          return nb.create<arith::AddFOp>(l, a[2], prod).getResult();
+        });
+    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    return success();
+  }
+};
+
+/// Iteration space (o, c, p, q, n, i, j); dw[o, c, p, q] +=
+/// dy[n, o, i, j] * x_pad[n, c, i*sh+p, j*sw+q].
+struct Conv2dWeightGradLowering : OpRewritePattern<Conv2dWeightGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dWeightGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    ArrayRef<int64_t> s = op.getStride();
+    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
+                         f32(b, loc, 0.0));
+    MLIRContext *ctx = b.getContext();
+    AffineExpr o, c, p, q, n, i, j;
+    bindDims(ctx, o, c, p, q, n, i, j);
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      return AffineMap::get(7, 0, e, ctx);
+    };
+    b.replaceOp(op, generic(b, loc, type, {op.getOutputGrad(), x},
+                            zeros(b, loc, type.getShape()),
+                            {map({n, o, i, j}),
+                             map({n, c, i * s[0] + p, j * s[1] + q}),
+                             map({o, c, p, q})},
+                            {par, par, par, par, red, red, red},
+                            [](OpBuilder &nb, Location l, ValueRange a) {
+                              Value prod =
+                                  nb.create<arith::MulFOp>(l, a[0], a[1]);
+                              return nb.create<arith::AddFOp>(l, a[2], prod)
+                                  .getResult();
+                            }));
+    return success();
+  }
+};
+
+/// db[o] = sum of dy over every dimension but 1.
+struct BiasGradLowering : OpRewritePattern<BiasGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BiasGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+    unsigned rank = dyType.getRank();
+    SmallVector<IteratorType> iterators(rank, red);
+    iterators[1] = par;
+    AffineMap out = AffineMap::get(rank, 0, b.getAffineDimExpr(1));
+    b.replaceOp(op, generic(b, loc, op.getType(), {op.getOutputGrad()},
+                            zeros(b, loc, op.getType().getShape()),
+                            {b.getMultiDimIdentityMap(rank), out}, iterators,
+                            [](OpBuilder &nb, Location l, ValueRange a) {
+                              return nb.create<arith::AddFOp>(l, a[1], a[0])
+                                  .getResult();
+                            }));
+    return success();
+  }
+};
+
+} // namespace
+
+void ::tcnn::lowering::populateConvPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2dLowering, Conv2dInputGradLowering,
+               Conv2dWeightGradLowering, BiasGradLowering>(
+      patterns.getContext());
+}

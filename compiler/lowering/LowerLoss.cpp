@@ -1,0 +1,185 @@
+//===- LowerLoss.cpp - the losses and their gradients to linalg -----------===//
+//
+// Reductions to a 0-d tensor and elementwise maps as linalg.generic. Cross
+// entropy works row by row in three reductions (max, sum of exp, the
+// target's logit), the stable log-sum-exp form.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/lowering/LinalgHelpers.h"
+#include "compiler/lowering/Patterns.h"
+
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace ::tcnn::lowering;
+using utils::IteratorType;
+
+namespace {
+
+/// s * v for a 0-d tensor v and a constant s.
+Value scaleScalar(OpBuilder &b, Location loc, Value v, double s) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return elementwise(b, loc, type, {v},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, s))
+                           .getResult();
+                     });
+}
+
+struct MseLossLowering : OpRewritePattern<mlir::tcnn::MseLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::MseLossOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
+                       [](OpBuilder &nb, Location l, ValueRange a) {
+                         Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                         return nb.create<arith::MulFOp>(l, d, d).getResult();
+                       });
+    b.replaceOp(op, scaleScalar(b, loc, sum, 1.0 / type.getNumElements()));
+    return success();
+  }
+};
+
+/// dp = dL * 2 / numel * (p - t).
+struct MseLossGradLowering : OpRewritePattern<mlir::tcnn::MseLossGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::MseLossGradOp op,
+                                PatternRewriter &b) const override {
+    double scale = 2.0 / op.getType().getNumElements();
+    b.replaceOp(op, elementwise(b, op.getLoc(), op.getType(),
+                                {op.getLossGrad(), op.getInput(),
+                                 op.getTarget()},
+                                [&](OpBuilder &nb, Location l, ValueRange a) {
+                                  Value d =
+                                      nb.create<arith::SubFOp>(l, a[1], a[2]);
+                                  Value s = nb.create<arith::MulFOp>(
+                                      l, a[0], f32(nb, l, scale));
+                                  return nb.create<arith::MulFOp>(l, s, d)
+                                      .getResult();
+                                }));
+    return success();
+  }
+};
+
+/// Per-row pieces of cross entropy on logits z [N, C] and labels t [N].
+struct RowStats {
+  Value max, sumExp; // [N]
+};
+
+RowStats rowStats(OpBuilder &b, Location loc, Value z) {
+  auto type = cast<RankedTensorType>(z.getType());
+  int64_t n = type.getDimSize(0);
+  MLIRContext *ctx = b.getContext();
+  AffineMap full = b.getMultiDimIdentityMap(2);
+  AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
+  auto rowType = RankedTensorType::get({n}, b.getF32Type());
+  SmallVector<IteratorType> it = {IteratorType::parallel,
+                                  IteratorType::reduction};
+  Value max = generic(
+      b, loc, rowType, {z},
+      filled(b, loc, {n}, b.getF32Type(),
+             f32(b, loc, -std::numeric_limits<float>::infinity())),
+      {full, row}, it, [](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MaximumFOp>(l, a[0], a[1]).getResult();
+      });
+  Value sumExp = generic(b, loc, rowType, {z, max}, zeros(b, loc, {n}),
+                         {full, row, row}, it,
+                         [](OpBuilder &nb, Location l, ValueRange a) {
+                           Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                           Value e = nb.create<math::ExpOp>(l, d);
+                           return nb.create<arith::AddFOp>(l, a[2], e)
+                               .getResult();
+                         });
+  return {max, sumExp};
+}
+
+/// True where the column index (dim 1) is the row's label.
+Value isLabel(OpBuilder &b, Location loc, Value label) {
+  Value c = b.create<linalg::IndexOp>(loc, 1);
+  Value t = b.create<arith::IndexCastOp>(loc, b.getIndexType(), label);
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, c, t);
+}
+
+struct CrossEntropyLossLowering
+    : OpRewritePattern<mlir::tcnn::CrossEntropyLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::CrossEntropyLossOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value z = op.getInput();
+    auto type = cast<RankedTensorType>(z.getType());
+    int64_t n = type.getDimSize(0);
+    RowStats stats = rowStats(b, loc, z);
+    MLIRContext *ctx = b.getContext();
+    AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
+    AffineMap scalar = AffineMap::get(2, 0, ctx);
+    // sum over n, c of [c == t[n]] * (max + log(sumexp) - z[n, c]).
+    Value total = generic(
+        b, loc, RankedTensorType::get({}, b.getF32Type()),
+        {z, stats.max, stats.sumExp, op.getTarget()}, zeros(b, loc, {}),
+        {b.getMultiDimIdentityMap(2), row, row, row, scalar},
+        {IteratorType::reduction, IteratorType::reduction},
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          Value lse = nb.create<arith::AddFOp>(
+              l, a[1], nb.create<math::LogOp>(l, a[2]));
+          Value nll = nb.create<arith::SubFOp>(l, lse, a[0]);
+          Value term = nb.create<arith::SelectOp>(l, isLabel(nb, l, a[3]), nll,
+                                                  f32(nb, l, 0.0));
+          return nb.create<arith::AddFOp>(l, a[4], term).getResult();
+        });
+    b.replaceOp(op, scaleScalar(b, loc, total, 1.0 / n));
+    return success();
+  }
+};
+
+/// dz[n, c] = dL / N * (exp(z - max) / sumexp - [c == t[n]]).
+struct CrossEntropyLossGradLowering
+    : OpRewritePattern<mlir::tcnn::CrossEntropyLossGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::CrossEntropyLossGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value z = op.getInput();
+    auto type = op.getType();
+    double invN = 1.0 / type.getDimSize(0);
+    RowStats stats = rowStats(b, loc, z);
+    MLIRContext *ctx = b.getContext();
+    AffineMap full = b.getMultiDimIdentityMap(2);
+    AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
+    AffineMap scalar = AffineMap::get(2, 0, ctx);
+    b.replaceOp(
+        op, generic(b, loc, type,
+                    {z, stats.max, stats.sumExp, op.getTarget(),
+                     op.getLossGrad()},
+                    nullptr, {full, row, row, row, scalar, full},
+                    {IteratorType::parallel, IteratorType::parallel},
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      Value e = nb.create<math::ExpOp>(
+                          l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+                      Value p = nb.create<arith::DivFOp>(l, e, a[2]);
+                      Value one = nb.create<arith::SelectOp>(
+                          l, isLabel(nb, l, a[3]), f32(nb, l, 1.0),
+                          f32(nb, l, 0.0));
+                      Value d = nb.create<arith::SubFOp>(l, p, one);
+                      Value s = nb.create<arith::MulFOp>(l, a[4],
+                                                         f32(nb, l, invN));
+                      return nb.create<arith::MulFOp>(l, s, d).getResult();
+                    }));
+    return success();
+  }
+};
+
+} // namespace
+
+void ::tcnn::lowering::populateLossPatterns(RewritePatternSet &patterns) {
+  patterns.add<MseLossLowering, MseLossGradLowering, CrossEntropyLossLowering,
+               CrossEntropyLossGradLowering>(patterns.getContext());
+}

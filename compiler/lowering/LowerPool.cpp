@@ -1,0 +1,190 @@
+//===- LowerPool.cpp - max/avg pooling and their gradients to linalg ------===//
+//
+// Forward: tensor.pad (-inf for max, 0 for avg) + linalg.pooling_nchw_max /
+// pooling_nchw_sum (then / (kh kw), count_include_pad). Backward: the
+// window's first arg-max is found by a linalg.generic reduction in
+// row-major window order (strictly greater wins, as PyTorch); then a
+// linalg.generic writes through the receptive-field map `i * s + p` into
+// the padded input gradient, routing dy to the arg-max (max) or spreading
+// dy / (kh kw) (avg), and the padding is sliced off.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/lowering/LinalgHelpers.h"
+#include "compiler/lowering/Patterns.h"
+
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace ::tcnn::lowering;
+using utils::IteratorType;
+
+namespace {
+
+constexpr IteratorType par = IteratorType::parallel;
+constexpr IteratorType red = IteratorType::reduction;
+
+/// Maps of the 6-D window iteration space (n, c, i, j, p, q).
+struct WindowMaps {
+  AffineMap out, window, input;
+  WindowMaps(MLIRContext *ctx, ArrayRef<int64_t> s) {
+    AffineExpr n, c, i, j, p, q;
+    bindDims(ctx, n, c, i, j, p, q);
+    out = AffineMap::get(6, 0, {n, c, i, j}, ctx);
+    window = AffineMap::get(6, 0, {p, q}, ctx);
+    input = AffineMap::get(6, 0, {n, c, i * s[0] + p, j * s[1] + q}, ctx);
+  }
+};
+
+Value windowShape(OpBuilder &b, Location loc, ArrayRef<int64_t> kernel) {
+  return b.create<tensor::EmptyOp>(loc, kernel, b.getF32Type());
+}
+
+Value negInf(OpBuilder &b, Location loc) {
+  return f32(b, loc, -std::numeric_limits<float>::infinity());
+}
+
+/// Row-major position p * kw + q of the window element, as i32.
+Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
+  Value p = b.create<linalg::IndexOp>(loc, 4);
+  Value q = b.create<linalg::IndexOp>(loc, 5);
+  Value kwv = b.create<arith::ConstantIndexOp>(loc, kw);
+  Value k = b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kwv),
+                                    q);
+  return b.create<arith::IndexCastOp>(loc, b.getI32Type(), k);
+}
+
+struct MaxPool2dLowering : OpRewritePattern<mlir::tcnn::MaxPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::MaxPool2dOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
+                         negInf(b, loc));
+    Value init = filled(b, loc, type.getShape(), b.getF32Type(),
+                        negInf(b, loc));
+    b.replaceOpWithNewOp<linalg::PoolingNchwMaxOp>(
+        op, TypeRange{type},
+        ValueRange{x, windowShape(b, loc, op.getKernelSize())},
+        ValueRange{init}, i64Pair(b, op.getStride()), i64Pair(b, {1, 1}));
+    return success();
+  }
+};
+
+struct AvgPool2dLowering : OpRewritePattern<mlir::tcnn::AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::AvgPool2dOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
+                         f32(b, loc, 0.0));
+    Value sum = b.create<linalg::PoolingNchwSumOp>(
+                     loc, TypeRange{type},
+                     ValueRange{x, windowShape(b, loc, op.getKernelSize())},
+                     ValueRange{zeros(b, loc, type.getShape())},
+                     i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+                    .getResult(0);
+    ArrayRef<int64_t> k = op.getKernelSize();
+    double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+    b.replaceOp(op, elementwise(b, loc, type, {sum},
+                                [&](OpBuilder &nb, Location l, ValueRange a) {
+                                  return nb
+                                      .create<arith::MulFOp>(l, a[0],
+                                                             f32(nb, l, inv))
+                                      .getResult();
+                                }));
+    return success();
+  }
+};
+
+struct MaxPool2dGradLowering : OpRewritePattern<mlir::tcnn::MaxPool2dGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::MaxPool2dGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
+    auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+    WindowMaps maps(b.getContext(), op.getStride());
+    Value x = padSpatial(b, loc, op.getInput(), pad, negInf(b, loc));
+    Value window = windowShape(b, loc, k);
+
+    // 1. The first arg-max of each window: (max, index) reduction.
+    auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
+    Value maxInit = filled(b, loc, dyType.getShape(), b.getF32Type(),
+                           negInf(b, loc));
+    Value idxInit =
+        filled(b, loc, dyType.getShape(), b.getI32Type(),
+               b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
+    auto argmax = b.create<linalg::GenericOp>(
+        loc, TypeRange{dyType, i32Type}, ValueRange{x, window},
+        ValueRange{maxInit, idxInit},
+        ArrayRef<AffineMap>{maps.input, maps.window, maps.out, maps.out},
+        ArrayRef<IteratorType>{par, par, par, par, red, red},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value greater = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                                   a[0], a[2]);
+          Value max = nb.create<arith::SelectOp>(l, greater, a[0], a[2]);
+          Value idx = nb.create<arith::SelectOp>(
+              l, greater, windowIndex(nb, l, k[1]), a[3]);
+          nb.create<linalg::YieldOp>(l, ValueRange{max, idx});
+        });
+
+    // 2. Route dy to the arg-max position of its window.
+    SmallVector<int64_t> padded(type.getShape());
+    padded[2] += 2 * pad[0];
+    padded[3] += 2 * pad[1];
+    Value dxPad = generic(
+        b, loc, RankedTensorType::get(padded, b.getF32Type()),
+        {op.getOutputGrad(), argmax.getResult(1), window},
+        zeros(b, loc, padded), {maps.out, maps.out, maps.window, maps.input},
+        {par, par, red, red, red, red},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                               a[1], windowIndex(nb, l, k[1]));
+          Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
+          return nb.create<arith::AddFOp>(l, a[3], g).getResult();
+        });
+    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    return success();
+  }
+};
+
+struct AvgPool2dGradLowering : OpRewritePattern<mlir::tcnn::AvgPool2dGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlir::tcnn::AvgPool2dGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
+    WindowMaps maps(b.getContext(), op.getStride());
+    SmallVector<int64_t> padded(type.getShape());
+    padded[2] += 2 * pad[0];
+    padded[3] += 2 * pad[1];
+    double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+    Value dxPad = generic(
+        b, loc, RankedTensorType::get(padded, b.getF32Type()),
+        {op.getOutputGrad(), windowShape(b, loc, k)}, zeros(b, loc, padded),
+        {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
+          return nb.create<arith::AddFOp>(l, a[2], g).getResult();
+        });
+    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    return success();
+  }
+};
+
+} // namespace
+
+void ::tcnn::lowering::populatePoolPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPool2dLowering, AvgPool2dLowering, MaxPool2dGradLowering,
+               AvgPool2dGradLowering>(patterns.getContext());
+}

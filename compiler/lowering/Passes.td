@@ -1,0 +1,47 @@
+//===- Passes.td - tcnn lowering passes --------------------*- tablegen -*-===//
+
+#ifndef TCNN_LOWERING_PASSES_TD
+#define TCNN_LOWERING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TcnnToLinalg : Pass<"tcnn-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower every tcnn op to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Forward ops become linalg named ops where they exist
+    (`linalg.conv_2d_nchw_fchw` with strides, `linalg.pooling_nchw_max` /
+    `_sum`, `linalg.matmul_transpose_b`), with `tensor.pad` for padding and
+    `linalg.broadcast` for biases; backward ops and losses become
+    `linalg.generic`s whose indexing maps spell their formulas. No tcnn op
+    survives.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::tensor::TensorDialect",
+  ];
+}
+
+def TcnnExport : Pass<"tcnn-export", "mlir::ModuleOp"> {
+  let summary = "Give a model's functions and data their C names";
+  let description = [{
+    Renames `@forward` / `@forward_grad` to `@<model>_forward` /
+    `@<model>_grad` and turns every `ml_program.global @name` into a public
+    constant `memref.global @<model>_data_<name>` (dots become `_`), so the
+    object file exports the embedded inputs and parameters under the names
+    the generated C header declares.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def TcnnCopiesToLinalg : Pass<"tcnn-copies-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy so it becomes plain loops";
+  let description = [{
+    Bufferization copies into strided views (the interior of a padded
+    buffer, for instance) as `memref.copy`, which the LLVM lowering turns
+    into a call to MLIR's C runner library. As `linalg.copy` it becomes a
+    loop nest instead, so executables depend on nothing but libc and libm.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif // TCNN_LOWERING_PASSES_TD

@@ -1,0 +1,70 @@
+/*===- tcnn_runtime.h - the runtime of tcnn executables -------------------===*
+ *
+ * A compiled model is a set of functions taking bare float pointers (the
+ * tensors in row-major order) plus a table describing them. tcnnc writes
+ * that table and a main() calling tcnn_main(); this runtime does the rest:
+ * command-line options, .npy input/output, training, timing.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TCNN_RUNTIME_H
+#define TCNN_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum tcnn_role { TCNN_INPUT = 0, TCNN_TARGET = 1, TCNN_PARAM = 2 };
+
+#define TCNN_MAX_RANK 8
+
+/** One argument of the compiled functions. */
+typedef struct {
+  const char *name;           /* "x", "conv1.weight" */
+  int role;                   /* enum tcnn_role */
+  int is_int64;               /* class indices of CrossEntropyLoss */
+  int rank;
+  int64_t shape[TCNN_MAX_RANK];
+  int64_t count;              /* number of elements */
+  const void *data;           /* the values embedded in the model */
+} tcnn_tensor_info;
+
+/** A compiled model: its arguments and its two entry points. */
+typedef struct {
+  const char *name;
+  const char *loss_name;      /* "loss" */
+  const char *output_name;    /* "logits" */
+  int output_rank;
+  int64_t output_shape[TCNN_MAX_RANK];
+  int64_t output_count;
+  int num_args;
+  const tcnn_tensor_info *args; /* in call order; params last */
+  /* forward(args, loss, output) */
+  void (*forward)(void **args, float *loss, float *output);
+  /* grad(args, loss, output, grads): grads[k] is dL/d(k-th param) */
+  void (*grad)(void **args, float *loss, float *output, float **grads);
+} tcnn_model;
+
+/** The main() of a tcnn executable; returns the process exit code. */
+int tcnn_main(const tcnn_model *model, int argc, char **argv);
+
+/** Reads a .npy file of `count` elements with exactly `shape`; float32
+ * ("<f4"), or int64 ("<i8") when `want_int64`. On failure returns NULL
+ * and writes a message naming the file into `error`. */
+void *tcnn_npy_read(const char *path, int rank, const int64_t *shape,
+                    int want_int64, char *error, size_t error_size);
+
+/** Writes `count` float32 values of `shape` as a .npy file (through a
+ * temporary file, so a failed write leaves nothing behind). Returns 0, or
+ * -1 with a message in `error`. */
+int tcnn_npy_write(const char *path, int rank, const int64_t *shape,
+                   const float *data, char *error, size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCNN_RUNTIME_H */
