@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -25,7 +26,7 @@
 using namespace tcnn::codegen;
 
 std::unique_ptr<llvm::TargetMachine>
-tcnn::codegen::hostTargetMachine(std::string &error) {
+tcnn::codegen::hostTargetMachine(const std::string &cpu, std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   std::string triple = llvm::sys::getProcessTriple();
@@ -33,13 +34,23 @@ tcnn::codegen::hostTargetMachine(std::string &error) {
   if (!target)
     return nullptr;
   llvm::SubtargetFeatures features;
-  for (const auto &feature : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(feature.first(), feature.second);
+  std::string cpuName = cpu;
+  if (cpu == "host") {
+    cpuName = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature.first(), feature.second);
+  }
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features.getString(), {},
+      triple, cpuName, features.getString(), {},
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  if (!tm)
+  if (!tm) {
     error = "cannot create a target machine for " + triple;
+    return nullptr;
+  }
+  if (!tm->getMCSubtargetInfo()->isCPUStringValid(cpuName)) {
+    error = "unknown CPU '" + cpuName + "' for " + triple;
+    return nullptr;
+  }
   return tm;
 }
 

@@ -16,9 +16,11 @@
 
 namespace tcnn::codegen {
 
-/// A TargetMachine for this machine's CPU and features, position
-/// independent, optimizing aggressively.
-std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error);
+/// A TargetMachine for this machine's architecture, position independent,
+/// optimizing aggressively, for `cpu`: "host" (this CPU and all its
+/// features) or an LLVM CPU name such as "x86-64".
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(const std::string &cpu,
+                                                       std::string &error);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm` and runs
 /// LLVM's O3 pipeline on it. Null after reporting an error.

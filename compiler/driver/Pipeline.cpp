@@ -123,7 +123,7 @@ static bool writeOutput(const std::string &path, llvm::StringRef bytes) {
 static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
                       const std::optional<codegen::ModelInterface> &model) {
   std::string error;
-  auto tm = codegen::hostTargetMachine(error);
+  auto tm = codegen::hostTargetMachine(options.targetCpu, error);
   if (!tm) {
     llvm::errs() << "tcnnc: error: " << error << "\n";
     return 1;

@@ -49,6 +49,8 @@ struct PipelineOptions {
   std::string dumpDir;
   /// Compare every gradient with central finite differences.
   bool checkGradients = false;
+  /// "host", or an LLVM CPU name for code generation.
+  std::string targetCpu = "host";
 };
 
 /// Runs the pipeline and writes the chosen stage; returns the process exit

@@ -28,6 +28,12 @@ static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::Required,
                                           cl::cat(tcnncCategory));
 
+static cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("CPU to generate code for: 'host' (default) or an LLVM CPU name "
+             "such as x86-64 or x86-64-v3 for a portable binary"),
+    cl::value_desc("cpu"), cl::init("host"), cl::cat(tcnncCategory));
+
 static cl::opt<std::string> outputFilename(
     "o", cl::desc("Write the output to <file> ('-' for stdout, the default)"),
     cl::value_desc("file"), cl::init("-"), cl::cat(tcnncCategory));
@@ -53,7 +59,8 @@ static cl::opt<tcnn::Stage> emitStage(
         clEnumValN(tcnn::Stage::Asm, "asm", "host assembly"),
         clEnumValN(tcnn::Stage::Obj, "obj", "host object file"),
         clEnumValN(tcnn::Stage::Exe, "exe",
-                   "an executable (the default with -o)")),
+                   "an executable (the default for -o FILE without one of "
+                   "the extensions .mlir .ll .s .o)")),
     cl::cat(tcnncCategory));
 
 static cl::opt<bool> compileOnly(
@@ -131,7 +138,13 @@ int main(int argc, char **argv) {
       options.outputFilename = stem;
   } else if (!emitGiven && outputFilename.getNumOccurrences() > 0 &&
              outputFilename != "-") {
-    options.stage = tcnn::Stage::Exe;
+    // As compilers do: the output's extension names what to write.
+    llvm::StringRef ext = llvm::sys::path::extension(outputFilename);
+    options.stage = ext == ".mlir" ? tcnn::Stage::Mlir
+                    : ext == ".ll" ? tcnn::Stage::LlvmIr
+                    : ext == ".s"  ? tcnn::Stage::Asm
+                    : ext == ".o"  ? tcnn::Stage::Obj
+                                   : tcnn::Stage::Exe;
   }
   if (options.stage == tcnn::Stage::Exe && options.outputFilename == "-")
     options.outputFilename = stem;
@@ -139,5 +152,6 @@ int main(int argc, char **argv) {
   options.run = runModel || !dumpDir.empty();
   options.dumpDir = dumpDir;
   options.checkGradients = checkGradients;
+  options.targetCpu = targetCpu;
   return tcnn::runPipeline(options);
 }
