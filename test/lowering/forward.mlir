@@ -1,0 +1,58 @@
+// RUN: tcnn-opt %s -split-input-file -tcnn-to-linalg | FileCheck %s
+// Forward ops become linalg named ops: convolution and pooling with their
+// strides, matmuls for linear, tensor.pad for padding.
+
+func.func @conv(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x4x4xf32> {
+  %y = tcnn.conv2d %x, %w, %b stride [2, 2] padding [1, 1] : (tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
+  return %y : tensor<1x3x4x4xf32>
+}
+// CHECK-LABEL: func.func @conv(
+// CHECK-SAME: %[[X:.*]]: tensor<1x2x7x7xf32>, %[[W:.*]]: tensor<3x2x3x3xf32>, %[[B:.*]]: tensor<3xf32>
+// CHECK: %[[XP:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor<1x2x7x7xf32> to tensor<1x2x9x9xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xf32>) outs(%{{.*}} : tensor<1x3x4x4xf32>) dimensions = [0, 2, 3]
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[XP]], %[[W]] : tensor<1x2x9x9xf32>, tensor<3x2x3x3xf32>) outs(%[[INIT]] : tensor<1x3x4x4xf32>)
+// CHECK-NOT: tcnn.
+
+// -----
+
+func.func @pools(%x: tensor<1x1x6x6xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x4x4xf32>) {
+  %m = tcnn.max_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0] : tensor<1x1x6x6xf32> -> tensor<1x1x3x3xf32>
+  %a = tcnn.avg_pool2d %x kernel [3, 3] stride [2, 2] padding [1, 1] : tensor<1x1x6x6xf32> -> tensor<1x1x3x3xf32>
+  %a2 = tcnn.avg_pool2d %x kernel [2, 2] stride [2, 2] padding [1, 1] : tensor<1x1x6x6xf32> -> tensor<1x1x4x4xf32>
+  return %m, %a2 : tensor<1x1x3x3xf32>, tensor<1x1x4x4xf32>
+}
+// Max pooling starts from -inf; padding for max pooling is -inf too.
+// CHECK-LABEL: func.func @pools(
+// CHECK: arith.constant 0xFF800000 : f32
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x1x3x3xf32>)
+// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x1x6x6xf32>, tensor<2x2xf32>) outs(%[[FILL]] : tensor<1x1x3x3xf32>)
+// Average pooling: zero padding, a sum, then division by kh * kw.
+// CHECK: tensor.pad
+// CHECK: linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x1x8x8xf32>, tensor<2x2xf32>)
+// CHECK: linalg.generic
+// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: arith.mulf
+
+// -----
+
+func.func @linear(%x: tensor<4x6xf32>, %w: tensor<5x6xf32>, %b: tensor<5xf32>) -> tensor<4x5xf32> {
+  %y = tcnn.linear %x, %w, %b : (tensor<4x6xf32>, tensor<5x6xf32>, tensor<5xf32>) -> tensor<4x5xf32>
+  return %y : tensor<4x5xf32>
+}
+// CHECK-LABEL: func.func @linear(
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%{{.*}} : tensor<5xf32>) outs(%{{.*}} : tensor<4x5xf32>) dimensions = [0]
+// CHECK: linalg.matmul_transpose_b ins(%{{.*}}, %{{.*}} : tensor<4x6xf32>, tensor<5x6xf32>) outs(%[[INIT]] : tensor<4x5xf32>)
+
+// -----
+
+func.func @shape_ops(%x: tensor<2x3x2x2xf32>) -> tensor<2x12xf32> {
+  %r = tcnn.relu %x : tensor<2x3x2x2xf32>
+  %f = tcnn.flatten %r : tensor<2x3x2x2xf32> -> tensor<2x12xf32>
+  return %f : tensor<2x12xf32>
+}
+// CHECK-LABEL: func.func @shape_ops(
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK: arith.maximumf
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3]] : tensor<2x3x2x2xf32> into tensor<24xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2, 12] : tensor<24xf32> into tensor<2x12xf32>
