@@ -118,6 +118,28 @@ def run_tcnn(source, workdir, wrt):
     return dump
 
 
+def run_native(source_path, workdir):
+    """Compiles the model to an executable, runs it with --dump and returns
+    the dump directory."""
+    exe = os.path.join(workdir, "model.exe")
+    subprocess.run(["tcnnc", source_path, "-o", exe], check=True)
+    dump = os.path.join(workdir, "native")
+    subprocess.run([exe, "--dump", dump], check=True, stdout=subprocess.DEVNULL)
+    return dump
+
+
+def compare_native(model_name, interp_dump, native_dump, rtol=1e-5, atol=1e-6):
+    """Every file the executable wrote must match the interpreter's."""
+    failures, names = [], sorted(os.listdir(native_dump))
+    for name in names:
+        a = np.load(os.path.join(native_dump, name))
+        b = np.load(os.path.join(interp_dump, name))
+        if a.shape != b.shape or not np.allclose(a, b, rtol=rtol, atol=atol):
+            failures.append("%s: native %s differs from the interpreter (max abs diff %s)"
+                            % (model_name, name, np.abs(a - b).max() if a.shape == b.shape else "shape"))
+    return failures, len(names)
+
+
 def load(dump, name):
     return torch.from_numpy(np.load(os.path.join(dump, name + ".npy")))
 
@@ -126,6 +148,7 @@ def compare(model, workdir, source=None):
     """Runs tcnn and PyTorch on `model`; returns a list of failures."""
     dump = run_tcnn(source or model.tcnn_source(), workdir,
                     model.x_name if model.wrt_x else None)
+    native = run_native(os.path.join(workdir, "model.tcnn"), workdir)
     net = TorchModel(model)
     with torch.no_grad():
         for name, p in net.named_parameters():
@@ -159,4 +182,6 @@ def compare(model, workdir, source=None):
             diff = "shape" if expected is None or expected.shape != actual.shape \
                 else "%.3g" % (actual - expected).abs().max().item()
             failures.append("%s: %s differs (max abs diff %s)" % (model.name, name, diff))
-    return failures, len(checks), loss.item(), out.detach()
+    native_failures, native_count = compare_native(model.name, dump, native)
+    failures += native_failures
+    return failures, len(checks) + native_count, loss.item(), out.detach()

@@ -1,7 +1,9 @@
 # RUN: %python %s %t
-"""tcnn (interpreter, --dump) against PyTorch on a set of configurations:
-loss, output, every activation, the gradient of every activation and
-parameter, and the input gradient, rtol 1e-4 / atol 1e-6."""
+"""tcnn against PyTorch on a set of configurations. The interpreter's
+--dump is compared with PyTorch (loss, output, every activation, the
+gradient of every activation and parameter, the input gradient; rtol 1e-4,
+atol 1e-6), and the compiled executable's --dump with the interpreter's
+(inputs, parameters, loss, output, parameter gradients; rtol 1e-5)."""
 
 import sys
 
