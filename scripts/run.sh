@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set-up, build, and the main job on examples/tinycnn.tcnn: print its MLIR,
-# derive the backward pass, run forward + backward in the reference
-# interpreter and write every tensor as .npy into out/tinycnn/.
+# Set-up, build, and the main job on a model file (default
+# examples/tinycnn.tcnn): compile it to a native executable and run one
+# training step with it; write the IR of every stage, and check the
+# gradients against the reference interpreter's finite differences.
+# Everything goes to out/<model>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,13 +12,20 @@ TCNNC=${BUILD_DIR:-build}/bin/tcnnc
 MODEL=${1:-examples/tinycnn.tcnn}
 NAME=$(basename "$MODEL" .tcnn)
 OUT=out/$NAME
-mkdir -p "$OUT"
+rm -rf "$OUT"
+mkdir -p "$OUT/ir"
 
-"$TCNNC" "$MODEL" --emit=mlir -o "$OUT/$NAME.mlir"
-"$TCNNC" "$MODEL" --emit=mlir-grad -o "$OUT/$NAME.grad.mlir"
-echo "== backward IR derived by -tcnn-autodiff ($OUT/$NAME.grad.mlir):"
-sed -n '/func.func @forward_grad/,$p' "$OUT/$NAME.grad.mlir" | grep -o '^ *%[a-z_0-9]* = [a-z0-9_.]*' | head -40
-echo "== forward + backward in the interpreter:"
-"$TCNNC" "$MODEL" --run --dump "$OUT/npy"
-echo "== gradients against finite differences:"
-"$TCNNC" "$MODEL" --check-gradients
+for stage in mlir mlir-grad linalg loops llvm-mlir llvm-ir asm; do
+  "$TCNNC" "$MODEL" --emit=$stage -o "$OUT/ir/$NAME.$stage.txt"
+done
+echo "== IR of every stage in $OUT/ir/; the backward ops -tcnn-autodiff derived:"
+sed -n '/func.func @forward_grad/,$p' "$OUT/ir/$NAME.mlir-grad.txt" |
+  grep -o '^ *%[a-z_0-9]* = tcnn\.[a-z0-9_]*_grad\|^ *%[a-z_0-9]* = tcnn\.reshape' | sed 's/^ */  /'
+
+echo "== native executable $OUT/$NAME (tcnnc $MODEL -o $OUT/$NAME):"
+"$TCNNC" "$MODEL" -o "$OUT/$NAME"
+"$OUT/$NAME" --dump "$OUT/npy"
+echo "(every tensor written to $OUT/npy/)"
+
+echo "== gradients against central finite differences (interpreter, double):"
+"$TCNNC" "$MODEL" --check-gradients | tail -1
