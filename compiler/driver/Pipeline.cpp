@@ -8,6 +8,7 @@
 #include "compiler/frontend/MLIRGen.h"
 #include "compiler/frontend/Parser.h"
 #include "compiler/codegen/Native.h"
+#include "compiler/explain/Explain.h"
 #include "dialect/transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -213,7 +214,7 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       return 1;
     // Differentiate, then lower as far as the stage asks.
     bool wantGrad = options.stage >= Stage::MlirGrad || options.run ||
-                    options.checkGradients;
+                    options.checkGradients || options.explain;
     if (wantGrad) {
       std::string autodiff = "tcnn-autodiff";
       if (!options.wrt.empty())
@@ -227,6 +228,23 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       if (mlir::failed(described))
         return 1;
       model = *described;
+    }
+    if (options.explain) {
+      explain::ExplainOptions eo;
+      eo.layer = options.explainLayer;
+      eo.precision = options.explainPrecision;
+      eo.symbolic = options.explainSymbolic;
+      eo.annotatedIR = options.stage == Stage::MlirGrad;
+      if (!options.explainAt.empty()) {
+        std::array<int64_t, 4> at;
+        if (mlir::failed(explain::parsePosition(options.explainAt, at)))
+          return 1;
+        eo.at = at;
+      }
+      std::string report;
+      if (mlir::failed(explain::explainModel(*module, eo, report)))
+        return 1;
+      return writeOutput(options.outputFilename, report) ? 0 : 1;
     }
     if (!options.run && !options.checkGradients &&
         mlir::failed(runPasses(*module, passPipeline(options.stage))))

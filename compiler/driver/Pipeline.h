@@ -49,6 +49,11 @@ struct PipelineOptions {
   std::string dumpDir;
   /// Compare every gradient with central finite differences.
   bool checkGradients = false;
+  /// `tcnnc explain`: write an explanation instead of a stage.
+  bool explain = false;
+  bool explainSymbolic = false;
+  std::string explainLayer, explainAt;
+  int explainPrecision = 4;
   /// "host", or an LLVM CPU name for code generation.
   std::string targetCpu = "host";
 };

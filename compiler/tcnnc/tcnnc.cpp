@@ -93,7 +93,42 @@ static cl::opt<bool> checkGradients(
              "double precision; exit 1 on disagreement"),
     cl::cat(tcnncCategory));
 
+static cl::OptionCategory explainCategory(
+    "tcnnc explain options (tcnnc explain MODEL.tcnn [options])");
+
+static cl::opt<std::string> explainFormat(
+    "format", cl::desc("Report format: md (default)"), cl::init("md"),
+    cl::value_desc("md"), cl::cat(explainCategory));
+
+static cl::opt<std::string> explainLayer(
+    "layer", cl::desc("Explain only this layer"), cl::value_desc("name"),
+    cl::cat(explainCategory));
+
+static cl::opt<std::string> explainAt(
+    "at",
+    cl::desc("The output position to explain, b,c,y,x (default 0,0,1,1 "
+             "where it exists, else 0,0,0,0)"),
+    cl::value_desc("b,c,y,x"), cl::cat(explainCategory));
+
+static cl::opt<int> explainPrecision(
+    "precision",
+    cl::desc("Decimals of the operands written out in arithmetic (default "
+             "4)"),
+    cl::init(4), cl::cat(explainCategory));
+
+static cl::opt<bool> explainSymbolic(
+    "symbolic",
+    cl::desc("Derive each convolution with symbols (w1.., d1..) instead"),
+    cl::cat(explainCategory));
+
 int main(int argc, char **argv) {
+  // `tcnnc explain ...` is tcnnc with an explanation as its output.
+  bool explain = argc > 1 && llvm::StringRef(argv[1]) == "explain";
+  std::vector<char *> args(argv, argv + argc);
+  if (explain)
+    args.erase(args.begin() + 1);
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   llvm::InitLLVM init(argc, argv);
   tcnn::registerPasses();
   mlir::registerAsmPrinterCLOptions();
@@ -101,7 +136,7 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "tcnnc (tcnn) on LLVM/MLIR 19\n"; });
-  cl::HideUnrelatedOptions({&tcnncCategory});
+  cl::HideUnrelatedOptions({&tcnncCategory, &explainCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "tcnnc: compile a TinyCNN model file (.tcnn)\n\n"
@@ -119,6 +154,9 @@ int main(int argc, char **argv) {
       "  tcnnc examples/tinycnn.tcnn --run --dump out  # interpret, write .npy\n"
       "  tcnnc examples/tinycnn.tcnn --check-gradients # finite differences\n"
       "  tcnnc m.tcnn --mlir-print-ir-after-all      # watch every pass\n"
+      "  tcnnc explain examples/tinycnn.tcnn -o report.md  # explain every op\n"
+      "  tcnnc explain m.tcnn --symbolic --layer conv  # derivation with symbols\n"
+      "  tcnnc explain m.tcnn --emit=mlir-grad       # IR with computed values\n"
       "(--help-hidden lists MLIR's printing and pass-manager flags.)\n");
 
   tcnn::PipelineOptions options;
@@ -153,5 +191,38 @@ int main(int argc, char **argv) {
   options.dumpDir = dumpDir;
   options.checkGradients = checkGradients;
   options.targetCpu = targetCpu;
+  bool explainFlags = explainFormat.getNumOccurrences() ||
+                      explainLayer.getNumOccurrences() ||
+                      explainAt.getNumOccurrences() ||
+                      explainPrecision.getNumOccurrences() ||
+                      explainSymbolic.getNumOccurrences();
+  if (explainFlags && !explain) {
+    llvm::errs() << "tcnnc: error: --format, --layer, --at, --precision and "
+                    "--symbolic belong to 'tcnnc explain MODEL'\n";
+    return 1;
+  }
+  if (explain) {
+    if (explainFormat != "md") {
+      llvm::errs() << "tcnnc: error: --format=" << explainFormat
+                   << " is not supported (formats: md)\n";
+      return 1;
+    }
+    if (explainPrecision < 1 || explainPrecision > 12) {
+      llvm::errs() << "tcnnc: error: --precision must be between 1 and 12\n";
+      return 1;
+    }
+    if (emitGiven && emitStage != tcnn::Stage::MlirGrad) {
+      llvm::errs() << "tcnnc: error: tcnnc explain --emit accepts only "
+                      "mlir-grad (the IR annotated with values)\n";
+      return 1;
+    }
+    options.explain = true;
+    options.stage = emitGiven ? tcnn::Stage::MlirGrad : tcnn::Stage::Mlir;
+    options.outputFilename = outputFilename;
+    options.explainLayer = explainLayer;
+    options.explainAt = explainAt;
+    options.explainPrecision = explainPrecision;
+    options.explainSymbolic = explainSymbolic;
+  }
   return tcnn::runPipeline(options);
 }

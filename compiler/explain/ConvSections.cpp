@@ -1,0 +1,356 @@
+//===- ConvSections.cpp - explaining conv2d and its gradients -------------===//
+
+#include "compiler/explain/Report.h"
+
+#include "dialect/TcnnOps.h"
+
+using namespace mlir;
+using namespace mlir::tcnn;
+using ::tcnn::Tensor;
+using namespace ::tcnn::explain;
+
+namespace {
+
+/// The receptive field of output position (n, ., i, j): input rows
+/// i*s - p + k_h and columns j*s - p + k_w.
+struct Window {
+  int64_t n, co, i, j, h0, w0, kh, kw;
+  bool inside(const Tensor &x, int64_t h, int64_t w) const {
+    return h >= 0 && h < x.dim(2) && w >= 0 && w < x.dim(3);
+  }
+};
+
+Window windowAt(const Index &at, ArrayRef<int64_t> s, ArrayRef<int64_t> p,
+                int64_t kh, int64_t kw) {
+  return {at[0], at[1], at[2], at[3], at[2] * s[0] - p[0], at[3] * s[1] - p[1],
+          kh, kw};
+}
+
+std::string pairStr(ArrayRef<int64_t> v) {
+  return "(" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ")";
+}
+
+std::vector<int64_t> range(int64_t from, int64_t count) {
+  std::vector<int64_t> r;
+  for (int64_t k = 0; k < count; ++k)
+    r.push_back(from + k);
+  return r;
+}
+
+const char *kForwardFormula =
+    "$$y_{n,c_{out},h,w} = b_{c_{out}} + \\sum_{c_{in}=0}^{C_{in}-1} "
+    "\\sum_{k_h=0}^{K_h-1} \\sum_{k_w=0}^{K_w-1} "
+    "x_{n,\\,c_{in},\\,h_{in}+k_h,\\,w_{in}+k_w} \\cdot "
+    "w_{c_{out},c_{in},k_h,k_w}, \\qquad h_{in} = h \\cdot s_h - p_h, \\quad "
+    "w_{in} = w \\cdot s_w - p_w$$";
+
+/// The explained output position and its window, as a sentence.
+std::string windowSentence(const Window &win, ArrayRef<int64_t> s,
+                           ArrayRef<int64_t> p) {
+  return "$h_{in} = " + std::to_string(win.i) + " \\cdot " +
+         std::to_string(s[0]) + " - " + std::to_string(p[0]) + " = " +
+         std::to_string(win.h0) + "$ and $w_{in} = " + std::to_string(win.j) +
+         " \\cdot " + std::to_string(s[1]) + " - " + std::to_string(p[1]) +
+         " = " + std::to_string(win.w0) +
+         "$: the receptive field is input rows " + std::to_string(win.h0) +
+         ".." + std::to_string(win.h0 + win.kh - 1) + " and columns " +
+         std::to_string(win.w0) + ".." + std::to_string(win.w0 + win.kw - 1) +
+         " of every input channel.";
+}
+
+/// dL/dx recomputed from the formula: every (o, i, j, p, q) that reads
+/// input position (h, w).
+std::vector<double> inputGradient(const Tensor &dy, const Tensor &w,
+                                  const std::vector<int64_t> &xShape,
+                                  ArrayRef<int64_t> s, ArrayRef<int64_t> p) {
+  std::vector<double> dx(Tensor::count(xShape), 0.0);
+  for (int64_t n = 0; n < dy.dim(0); ++n)
+    for (int64_t o = 0; o < dy.dim(1); ++o)
+      for (int64_t i = 0; i < dy.dim(2); ++i)
+        for (int64_t j = 0; j < dy.dim(3); ++j)
+          for (int64_t c = 0; c < w.dim(1); ++c)
+            for (int64_t kh = 0; kh < w.dim(2); ++kh)
+              for (int64_t kw = 0; kw < w.dim(3); ++kw) {
+                int64_t h = i * s[0] - p[0] + kh, v = j * s[1] - p[1] + kw;
+                if (h >= 0 && h < xShape[2] && v >= 0 && v < xShape[3])
+                  dx[flat(xShape, {n, c, h, v})] +=
+                      dy.at(n, o, i, j) * w.at(o, c, kh, kw);
+              }
+  return dx;
+}
+
+std::vector<double> weightGradient(const Tensor &dy, const Tensor &x,
+                                   const std::vector<int64_t> &wShape,
+                                   ArrayRef<int64_t> s, ArrayRef<int64_t> p) {
+  std::vector<double> dw(Tensor::count(wShape), 0.0);
+  for (int64_t n = 0; n < dy.dim(0); ++n)
+    for (int64_t o = 0; o < dy.dim(1); ++o)
+      for (int64_t i = 0; i < dy.dim(2); ++i)
+        for (int64_t j = 0; j < dy.dim(3); ++j)
+          for (int64_t c = 0; c < wShape[1]; ++c)
+            for (int64_t kh = 0; kh < wShape[2]; ++kh)
+              for (int64_t kw = 0; kw < wShape[3]; ++kw) {
+                int64_t h = i * s[0] - p[0] + kh, v = j * s[1] - p[1] + kw;
+                if (h >= 0 && h < x.dim(2) && v >= 0 && v < x.dim(3))
+                  dw[flat(wShape, {o, c, kh, kw})] +=
+                      dy.at(n, o, i, j) * x.at(n, c, h, v);
+              }
+  return dw;
+}
+
+/// The forward op of `layer` in the function.
+Conv2dOp forwardConv(Operation *backwardOp) {
+  StringAttr name = cast<NameLoc>(backwardOp->getLoc()).getName();
+  Conv2dOp found;
+  backwardOp->getParentOp()->walk([&](Conv2dOp conv) {
+    if (auto n = dyn_cast<NameLoc>(conv.getLoc()); n && n.getName() == name)
+      found = conv;
+  });
+  return found;
+}
+
+/// Whether the layer's input gradient is computed (its input is
+/// differentiated), for the shapes table.
+bool hasInputGradient(Conv2dOp conv) {
+  bool found = false;
+  conv->getParentOp()->walk([&](Conv2dInputGradOp g) {
+    if (g.getLoc() == conv.getLoc())
+      found = true;
+  });
+  return found;
+}
+
+} // namespace
+
+void ::tcnn::explain::convForward(Report &r, Operation *op) {
+  auto conv = cast<Conv2dOp>(op);
+  Markdown &md = r.md;
+  const Tensor &x = r.value(conv.getInput()), &w = r.value(conv.getWeight()),
+               &y = r.value(conv.getOutput());
+  const Tensor *b = conv.getBias() ? &r.value(conv.getBias()) : nullptr;
+  ArrayRef<int64_t> s = conv.getStride(), p = conv.getPadding();
+  std::string layer = r.layerOf(op);
+  r.beginSection(op, "forward");
+  md.para("Input " + r.describe(conv.getInput()) + " " + shapeStr(x.shape) +
+          ", weight `" + layer + ".weight` " + shapeStr(w.shape) +
+          (b ? ", bias `" + layer + ".bias` " + shapeStr(b->shape) : ", no bias") +
+          "; output " + shapeStr(y.shape) + " (before any ReLU).");
+  md.para(kForwardFormula);
+  md.para("Here $s = " + pairStr(s) + "$, $p = " + pairStr(p) + "$, $C_{in} = " +
+          std::to_string(w.dim(1)) + "$, $K = " + std::to_string(w.dim(2)) +
+          " \\times " + std::to_string(w.dim(3)) +
+          "$. Input positions outside the input are padding and read 0.");
+
+  Index at = r.positionIn(y.shape);
+  Window win = windowAt(at, s, p, w.dim(2), w.dim(3));
+  md.para("**Explained position:** output (n, c_out, h, w) = " + indexStr(at) +
+          ". " + windowSentence(win, s, p));
+  for (int64_t c = 0; c < w.dim(1); ++c) {
+    md.para("**Kernel for input channel " + std::to_string(c) + "**: $w_{" +
+            std::to_string(win.co) + "," + std::to_string(c) +
+            ",k_h,k_w}$ (rows $k_h$, columns $k_w$)");
+    md.grid("k_h \\ k_w", range(0, w.dim(2)), range(0, w.dim(3)),
+            [&](int64_t kh, int64_t kw) {
+              return md.op(w.at(win.co, c, kh, kw));
+            });
+  }
+  for (int64_t c = 0; c < w.dim(1); ++c) {
+    md.para("**Receptive field in input channel " + std::to_string(c) +
+            "**: $x_{" + std::to_string(win.n) + "," + std::to_string(c) +
+            ",h,w}$ (rows h and columns w are absolute input coordinates)");
+    md.grid("h \\ w", range(win.h0, win.kh), range(win.w0, win.kw),
+            [&](int64_t h, int64_t v) {
+              return win.inside(x, h, v) ? md.op(x.at(win.n, c, h, v))
+                                         : std::string("pad (0)");
+            });
+  }
+
+  // The substitution, term by term in the order c_in, k_h, k_w.
+  std::vector<std::string> terms;
+  double exact = b ? b->data[win.co] : 0.0, rounded = 0.0;
+  for (int64_t c = 0; c < w.dim(1); ++c)
+    for (int64_t kh = 0; kh < win.kh; ++kh)
+      for (int64_t kw = 0; kw < win.kw; ++kw) {
+        int64_t h = win.h0 + kh, v = win.w0 + kw;
+        double xv = win.inside(x, h, v) ? x.at(win.n, c, h, v) : 0.0;
+        double wv = w.at(win.co, c, kh, kw);
+        exact += xv * wv;
+        rounded += md.roundedOp(xv) * md.roundedOp(wv);
+        terms.push_back("(" + md.op(xv) + " \\times " + paren(md.op(wv)) +
+                        ")");
+      }
+  if (b) {
+    rounded += md.roundedOp(b->data[win.co]);
+    terms.push_back(md.op(b->data[win.co]));
+  }
+  std::string sum;
+  size_t shown = terms.size() > 48 ? 24 : terms.size();
+  for (size_t t = 0; t < shown; ++t)
+    sum += (t ? " + " : "") + terms[t];
+  if (shown < terms.size())
+    sum += " + \\ldots + " + terms.back() + " \\quad (" +
+           std::to_string(terms.size()) + "\\text{ terms})";
+  md.para("**Substitution** (each term is receptive field × kernel, then the "
+          "bias):");
+  md.para("$$y_{" + std::to_string(at[0]) + "," + std::to_string(at[1]) + "," +
+          std::to_string(at[2]) + "," + std::to_string(at[3]) + "} = " + sum +
+          "$$");
+  md.para("With the operands rounded as shown, the sum is " +
+          md.num(rounded) + ".");
+  r.compare("output at " + indexStr(at), exact, y.data[flat(y.shape, at)]);
+
+  md.para("**Shapes** (the four questions of the convolution notes):");
+  bool dx = hasInputGradient(conv);
+  md.table({"tensor", "shape"},
+           {{"output $y$", shapeStr(y.shape)},
+            {"upstream gradient $\\partial L/\\partial y$ (same as the "
+             "output)",
+             shapeStr(y.shape)},
+            {"$\\partial L/\\partial W$ (same as the weight)",
+             shapeStr(w.shape)},
+            {"$\\partial L/\\partial X$ (same as the input)",
+             shapeStr(x.shape) + (dx ? "" : " — not computed: the input needs "
+                                            "no gradient")}});
+}
+
+void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
+  auto g = cast<Conv2dWeightGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
+               &dw = r.value(g.getWeightGrad());
+  ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
+  std::string layer = r.layerOf(op);
+  r.beginSection(op, "backward, weight gradient");
+  Index at = r.positionIn(dy.shape);
+  Window win = windowAt(at, s, p, dw.dim(2), dw.dim(3));
+  double g0 = dy.data[flat(dy.shape, at)];
+  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
+          shapeStr(dy.shape) + ", the gradient of the loss with respect to `" +
+          layer + "`'s output) at " + indexStr(at) + ": **" + md.num(g0) +
+          "**.");
+  md.para("**This position's contribution** to $\\partial L/\\partial w_{" +
+          std::to_string(win.co) +
+          ",c_{in},k_h,k_w}$ is the upstream gradient times the receptive "
+          "field (" +
+          windowSentence(win, s, p) +
+          ") The **full gradient** adds the contributions of all " +
+          std::to_string(dy.dim(0) * dy.dim(2) * dy.dim(3)) +
+          " positions (n, h, w) of output channel " + std::to_string(win.co) +
+          ":");
+  std::vector<double> full = weightGradient(dy, x, dw.shape, s, p);
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t c = 0; c < dw.dim(1); ++c)
+    for (int64_t kh = 0; kh < dw.dim(2); ++kh)
+      for (int64_t kw = 0; kw < dw.dim(3); ++kw) {
+        int64_t h = win.h0 + kh, v = win.w0 + kw;
+        bool in = win.inside(x, h, v);
+        double xv = in ? x.at(win.n, c, h, v) : 0.0;
+        rows.push_back(
+            {indexStr({win.co, c, kh, kw}),
+             "$" + paren(md.op(g0)) + " \\times " + paren(md.op(xv)) + "$" +
+                 (in ? "" : " (pad)"),
+             md.num(g0 * xv), md.num(dw.at(win.co, c, kh, kw))});
+      }
+  md.table({"weight (c_out, c_in, k_h, k_w)",
+            "formula (operands rounded)", "contribution of " + indexStr(at),
+            "full $\\partial L/\\partial w$ (sum over all positions)"},
+           rows);
+  r.compareTensor("full weight gradient", full, dw);
+  md.para("$$\\frac{\\partial L}{\\partial w_{c_{out},c_{in},k_h,k_w}} = "
+          "\\sum_{n} \\sum_{h,w} \\frac{\\partial L}{\\partial "
+          "y_{n,c_{out},h,w}} \\cdot x_{n,\\,c_{in},\\,h s_h - p_h + "
+          "k_h,\\,w s_w - p_w + k_w}$$");
+}
+
+void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
+  auto g = cast<Conv2dInputGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
+               &dx = r.value(g.getInputGrad());
+  ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
+  std::string layer = r.layerOf(op);
+  r.beginSection(op, "backward, input gradient");
+  Index at = r.positionIn(dy.shape);
+  Window win = windowAt(at, s, p, w.dim(2), w.dim(3));
+  double g0 = dy.data[flat(dy.shape, at)];
+  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
+          shapeStr(dy.shape) + ") at " + indexStr(at) + ": **" + md.num(g0) +
+          "**.");
+  md.para("**Propagation to the input:** output position " + indexStr(at) +
+          " scales a copy of kernel $w_{" + std::to_string(win.co) +
+          ",:,:,:}$ by its upstream gradient and adds it where its window "
+          "was (" +
+          windowSentence(win, s, p) +
+          ") Overlapping copies from neighbouring output positions and "
+          "other output channels add up to the **full gradient**; copies "
+          "falling on padding are dropped. Positions are absolute input "
+          "coordinates (n, c_in, h, w):");
+  std::vector<double> full = inputGradient(dy, w, dx.shape, s, p);
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t c = 0; c < w.dim(1); ++c)
+    for (int64_t kh = 0; kh < w.dim(2); ++kh)
+      for (int64_t kw = 0; kw < w.dim(3); ++kw) {
+        int64_t h = win.h0 + kh, v = win.w0 + kw;
+        double wv = w.at(win.co, c, kh, kw);
+        if (h < 0 || h >= dx.dim(2) || v < 0 || v >= dx.dim(3)) {
+          rows.push_back({"(" + std::to_string(win.n) + ", " +
+                              std::to_string(c) + ", " + std::to_string(h) +
+                              ", " + std::to_string(v) + ") pad",
+                          "dropped", "—", "—"});
+          continue;
+        }
+        rows.push_back({indexStr({win.n, c, h, v}),
+                        "$" + paren(md.op(g0)) + " \\times " +
+                            paren(md.op(wv)) + "$",
+                        md.num(g0 * wv), md.num(dx.at(win.n, c, h, v))});
+      }
+  md.table({"input position", "formula (operands rounded)",
+            "contribution of " + indexStr(at),
+            "full $\\partial L/\\partial x$ at that position"},
+           rows);
+  r.compareTensor("full input gradient", full, dx);
+  md.para("$$\\frac{\\partial L}{\\partial x_{n,c_{in},h,w}} = "
+          "\\sum_{c_{out}} \\sum_{\\substack{i,\\,k_h:\\\\ i s_h - p_h + k_h = "
+          "h}} \\sum_{\\substack{j,\\,k_w:\\\\ j s_w - p_w + k_w = w}} "
+          "\\frac{\\partial L}{\\partial y_{n,c_{out},i,j}} \\cdot "
+          "w_{c_{out},c_{in},k_h,k_w}$$");
+  md.para("Equivalently: dilate $\\partial L/\\partial y$ with $s - 1$ zeros "
+          "between elements, pad it with $K - 1 - p$, and cross-correlate it "
+          "with the kernel rotated by 180° (channels swapped).");
+}
+
+void ::tcnn::explain::biasGrad(Report &r, Operation *op) {
+  auto g = cast<BiasGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &db = r.value(g.getBiasGrad());
+  r.beginSection(op, "backward, bias gradient");
+  Index at = r.positionIn(dy.shape);
+  double g0 = dy.data[flat(dy.shape, at)];
+  int64_t n = dy.dim(0), o = dy.dim(1), inner = dy.size() / (n * o);
+  md.para("**Upstream gradient** at " + indexStr(at) + ": " + md.num(g0) +
+          ". Each output position adds its upstream gradient to the bias of "
+          "its channel: **this position's contribution** to "
+          "$\\partial L/\\partial b_{" +
+          std::to_string(at[1]) + "}$ is " + md.num(g0) +
+          "; the **full gradient** sums all " + std::to_string(n * inner) +
+          " positions of the channel.");
+  std::vector<double> full(o, 0.0);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t c = 0; c < o; ++c)
+      for (int64_t k = 0; k < inner; ++k)
+        full[c] += dy.data[(b * o + c) * inner + k];
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t c = 0; c < o; ++c)
+    rows.push_back({std::to_string(c), c == at[1] ? md.num(g0) : "—",
+                    md.num(db.data[c])});
+  md.table({"channel", "contribution of " + indexStr(at),
+            "full $\\partial L/\\partial b$ (sum over all positions)"},
+           rows);
+  r.compareTensor("full bias gradient", full, db);
+  md.para(dy.shape.size() == 4
+              ? "$$\\frac{\\partial L}{\\partial b_{c_{out}}} = \\sum_{n} "
+                "\\sum_{h,w} \\frac{\\partial L}{\\partial "
+                "y_{n,c_{out},h,w}}$$"
+              : "$$\\frac{\\partial L}{\\partial b_{o}} = \\sum_{n} "
+                "\\frac{\\partial L}{\\partial y_{n,o}}$$");
+}

@@ -1,0 +1,114 @@
+//===- ElementwiseSections.cpp - relu, flatten, add and their gradients ---===//
+
+#include "compiler/explain/Report.h"
+
+#include "dialect/TcnnOps.h"
+
+using namespace mlir;
+using namespace mlir::tcnn;
+using ::tcnn::Tensor;
+using namespace ::tcnn::explain;
+
+void ::tcnn::explain::reluForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  Value input = op->getOperand(0);
+  const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
+  r.beginSection(op, "forward");
+  Index at = r.positionIn(y.shape);
+  double xv = x.data[flat(x.shape, at)];
+  int64_t zeros = 0;
+  for (double v : y.data)
+    zeros += v == 0.0;
+  md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
+          ", output of the same shape. $$y = \\max(x, 0)$$");
+  md.para("**Explained position** " + indexStr(at) + ": $\\max(" +
+          md.op(xv) + ", 0) = " + md.op(xv > 0 ? xv : 0.0) + "$ (" +
+          (xv > 0 ? "positive: passed through" : "not positive: set to 0") +
+          "). Over the whole tensor, " + std::to_string(zeros) + " of " +
+          std::to_string(y.size()) + " outputs are 0.");
+  r.compare("output at " + indexStr(at), xv > 0 ? xv : 0.0,
+            y.data[flat(y.shape, at)]);
+}
+
+void ::tcnn::explain::reluGrad(Report &r, Operation *op) {
+  auto g = cast<ReluGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
+               &dx = r.value(g.getInputGrad());
+  r.beginSection(op, "backward");
+  Index at = r.positionIn(dy.shape);
+  int64_t i = flat(dy.shape, at);
+  md.para("**Upstream gradient** (shape " + shapeStr(dy.shape) + ") at " +
+          indexStr(at) + ": " + md.num(dy.data[i]) + ". The ReLU's input there "
+          "was " + md.num(x.data[i]) + ", so the gradient " +
+          (x.data[i] > 0 ? "passes through" : "is blocked (0)") + ".");
+  md.para("$$\\frac{\\partial L}{\\partial x} = \\begin{cases} "
+          "\\dfrac{\\partial L}{\\partial y} & x > 0 \\\\ 0 & x \\le 0 "
+          "\\end{cases}$$");
+  std::vector<double> full(dx.size());
+  int64_t blocked = 0;
+  for (int64_t k = 0; k < dx.size(); ++k) {
+    full[k] = x.data[k] > 0 ? dy.data[k] : 0.0;
+    blocked += x.data[k] <= 0;
+  }
+  md.para(std::to_string(blocked) + " of " + std::to_string(dx.size()) +
+          " positions are blocked.");
+  r.compareTensor("input gradient", full, dx);
+}
+
+void ::tcnn::explain::flattenForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  Value input = op->getOperand(0);
+  const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
+  r.beginSection(op, "forward");
+  md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
+          " is read in row-major order as " + shapeStr(y.shape) +
+          ": $y_{n,f} = x_{n,c,h,w}$ with $f = (c \\cdot H + h) \\cdot W + w$. "
+          "No arithmetic; the backward pass reshapes the gradient back.");
+  Index at = r.positionIn(y.shape);
+  int64_t f = flat(y.shape, at);
+  Index src;
+  int64_t rest = f;
+  for (size_t d = x.shape.size(); d-- > 0;) {
+    src.insert(src.begin(), rest % x.shape[d]);
+    rest /= x.shape[d];
+  }
+  md.para("**Explained position** " + indexStr(at) + " comes from input " +
+          indexStr(src) + ".");
+  r.compare("output at " + indexStr(at), x.data[f], y.data[f]);
+}
+
+void ::tcnn::explain::reshapeGrad(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(op->getOperand(0)), &dx = r.value(op->getResult(0));
+  r.beginSection(op, "backward");
+  md.para("The upstream gradient " + shapeStr(dy.shape) +
+          " is reshaped back to the input's shape " + shapeStr(dx.shape) +
+          ", element for element in row-major order.");
+  r.compareTensor("input gradient", dy.data, dx);
+}
+
+void ::tcnn::explain::addForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  const Tensor &a = r.value(op->getOperand(0)), &b = r.value(op->getOperand(1)),
+               &y = r.value(op->getResult(0));
+  bool backward = op->hasAttr(kGradOfAttr);
+  r.beginSection(op, backward ? "backward, summing the gradients of a value "
+                                "used twice"
+                              : "forward");
+  Index at = r.positionIn(y.shape);
+  int64_t i = flat(y.shape, at);
+  if (backward)
+    md.para("A value used by two layers receives a gradient from each; "
+            "`-tcnn-autodiff` adds them before the value's own backward "
+            "rule runs. $$\\frac{\\partial L}{\\partial v} = \\sum_{\\text{uses "
+            "of } v} \\frac{\\partial L}{\\partial v}\\Big|_{\\text{use}}$$");
+  else
+    md.para("Inputs " + r.describe(op->getOperand(0)) + " and " +
+            r.describe(op->getOperand(1)) + ", shape " + shapeStr(y.shape) +
+            ". $$y = a + b$$ Backward, both inputs receive the upstream "
+            "gradient unchanged (no op is needed for that).");
+  md.para("At " + indexStr(at) + ": $" + md.op(a.data[i]) + " + " +
+          paren(md.op(b.data[i])) + "$.");
+  r.compare("value at " + indexStr(at), a.data[i] + b.data[i], y.data[i]);
+}

@@ -1,0 +1,58 @@
+//===- Explain.cpp - `tcnnc explain` --------------------------------------===//
+
+#include "compiler/explain/Explain.h"
+
+#include "compiler/explain/AnnotatedIR.h"
+#include "compiler/explain/Symbolic.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+LogicalResult(::tcnn::explain::parsePosition)(llvm::StringRef text,
+                                              std::array<int64_t, 4> &at) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, ',');
+  bool ok = parts.size() == 4;
+  for (size_t i = 0; ok && i < 4; ++i) {
+    long long v;
+    ok = !parts[i].trim().getAsInteger(10, v) && v >= 0;
+    at[i] = v;
+  }
+  if (!ok) {
+    llvm::errs() << "tcnnc: error: --at expects four non-negative integers "
+                    "b,c,y,x (batch, channel, row, column), got '"
+                 << text << "'\n";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult(::tcnn::explain::explainModel)(ModuleOp module,
+                                             const ExplainOptions &options,
+                                             std::string &out) {
+  func::FuncOp grad;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f->hasAttr("tcnn.gradient_of"))
+      grad = f;
+  if (!grad)
+    return module.emitError("no gradient function: run -tcnn-autodiff first");
+  Interpreter interp;
+  auto args = interp.loadArguments(grad);
+  if (failed(args) || failed(interp.run(grad, *args)))
+    return failure();
+  if (options.annotatedIR) {
+    out = annotatedIR(grad, interp, options);
+    return success();
+  }
+  if (options.symbolic) {
+    Markdown md(6, options.precision);
+    if (failed(writeSymbolic(grad, interp, options.layer, md)))
+      return failure();
+    out = md.str();
+    return success();
+  }
+  Report report(grad, interp, *args, options);
+  return report.write(out);
+}

@@ -1,0 +1,369 @@
+//===- Report.cpp - explain every op of a model with its numbers ----------===//
+
+#include "compiler/explain/Report.h"
+
+#include "dialect/ShapeRules.h"
+#include "dialect/TcnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace mlir;
+using namespace mlir::tcnn;
+using ::tcnn::explain::Index;
+using ::tcnn::explain::Report;
+
+std::string(::tcnn::explain::indexStr)(const Index &index) {
+  std::string s = "(";
+  for (size_t i = 0; i < index.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(index[i]);
+  return s + ")";
+}
+
+int64_t(::tcnn::explain::flat)(const std::vector<int64_t> &shape,
+                               const Index &index) {
+  int64_t f = 0;
+  for (size_t d = 0; d < shape.size(); ++d)
+    f = f * shape[d] + index[d];
+  return f;
+}
+
+std::string(::tcnn::explain::shapeStr)(const std::vector<int64_t> &shape) {
+  return shapes::str(shape);
+}
+
+Report::Report(func::FuncOp grad, ::tcnn::Interpreter &interp,
+               const std::vector<::tcnn::Tensor> &args, ReportOptions options)
+    : md(6, options.precision), grad(grad), interp(interp), args(args),
+      options(std::move(options)), asmState(grad) {
+  for (Operation &op : grad.getBody().front())
+    if (isa<GradientOpInterface>(op) && !op.hasAttr(kGradOfAttr))
+      forwardOps.emplace(layerOf(&op), &op);
+}
+
+const ::tcnn::Tensor &Report::value(Value v) const {
+  return *interp.valueOf(v);
+}
+
+std::string Report::layerOf(Operation *op) const {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  return "";
+}
+
+std::string Report::nameOf(Value v) const {
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return ::tcnn::argumentName(grad, arg.getArgNumber());
+  return layerOf(v.getDefiningOp());
+}
+
+std::string Report::kindOf(const std::string &layer) const {
+  auto it = forwardOps.find(layer);
+  if (it == forwardOps.end())
+    return "?";
+  return llvm::TypeSwitch<Operation *, std::string>(it->second)
+      .Case([](Conv2dOp) { return "Conv2d"; })
+      .Case([](MaxPool2dOp) { return "MaxPool2d"; })
+      .Case([](AvgPool2dOp) { return "AvgPool2d"; })
+      .Case([](ReluOp) { return "ReLU"; })
+      .Case([](FlattenOp) { return "Flatten"; })
+      .Case([](LinearOp) { return "Linear"; })
+      .Case([](AddOp) { return "Add"; })
+      .Case([](MseLossOp) { return "MSELoss"; })
+      .Case([](CrossEntropyLossOp) { return "CrossEntropyLoss"; })
+      .Default([](Operation *) { return "?"; });
+}
+
+std::string Report::describe(Value v) const {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    unsigned i = arg.getArgNumber();
+    const char *role = grad.getArgAttr(i, kParamAttr)    ? "parameter"
+                       : grad.getArgAttr(i, kTargetAttr) ? "target"
+                                                         : "model input";
+    return "`" + nameOf(v) + "` (" + role + ")";
+  }
+  std::string layer = nameOf(v);
+  return "`" + layer + "` (the output of " + kindOf(layer) + " " + layer + ")";
+}
+
+Index Report::positionIn(const std::vector<int64_t> &shape) const {
+  std::array<int64_t, 4> want = options.at.value_or(
+      std::array<int64_t, 4>{0, 0, 1, 1});
+  Index index;
+  if (shape.size() == 4)
+    index.assign(want.begin(), want.end());
+  else
+    index.assign(want.begin(), want.begin() + std::min<size_t>(2, shape.size()));
+  index.resize(shape.size(), 0);
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (index[d] < 0 || index[d] >= shape[d])
+      return Index(shape.size(), 0);
+  return index;
+}
+
+std::string Report::irLine(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  op->print(os, asmState);
+  return s;
+}
+
+void Report::beginSection(Operation *op, const std::string &title) {
+  std::string layer = layerOf(op);
+  md.heading(3, "`" + layer + "` (" + kindOf(layer) + "): " + title);
+  md.line("```mlir");
+  md.line(irLine(op));
+  md.line("```");
+  md.line("");
+}
+
+bool Report::compareTensor(const std::string &what,
+                           const std::vector<double> &calculated,
+                           const ::tcnn::Tensor &actual) {
+  int64_t worst = -1, bad = 0;
+  double worstRatio = 0, maxDiff = 0;
+  for (int64_t i = 0; i < actual.size(); ++i) {
+    double diff = std::fabs(calculated[i] - actual.data[i]);
+    double ratio = diff / (1e-6 + 1e-5 * std::fabs(actual.data[i]));
+    maxDiff = std::max(maxDiff, diff);
+    bad += ratio > 1;
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worst = i;
+    }
+  }
+  if (bad == 0) {
+    char diff[32];
+    std::snprintf(diff, sizeof diff, "%.1e", maxDiff);
+    md.para("- " + what + ": all " + std::to_string(actual.size()) +
+            " elements recomputed from the formula agree with the "
+            "interpreter's (largest difference " + diff + ").");
+    return true;
+  }
+  ++mismatches;
+  md.para("- **⚠ MISMATCH** " + what + ": " + std::to_string(bad) + " of " +
+          std::to_string(actual.size()) +
+          " elements differ; the worst, flat index " + std::to_string(worst) +
+          ", is " + md.num(calculated[worst]) + " by the formula but " +
+          md.num(actual.data[worst]) +
+          " by the interpreter. This is a bug in tcnn; please report it.");
+  return false;
+}
+
+bool Report::compare(const std::string &what, double calculated,
+                     double actual) {
+  bool ok = std::fabs(calculated - actual) <=
+            1e-6 + 1e-5 * std::max(std::fabs(calculated), std::fabs(actual));
+  if (ok) {
+    md.para("- " + what + ": calculated " + md.num(calculated) +
+            ", actual " + md.num(actual) + " (the interpreter's) — they agree.");
+  } else {
+    ++mismatches;
+    md.para("- **⚠ MISMATCH** " + what + ": calculated " + md.num(calculated) +
+            " but the interpreter computed " + md.num(actual) +
+            ". This is a bug in tcnn; please report it.");
+  }
+  return ok;
+}
+
+void Report::writeHeader() {
+  auto names = grad->getAttrOfType<ArrayAttr>(kResultNamesAttr);
+  std::string model = "model";
+  if (auto m = grad->getParentOfType<ModuleOp>()->getAttrOfType<StringAttr>(
+          "tcnn.model"))
+    model = m.str();
+  md.line("# Forward and backward pass of `" + model + "`, explained");
+  md.line("");
+  md.para("Generated by `tcnnc explain` from the model's IR: every op of the "
+          "forward function and of the backward pass `-tcnn-autodiff` "
+          "derived, in IR order, with the numbers the reference interpreter "
+          "computed (float32).");
+  Operation *ret = grad.getBody().front().getTerminator();
+  Value lossValue = ret->getOperand(0), output = ret->getOperand(1);
+  std::vector<std::vector<std::string>> rows;
+  for (BlockArgument arg : grad.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    if (grad.getArgAttr(i, kParamAttr))
+      continue;
+    const ::tcnn::Tensor &t = args[i];
+    std::string values;
+    if (t.size() <= 8) {
+      values = "[";
+      for (int64_t k = 0; k < t.size(); ++k)
+        values += (k ? ", " : "") + md.num(t.data[k]);
+      values += "]";
+    } else {
+      values = "(" + std::to_string(t.size()) + " values)";
+    }
+    rows.push_back({grad.getArgAttr(i, kTargetAttr) ? "target" : "input",
+                    "`" + nameOf(arg) + "`", shapeStr(t.shape), values});
+  }
+  const ::tcnn::Tensor &out = value(output);
+  std::string outValues;
+  for (int64_t k = 0; k < out.size() && k < 8; ++k)
+    outValues += (k ? ", " : "") + md.num(out.data[k]);
+  rows.push_back({"output", "`" + nameOf(output) + "`", shapeStr(out.shape),
+                  "[" + outValues + (out.size() > 8 ? ", ..." : "") + "]"});
+  md.heading(2, "Model");
+  md.table({"role", "name", "shape", "values"}, rows);
+  std::string lossLayer = nameOf(lossValue);
+  std::string kind = kindOf(lossLayer);
+  md.para("**Loss function:** " + kind +
+          (kind == "MSELoss"
+               ? " (mean squared error, averaged over all elements)"
+               : " (softmax + negative log-likelihood, averaged over the "
+                 "batch)") +
+          ". **Loss value:** " + md.num(value(lossValue).data[0]) + ".");
+  md.heading(2, "Conventions");
+  md.para("- A position is written (n, c, h, w): batch, channel, row, "
+          "column, 0-based, channel first, in the **absolute** coordinates "
+          "of the tensor it indexes (never relative to a window).\n"
+          "- `pad` marks positions outside the input that padding supplies "
+          "(0 for convolutions and average pooling, never chosen by max "
+          "pooling).\n"
+          "- Values are printed with " + std::to_string(md.valuePrecision()) +
+          " decimals. Operands written out in arithmetic are rounded to " +
+          std::to_string(md.operandPrecision()) +
+          " decimals (`--precision`); results are computed from the "
+          "unrounded values, so a sum of the rounded operands can differ "
+          "in the last digits — each such sum is shown too.\n"
+          "- Every ReLU is an op of its own: a convolution's output here is "
+          "before its ReLU, and the next layer reads the ReLU's output.\n"
+          "- \"Calculated\" is recomputed by this report from the formula; "
+          "\"actual\" is what the interpreter's kernel produced. A "
+          "disagreement is flagged **⚠ MISMATCH**.");
+}
+
+void Report::writeSummary() {
+  md.heading(2, "Layers");
+  std::vector<std::vector<std::string>> rows;
+  for (Operation &op : grad.getBody().front()) {
+    if (!isa<GradientOpInterface>(op) || op.hasAttr(kGradOfAttr))
+      continue;
+    std::string layer = layerOf(&op);
+    std::string inputs, params, window;
+    int64_t count = 0;
+    for (Value v : op.getOperands()) {
+      auto shape = cast<RankedTensorType>(v.getType()).getShape();
+      bool isParam = false;
+      if (auto arg = dyn_cast<BlockArgument>(v))
+        isParam = bool(grad.getArgAttr(arg.getArgNumber(), kParamAttr));
+      std::string s = "`" + nameOf(v) + "` " + shapes::str(shape);
+      if (isParam) {
+        params += (params.empty() ? "" : ", ") + s;
+        count += shapes::numElements(shape);
+      } else {
+        inputs += (inputs.empty() ? "" : ", ") + s;
+      }
+    }
+    if (auto stride = op.getAttrOfType<DenseI64ArrayAttr>("stride")) {
+      auto pad = op.getAttrOfType<DenseI64ArrayAttr>("padding");
+      if (auto k = op.getAttrOfType<DenseI64ArrayAttr>("kernel_size"))
+        window = "kernel (" + std::to_string(k[0]) + ", " +
+                 std::to_string(k[1]) + "), ";
+      window += "stride (" + std::to_string(stride[0]) + ", " +
+                std::to_string(stride[1]) + "), padding (" +
+                std::to_string(pad[0]) + ", " + std::to_string(pad[1]) + ")";
+    }
+    auto outShape = cast<RankedTensorType>(op.getResult(0).getType()).getShape();
+    rows.push_back({"`" + layer + "`", kindOf(layer), inputs,
+                    shapes::str(outShape), params.empty() ? "—" : params,
+                    std::to_string(count), window.empty() ? "—" : window});
+  }
+  md.table({"layer", "op", "input", "output", "parameters", "# params",
+            "window"},
+           rows);
+}
+
+void Report::writeOp(Operation *op) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<Conv2dOp>([&](auto) { convForward(*this, op); })
+      .Case<Conv2dInputGradOp>([&](auto) { convInputGrad(*this, op); })
+      .Case<Conv2dWeightGradOp>([&](auto) { convWeightGrad(*this, op); })
+      .Case<BiasGradOp>([&](auto) { biasGrad(*this, op); })
+      .Case<MaxPool2dOp, AvgPool2dOp>([&](auto) { poolForward(*this, op); })
+      .Case<MaxPool2dGradOp>([&](auto) { maxPoolGrad(*this, op); })
+      .Case<AvgPool2dGradOp>([&](auto) { avgPoolGrad(*this, op); })
+      .Case<ReluOp>([&](auto) { reluForward(*this, op); })
+      .Case<ReluGradOp>([&](auto) { reluGrad(*this, op); })
+      .Case<FlattenOp>([&](auto) { flattenForward(*this, op); })
+      .Case<ReshapeOp>([&](auto) { reshapeGrad(*this, op); })
+      .Case<AddOp>([&](auto) { addForward(*this, op); })
+      .Case<LinearOp>([&](auto) { linearForward(*this, op); })
+      .Case<LinearInputGradOp>([&](auto) { linearInputGrad(*this, op); })
+      .Case<LinearWeightGradOp>([&](auto) { linearWeightGrad(*this, op); })
+      .Case<MseLossOp, CrossEntropyLossOp>(
+          [&](auto) { lossForward(*this, op); })
+      .Case<MseLossGradOp, CrossEntropyLossGradOp>(
+          [&](auto) { lossGrad(*this, op); })
+      .Default([](Operation *) {});
+}
+
+LogicalResult Report::write(std::string &out) {
+  if (!options.layer.empty() && !forwardOps.count(options.layer)) {
+    std::string known;
+    for (auto &[name, op] : forwardOps)
+      known += (known.empty() ? "" : ", ") + name;
+    llvm::errs() << "tcnnc: error: --layer: no layer named '" << options.layer
+                 << "' (layers: " << known << ")\n";
+    return failure();
+  }
+  if (options.at && !options.layer.empty()) {
+    Operation *op = forwardOps[options.layer];
+    auto shape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+    Index at(options.at->begin(), options.at->end());
+    bool fits = shape.size() == 4 || shape.size() == 2;
+    Index used(at.begin(), at.begin() + std::min<size_t>(4, shape.size()));
+    for (size_t d = 0; fits && d < shape.size(); ++d)
+      fits = used[d] >= 0 && used[d] < shape[d];
+    if (!fits) {
+      llvm::errs() << "tcnnc: error: --at " << indexStr(at)
+                   << " is outside the output of layer '" << options.layer
+                   << "', which has shape " << shapes::str(shape) << "\n";
+      return failure();
+    }
+  }
+  writeHeader();
+  if (options.layer.empty())
+    writeSummary();
+  md.heading(2, "Forward pass");
+  bool backward = false;
+  for (Operation &op : grad.getBody().front()) {
+    if (isa<func::ReturnOp>(op))
+      break;
+    // Constants (the seed dL/dL = 1, zero gradients) are hoisted to the
+    // top of the function; the seed is explained where the backward pass
+    // starts.
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    bool isBackward =
+        op.hasAttr(kGradOfAttr) || !isa<GradientOpInterface>(op);
+    if (isBackward && !backward) {
+      backward = true;
+      md.heading(2, "Backward pass");
+      md.para("The ops `-tcnn-autodiff` derived, in IR order (from the loss "
+              "back to the first layer). Each is mapped to the layer whose "
+              "backward rule built it.");
+      Value loss = grad.getBody().front().getTerminator()->getOperand(0);
+      for (Operation &c : grad.getBody().front())
+        if (auto tags = c.getAttrOfType<ArrayAttr>(kGradOfAttr))
+          if (isa<arith::ConstantOp>(c) &&
+              (options.layer.empty() || options.layer == nameOf(loss)))
+            seedGradient(*this, &c);
+    }
+    if (!options.layer.empty() && layerOf(&op) != options.layer)
+      continue;
+    writeOp(&op);
+  }
+  if (mismatches)
+    md.para("**⚠ " + std::to_string(mismatches) +
+            " MISMATCH(ES) in this report.**");
+  out = md.str();
+  return success();
+}

@@ -1,0 +1,120 @@
+//===- Report.h - explain every op of a model with its numbers --*- C++ -*-===//
+//
+// `tcnnc explain` runs the interpreter over the gradient function and
+// writes one section per op in IR order: forward ops, then the derived
+// backward ops, each mapped back to its layer. The sections of each op
+// family live in their own file (ConvSections.cpp, ...); this class holds
+// what they share: the values, the chosen positions, names and shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_EXPLAIN_REPORT_H
+#define TCNN_EXPLAIN_REPORT_H
+
+#include "compiler/explain/Markdown.h"
+#include "compiler/interpreter/Interpreter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tcnn::explain {
+
+struct ReportOptions {
+  /// Only this layer's sections (empty: all).
+  std::string layer;
+  /// The output position to explain; unset: (0, 0, 1, 1) where it exists,
+  /// else (0, 0, 0, 0).
+  std::optional<std::array<int64_t, 4>> at;
+  /// Decimals of operands shown in arithmetic.
+  int precision = 4;
+};
+
+using Index = std::vector<int64_t>;
+
+class Report {
+public:
+  Report(mlir::func::FuncOp grad, Interpreter &interp,
+         const std::vector<Tensor> &args, ReportOptions options);
+
+  /// Checks the options (the layer exists, --at fits it) and writes the
+  /// whole report; fails with an error message on stderr.
+  mlir::LogicalResult write(std::string &out);
+
+  // Shared by the section writers.
+  Markdown md;
+  const Tensor &value(mlir::Value v) const;
+  /// The user's name of a value: its layer or its argument's name.
+  std::string nameOf(mlir::Value v) const;
+  /// The layer an op belongs to (its NameLoc).
+  std::string layerOf(mlir::Operation *op) const;
+  /// "Conv2d", "MaxPool2d", ...: the PyTorch name of a layer's forward op.
+  std::string kindOf(const std::string &layer) const;
+  /// A description of where a value comes from: "pool1 (MaxPool2d output)".
+  std::string describe(mlir::Value v) const;
+  /// The position explained in a tensor of `shape` (the output of the op
+  /// being explained): --at where it fits, else the default.
+  Index positionIn(const std::vector<int64_t> &shape) const;
+  /// The op as it reads in the IR, with the function's value names.
+  std::string irLine(mlir::Operation *op);
+  /// True when calculated and actual agree (relative 1e-5, absolute 1e-6);
+  /// writes the comparison paragraph, loudly when they do not.
+  bool compare(const std::string &what, double calculated, double actual);
+  /// Starts an op's section: heading (unique) and the op's IR.
+  void beginSection(mlir::Operation *op, const std::string &title);
+  /// Compares a whole recomputed tensor with the interpreter's (reports
+  /// the worst element).
+  bool compareTensor(const std::string &what,
+                     const std::vector<double> &calculated,
+                     const Tensor &actual);
+  /// Counts sections whose numbers disagreed.
+  int mismatches = 0;
+
+private:
+  void writeHeader();
+  void writeSummary();
+  void writeOp(mlir::Operation *op);
+
+  mutable mlir::func::FuncOp grad;
+  Interpreter &interp;
+  const std::vector<Tensor> &args;
+  ReportOptions options;
+  mlir::AsmState asmState;
+  std::map<std::string, mlir::Operation *> forwardOps; // layer -> forward op
+};
+
+/// "(0, 1, 2, 3)".
+std::string indexStr(const Index &index);
+/// Row-major flat offset of `index` in `shape`.
+int64_t flat(const std::vector<int64_t> &shape, const Index &index);
+/// "[1, 2, 8, 8]".
+std::string shapeStr(const std::vector<int64_t> &shape);
+
+// Section writers, one function per op (defined by op family).
+void convForward(Report &r, mlir::Operation *op);
+void convInputGrad(Report &r, mlir::Operation *op);
+void convWeightGrad(Report &r, mlir::Operation *op);
+void biasGrad(Report &r, mlir::Operation *op);
+void poolForward(Report &r, mlir::Operation *op);
+void maxPoolGrad(Report &r, mlir::Operation *op);
+void avgPoolGrad(Report &r, mlir::Operation *op);
+void reluForward(Report &r, mlir::Operation *op);
+void reluGrad(Report &r, mlir::Operation *op);
+void flattenForward(Report &r, mlir::Operation *op);
+void reshapeGrad(Report &r, mlir::Operation *op);
+void addForward(Report &r, mlir::Operation *op);
+void linearForward(Report &r, mlir::Operation *op);
+void linearInputGrad(Report &r, mlir::Operation *op);
+void linearWeightGrad(Report &r, mlir::Operation *op);
+void lossForward(Report &r, mlir::Operation *op);
+void lossGrad(Report &r, mlir::Operation *op);
+void seedGradient(Report &r, mlir::Operation *op);
+
+} // namespace tcnn::explain
+
+#endif // TCNN_EXPLAIN_REPORT_H
