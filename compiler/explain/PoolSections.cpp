@@ -160,10 +160,9 @@ void ::tcnn::explain::poolForward(Report &r, Operation *op) {
             indexStr({win.n, win.c, mh, mw}) + " (first maximum in row-major "
             "window order on ties).");
   } else {
-    std::string sum = list;
-    for (char &ch : sum)
-      if (ch == ',')
-        ch = '+';
+    std::string sum;
+    for (size_t i = 0; i < values.size(); ++i)
+      sum += (i ? " + " : "") + values[i];
     md.para("$$y_{" + std::to_string(at[0]) + "," + std::to_string(at[1]) +
             "," + std::to_string(at[2]) + "," + std::to_string(at[3]) +
             "} = \\frac{1}{" + std::to_string(k[0]) + " \\times " +
