@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set-up, build, and the main job on a model file (default
 # examples/tinycnn.tcnn): compile it to a native executable and run one
-# training step with it; write the IR of every stage, and check the
-# gradients against the reference interpreter's finite differences.
+# training step with it; write the IR of every stage, check the gradients
+# against the reference interpreter's finite differences, and explain
+# every op (Markdown and HTML).
 # Everything goes to out/<model>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,3 +30,12 @@ echo "(every tensor written to $OUT/npy/)"
 
 echo "== gradients against central finite differences (interpreter, double):"
 "$TCNNC" "$MODEL" --check-gradients | tail -1
+
+echo "== explanation of every op: $OUT/$NAME.explained.md and $OUT/$NAME.explained.html"
+"$TCNNC" explain "$MODEL" -o "$OUT/$NAME.explained.md"
+"$TCNNC" explain "$MODEL" --format html -o "$OUT/$NAME.explained.html"
+grep -c '^### ' "$OUT/$NAME.explained.md" | sed 's/^/  sections: /'
+if grep -q 'MISMATCH\*\* ' "$OUT/$NAME.explained.md"; then
+  echo "  a number disagreed: see the report" >&2
+  exit 1
+fi

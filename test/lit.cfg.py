@@ -23,3 +23,6 @@ config.substitutions.append(("%examples", os.path.join(config.tcnn_src_root, "ex
 config.substitutions.append(("%testlib", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%tcnn_obj", config.tcnn_obj_root))
 config.substitutions.append(("%tcnn_src", config.tcnn_src_root))
+# Headless Chromium as the issue of the HTML report asks, with the flags
+# this machine's closed network needs.
+config.substitutions.append(("%chromium", "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"))

@@ -234,6 +234,7 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       eo.layer = options.explainLayer;
       eo.precision = options.explainPrecision;
       eo.symbolic = options.explainSymbolic;
+      eo.html = options.explainHtml;
       eo.annotatedIR = options.stage == Stage::MlirGrad;
       if (!options.explainAt.empty()) {
         std::array<int64_t, 4> at;

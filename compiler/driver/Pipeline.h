@@ -52,6 +52,7 @@ struct PipelineOptions {
   /// `tcnnc explain`: write an explanation instead of a stage.
   bool explain = false;
   bool explainSymbolic = false;
+  bool explainHtml = false;
   std::string explainLayer, explainAt;
   int explainPrecision = 4;
   /// "host", or an LLVM CPU name for code generation.

@@ -3,6 +3,7 @@
 #include "compiler/explain/Explain.h"
 
 #include "compiler/explain/AnnotatedIR.h"
+#include "compiler/explain/Html.h"
 #include "compiler/explain/Symbolic.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -54,5 +55,25 @@ LogicalResult(::tcnn::explain::explainModel)(ModuleOp module,
     return success();
   }
   Report report(grad, interp, *args, options);
-  return report.write(out);
+  report.md.setHtml(options.html);
+  std::string markdown;
+  if (failed(report.write(markdown)))
+    return failure();
+  if (!options.html) {
+    out = markdown;
+    return success();
+  }
+  std::string error;
+  std::string graph = opGraph(grad, error);
+  if (error.empty()) {
+    std::string model = "model";
+    if (auto m = module->getAttrOfType<StringAttr>("tcnn.model"))
+      model = m.str();
+    out = renderPage(markdown, "tcnn: " + model + " explained", graph, error);
+  }
+  if (!error.empty()) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return failure();
+  }
+  return success();
 }

@@ -14,6 +14,8 @@ struct ExplainOptions : ReportOptions {
   bool symbolic = false;
   /// The gradient IR annotated with values instead of the report.
   bool annotatedIR = false;
+  /// A self-contained HTML page instead of Markdown.
+  bool html = false;
 };
 
 /// Parses "b,c,y,x"; reports an error and fails otherwise.

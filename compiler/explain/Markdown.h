@@ -39,12 +39,21 @@ public:
   int operandPrecision() const { return operandDecimals; }
   int valuePrecision() const { return valueDecimals; }
 
+  /// Raw HTML (a figure); written only in an HTML report.
+  void raw(const std::string &html) {
+    if (html_)
+      out += html + "\n\n";
+  }
+  void setHtml(bool html) { html_ = html; }
+  bool html() const { return html_; }
+
   const std::string &str() const { return out; }
 
 private:
   std::string out;
   std::set<std::string> headings;
   int valueDecimals, operandDecimals;
+  bool html_ = false;
 };
 
 /// `v` in LaTeX with a sign that reads well after an operator: (-0.5000).

@@ -2,6 +2,8 @@
 
 #include "compiler/explain/Report.h"
 
+#include "compiler/explain/Html.h"
+
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
 
@@ -121,6 +123,61 @@ void Report::beginSection(Operation *op, const std::string &title) {
   md.line(irLine(op));
   md.line("```");
   md.line("");
+  if (md.html())
+    figures(op);
+}
+
+/// Heatmaps for the HTML report: the op's first operand with the explained
+/// window outlined (for windowed ops) and its result with the explained
+/// position outlined, in the explained channel.
+void Report::figures(Operation *op) {
+  const ::tcnn::Tensor &out = value(op->getResult(0));
+  if (out.shape.size() != 4 && out.shape.size() != 2)
+    return;
+  Index at = positionIn(out.shape);
+  std::string pics;
+  Value in = op->getOperand(0);
+  auto inType = cast<RankedTensorType>(in.getType());
+  if (inType.getRank() == 4 && out.shape.size() == 4 &&
+      !op->hasAttr(kGradOfAttr)) {
+    const ::tcnn::Tensor &x = value(in);
+    std::optional<Highlight> hl;
+    auto stride = op->getAttrOfType<DenseI64ArrayAttr>("stride");
+    auto pad = op->getAttrOfType<DenseI64ArrayAttr>("padding");
+    if (stride && pad) {
+      int64_t kh = 1, kw = 1;
+      if (auto k = op->getAttrOfType<DenseI64ArrayAttr>("kernel_size")) {
+        kh = k[0];
+        kw = k[1];
+      } else {
+        auto w = cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
+        kh = w[2];
+        kw = w[3];
+      }
+      hl = Highlight{at[2] * stride[0] - pad[0], at[3] * stride[1] - pad[1], kh,
+                     kw};
+    } else {
+      hl = Highlight{at[2], at[3], 1, 1};
+    }
+    int64_t c = x.dim(1) == out.dim(1) ? at[1] : 0;
+    pics += heatmap(x, at[0], c,
+                    nameOf(in) + " " + shapeStr(x.shape) + ", channel " +
+                        std::to_string(c) + ": the input",
+                    hl);
+  }
+  std::optional<Highlight> hl;
+  if (out.shape.size() == 4)
+    hl = Highlight{at[2], at[3], 1, 1};
+  else
+    hl = Highlight{at[0], at[1], 1, 1};
+  pics += heatmap(out, at.empty() ? 0 : at[0], at.size() > 1 ? at[1] : 0,
+                  (op->hasAttr(kGradOfAttr) ? "this gradient " : "the output ") +
+                      shapeStr(out.shape) +
+                      (out.shape.size() == 4
+                           ? ", channel " + std::to_string(at[1])
+                           : std::string()),
+                  hl);
+  md.raw(pics);
 }
 
 bool Report::compareTensor(const std::string &what,

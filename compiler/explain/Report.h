@@ -79,6 +79,7 @@ private:
   void writeHeader();
   void writeSummary();
   void writeOp(mlir::Operation *op);
+  void figures(mlir::Operation *op);
 
   mutable mlir::func::FuncOp grad;
   Interpreter &interp;

@@ -97,8 +97,10 @@ static cl::OptionCategory explainCategory(
     "tcnnc explain options (tcnnc explain MODEL.tcnn [options])");
 
 static cl::opt<std::string> explainFormat(
-    "format", cl::desc("Report format: md (default)"), cl::init("md"),
-    cl::value_desc("md"), cl::cat(explainCategory));
+    "format",
+    cl::desc("Report format: md (default) or html (one self-contained page "
+             "with rendered formulas, heatmaps and the op graph)"),
+    cl::init("md"), cl::value_desc("md|html"), cl::cat(explainCategory));
 
 static cl::opt<std::string> explainLayer(
     "layer", cl::desc("Explain only this layer"), cl::value_desc("name"),
@@ -202,11 +204,17 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (explain) {
-    if (explainFormat != "md") {
+    if (explainFormat != "md" && explainFormat != "html") {
       llvm::errs() << "tcnnc: error: --format=" << explainFormat
-                   << " is not supported (formats: md)\n";
+                   << " is not supported (formats: md, html)\n";
       return 1;
     }
+    if (explainFormat == "html" && (explainSymbolic || emitGiven)) {
+      llvm::errs() << "tcnnc: error: --format=html is for the report, not "
+                      "--symbolic or --emit\n";
+      return 1;
+    }
+    options.explainHtml = explainFormat == "html";
     if (explainPrecision < 1 || explainPrecision > 12) {
       llvm::errs() << "tcnnc: error: --precision must be between 1 and 12\n";
       return 1;
