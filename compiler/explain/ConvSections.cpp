@@ -30,13 +30,6 @@ std::string pairStr(ArrayRef<int64_t> v) {
   return "(" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ")";
 }
 
-std::vector<int64_t> range(int64_t from, int64_t count) {
-  std::vector<int64_t> r;
-  for (int64_t k = 0; k < count; ++k)
-    r.push_back(from + k);
-  return r;
-}
-
 const char *kForwardFormula =
     "$$y_{n,c_{out},h,w} = b_{c_{out}} + \\sum_{c_{in}=0}^{C_{in}-1} "
     "\\sum_{k_h=0}^{K_h-1} \\sum_{k_w=0}^{K_w-1} "
@@ -149,7 +142,7 @@ void ::tcnn::explain::convForward(Report &r, Operation *op) {
     md.para("**Kernel for input channel " + std::to_string(c) + "**: $w_{" +
             std::to_string(win.co) + "," + std::to_string(c) +
             ",k_h,k_w}$ (rows $k_h$, columns $k_w$)");
-    md.grid("k_h \\ k_w", range(0, w.dim(2)), range(0, w.dim(3)),
+    md.grid("k_h \\ k_w", indexRange(0, w.dim(2)), indexRange(0, w.dim(3)),
             [&](int64_t kh, int64_t kw) {
               return md.op(w.at(win.co, c, kh, kw));
             });
@@ -158,7 +151,7 @@ void ::tcnn::explain::convForward(Report &r, Operation *op) {
     md.para("**Receptive field in input channel " + std::to_string(c) +
             "**: $x_{" + std::to_string(win.n) + "," + std::to_string(c) +
             ",h,w}$ (rows h and columns w are absolute input coordinates)");
-    md.grid("h \\ w", range(win.h0, win.kh), range(win.w0, win.kw),
+    md.grid("h \\ w", indexRange(win.h0, win.kh), indexRange(win.w0, win.kw),
             [&](int64_t h, int64_t v) {
               return win.inside(x, h, v) ? md.op(x.at(win.n, c, h, v))
                                          : std::string("pad (0)");
@@ -219,15 +212,10 @@ void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
                &dw = r.value(g.getWeightGrad());
   ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
-  std::string layer = r.layerOf(op);
   r.beginSection(op, "backward, weight gradient");
   Index at = r.positionIn(dy.shape);
   Window win = windowAt(at, s, p, dw.dim(2), dw.dim(3));
-  double g0 = dy.data[flat(dy.shape, at)];
-  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
-          shapeStr(dy.shape) + ", the gradient of the loss with respect to `" +
-          layer + "`'s output) at " + indexStr(at) + ": **" + md.num(g0) +
-          "**.");
+  double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**This position's contribution** to $\\partial L/\\partial w_{" +
           std::to_string(win.co) +
           ",c_{in},k_h,k_w}$ is the upstream gradient times the receptive "
@@ -268,14 +256,10 @@ void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
   const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
                &dx = r.value(g.getInputGrad());
   ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
-  std::string layer = r.layerOf(op);
   r.beginSection(op, "backward, input gradient");
   Index at = r.positionIn(dy.shape);
   Window win = windowAt(at, s, p, w.dim(2), w.dim(3));
-  double g0 = dy.data[flat(dy.shape, at)];
-  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
-          shapeStr(dy.shape) + ") at " + indexStr(at) + ": **" + md.num(g0) +
-          "**.");
+  double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**Propagation to the input:** output position " + indexStr(at) +
           " scales a copy of kernel $w_{" + std::to_string(win.co) +
           ",:,:,:}$ by its upstream gradient and adds it where its window "
@@ -325,10 +309,9 @@ void ::tcnn::explain::biasGrad(Report &r, Operation *op) {
   const Tensor &dy = r.value(g.getOutputGrad()), &db = r.value(g.getBiasGrad());
   r.beginSection(op, "backward, bias gradient");
   Index at = r.positionIn(dy.shape);
-  double g0 = dy.data[flat(dy.shape, at)];
+  double g0 = r.upstream(g.getOutputGrad(), at);
   int64_t n = dy.dim(0), o = dy.dim(1), inner = dy.size() / (n * o);
-  md.para("**Upstream gradient** at " + indexStr(at) + ": " + md.num(g0) +
-          ". Each output position adds its upstream gradient to the bias of "
+  md.para("Each output position adds its upstream gradient to the bias of "
           "its channel: **this position's contribution** to "
           "$\\partial L/\\partial b_{" +
           std::to_string(at[1]) + "}$ is " + md.num(g0) +

@@ -38,9 +38,9 @@ void ::tcnn::explain::reluGrad(Report &r, Operation *op) {
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
   int64_t i = flat(dy.shape, at);
-  md.para("**Upstream gradient** (shape " + shapeStr(dy.shape) + ") at " +
-          indexStr(at) + ": " + md.num(dy.data[i]) + ". The ReLU's input there "
-          "was " + md.num(x.data[i]) + ", so the gradient " +
+  r.upstream(g.getOutputGrad(), at);
+  md.para("The ReLU's input there was " + md.num(x.data[i]) +
+          ", so the gradient " +
           (x.data[i] > 0 ? "passes through" : "is blocked (0)") + ".");
   md.para("$$\\frac{\\partial L}{\\partial x} = \\begin{cases} "
           "\\dfrac{\\partial L}{\\partial y} & x > 0 \\\\ 0 & x \\le 0 "

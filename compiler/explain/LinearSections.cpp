@@ -68,9 +68,8 @@ void ::tcnn::explain::linearInputGrad(Report &r, Operation *op) {
   r.beginSection(op, "backward, input gradient");
   Index at = r.positionIn(dy.shape);
   int64_t n = at[0], o = at[1];
-  double g0 = dy.at(n, o);
-  md.para("**Upstream gradient** (shape " + shapeStr(dy.shape) + ") at " +
-          indexStr(at) + ": " + md.num(g0) + ". It reaches every input "
+  double g0 = r.upstream(g.getOutputGrad(), at);
+  md.para("It reaches every input "
           "feature f through $w_{" + std::to_string(o) + ",f}$; the **full "
           "gradient** sums over all outputs o: $$\\frac{\\partial L}{\\partial "
           "x_{n,f}} = \\sum_{o} \\frac{\\partial L}{\\partial y_{n,o}} \\cdot "
@@ -102,9 +101,8 @@ void ::tcnn::explain::linearWeightGrad(Report &r, Operation *op) {
   r.beginSection(op, "backward, weight gradient");
   Index at = r.positionIn(dy.shape);
   int64_t n = at[0], o = at[1];
-  double g0 = dy.at(n, o);
-  md.para("**Upstream gradient** at " + indexStr(at) + ": " + md.num(g0) +
-          ". **This position's contribution** to row " + std::to_string(o) +
+  double g0 = r.upstream(g.getOutputGrad(), at);
+  md.para("**This position's contribution** to row " + std::to_string(o) +
           " of the weight gradient is $\\partial L/\\partial y_{" +
           std::to_string(n) + "," + std::to_string(o) + "} \\cdot x_{" +
           std::to_string(n) + ",f}$; the **full gradient** sums over the "

@@ -25,13 +25,6 @@ PoolWindow windowAt(const Index &at, ArrayRef<int64_t> k, ArrayRef<int64_t> s,
   return {at[0], at[1], at[2] * s[0] - p[0], at[3] * s[1] - p[1], k[0], k[1]};
 }
 
-std::vector<int64_t> range(int64_t from, int64_t count) {
-  std::vector<int64_t> r;
-  for (int64_t k = 0; k < count; ++k)
-    r.push_back(from + k);
-  return r;
-}
-
 /// The first maximum of the window in row-major order (padding never
 /// wins), as an absolute (h, w).
 std::pair<int64_t, int64_t> argmax(const Tensor &x, const PoolWindow &win) {
@@ -121,7 +114,7 @@ void ::tcnn::explain::poolForward(Report &r, Operation *op) {
   auto [mh, mw] = argmax(x, win);
   md.para("**Explained position:** output " + indexStr(at) + "; its window is " +
           windowText(win) + ", in absolute input coordinates:");
-  md.grid("h \\ w", range(win.h0, win.kh), range(win.w0, win.kw),
+  md.grid("h \\ w", indexRange(win.h0, win.kh), indexRange(win.w0, win.kw),
           [&](int64_t h, int64_t w) -> std::string {
             if (!win.inside(x.shape, h, w))
               return "pad";
@@ -189,10 +182,7 @@ void ::tcnn::explain::maxPoolGrad(Report &r, Operation *op) {
   Index at = r.positionIn(dy.shape);
   PoolWindow win = windowAt(at, k, s, p);
   auto [mh, mw] = argmax(x, win);
-  double g0 = dy.data[flat(dy.shape, at)];
-  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
-          shapeStr(dy.shape) + ") at " + indexStr(at) + ": **" + md.num(g0) +
-          "**.");
+  double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("The whole upstream gradient goes to the window's maximum, input "
           "position " +
           indexStr({win.n, win.c, mh, mw}) +
@@ -232,11 +222,8 @@ void ::tcnn::explain::avgPoolGrad(Report &r, Operation *op) {
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
   PoolWindow win = windowAt(at, k, s, p);
-  double g0 = dy.data[flat(dy.shape, at)];
+  double g0 = r.upstream(g.getOutputGrad(), at);
   double divisor = static_cast<double>(k[0] * k[1]);
-  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
-          shapeStr(dy.shape) + ") at " + indexStr(at) + ": **" + md.num(g0) +
-          "**.");
   md.para("It is spread evenly over the window: each of its " +
           std::to_string(k[0] * k[1]) + " positions receives $" +
           paren(md.op(g0)) + " / " + std::to_string(k[0] * k[1]) +

@@ -40,6 +40,24 @@ std::string(::tcnn::explain::shapeStr)(const std::vector<int64_t> &shape) {
   return shapes::str(shape);
 }
 
+std::vector<int64_t>(::tcnn::explain::indexRange)(int64_t from,
+                                                  int64_t count) {
+  std::vector<int64_t> r;
+  for (int64_t k = 0; k < count; ++k)
+    r.push_back(from + k);
+  return r;
+}
+
+double Report::upstream(Value dy, const Index &at) {
+  const ::tcnn::Tensor &t = value(dy);
+  double v = t.data[flat(t.shape, at)];
+  md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
+          shapeStr(t.shape) + ", the gradient of the loss with respect to " +
+          "this layer's output) at " + indexStr(at) + ": **" + md.num(v) +
+          "**.");
+  return v;
+}
+
 Report::Report(func::FuncOp grad, ::tcnn::Interpreter &interp,
                const std::vector<::tcnn::Tensor> &args, ReportOptions options)
     : md(6, options.precision), grad(grad), interp(interp), args(args),

@@ -72,6 +72,9 @@ public:
   bool compareTensor(const std::string &what,
                      const std::vector<double> &calculated,
                      const Tensor &actual);
+  /// Writes "Upstream gradient dL/dy (shape S) at P: v." for the gradient
+  /// `dy` flowing into a backward op, at the explained position; returns v.
+  double upstream(mlir::Value dy, const Index &at);
   /// Counts sections whose numbers disagreed.
   int mismatches = 0;
 
@@ -95,6 +98,8 @@ std::string indexStr(const Index &index);
 int64_t flat(const std::vector<int64_t> &shape, const Index &index);
 /// "[1, 2, 8, 8]".
 std::string shapeStr(const std::vector<int64_t> &shape);
+/// from, from + 1, ..., from + count - 1 (table rows and columns).
+std::vector<int64_t> indexRange(int64_t from, int64_t count);
 
 // Section writers, one function per op (defined by op family).
 void convForward(Report &r, mlir::Operation *op);

@@ -27,15 +27,21 @@ Value lw::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
   if (pad[0] == 0 && pad[1] == 0)
     return x;
   auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[2] += 2 * pad[0];
-  shape[3] += 2 * pad[1];
+  SmallVector<int64_t> shape = paddedShape(type.getShape(), pad);
   SmallVector<OpFoldResult> lowHigh = {b.getIndexAttr(0), b.getIndexAttr(0),
                                        b.getIndexAttr(pad[0]),
                                        b.getIndexAttr(pad[1])};
   return b.create<tensor::PadOp>(loc, RankedTensorType::get(shape,
                                                             type.getElementType()),
                                  x, lowHigh, lowHigh, value);
+}
+
+SmallVector<int64_t> lw::paddedShape(ArrayRef<int64_t> shape,
+                                     ArrayRef<int64_t> pad) {
+  SmallVector<int64_t> padded(shape);
+  padded[2] += 2 * pad[0];
+  padded[3] += 2 * pad[1];
+  return padded;
 }
 
 Value lw::unpadSpatial(OpBuilder &b, Location loc, Value padded,

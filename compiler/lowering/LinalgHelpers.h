@@ -27,6 +27,10 @@ mlir::Value zeros(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                        llvm::ArrayRef<int64_t> pad, mlir::Value value);
 
+/// `shape` [N, C, H, W] grown by `pad` on each side of H and W.
+llvm::SmallVector<int64_t> paddedShape(llvm::ArrayRef<int64_t> shape,
+                                       llvm::ArrayRef<int64_t> pad);
+
 /// The inverse of padSpatial: the [N, C, H, W] interior of a padded tensor
 /// (tensor.extract_slice).
 mlir::Value unpadSpatial(mlir::OpBuilder &b, mlir::Location loc,

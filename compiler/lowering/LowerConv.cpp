@@ -54,9 +54,7 @@ struct Conv2dInputGradLowering : OpRewritePattern<Conv2dInputGradOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
-    SmallVector<int64_t> padded(type.getShape());
-    padded[2] += 2 * pad[0];
-    padded[3] += 2 * pad[1];
+    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
     MLIRContext *ctx = b.getContext();
     AffineExpr n, c, i, j, o, p, q;
     bindDims(ctx, n, c, i, j, o, p, q);

@@ -138,9 +138,7 @@ struct MaxPool2dGradLowering : OpRewritePattern<mlir::tcnn::MaxPool2dGradOp> {
         });
 
     // 2. Route dy to the arg-max position of its window.
-    SmallVector<int64_t> padded(type.getShape());
-    padded[2] += 2 * pad[0];
-    padded[3] += 2 * pad[1];
+    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
     Value dxPad = generic(
         b, loc, RankedTensorType::get(padded, b.getF32Type()),
         {op.getOutputGrad(), argmax.getResult(1), window},
@@ -165,9 +163,7 @@ struct AvgPool2dGradLowering : OpRewritePattern<mlir::tcnn::AvgPool2dGradOp> {
     auto type = op.getType();
     ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
     WindowMaps maps(b.getContext(), op.getStride());
-    SmallVector<int64_t> padded(type.getShape());
-    padded[2] += 2 * pad[0];
-    padded[3] += 2 * pad[1];
+    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
     double inv = 1.0 / static_cast<double>(k[0] * k[1]);
     Value dxPad = generic(
         b, loc, RankedTensorType::get(padded, b.getF32Type()),
