@@ -54,7 +54,7 @@ struct PipelineOptions {
   bool explainSymbolic = false;
   bool explainHtml = false;
   std::string explainLayer, explainAt;
-  int explainPrecision = 4;
+  int explainPrecision = 6;
   /// "host", or an LLVM CPU name for code generation.
   std::string targetCpu = "host";
 };

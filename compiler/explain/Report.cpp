@@ -303,11 +303,11 @@ void Report::writeHeader() {
           "(0 for convolutions and average pooling, never chosen by max "
           "pooling).\n"
           "- Values are printed with " + std::to_string(md.valuePrecision()) +
-          " decimals. Operands written out in arithmetic are rounded to " +
-          std::to_string(md.operandPrecision()) +
-          " decimals (`--precision`); results are computed from the "
-          "unrounded values, so a sum of the rounded operands can differ "
-          "in the last digits — each such sum is shown too.\n"
+          " decimals, and so are the operands written out in arithmetic "
+          "(`--precision` " + std::to_string(md.operandPrecision()) +
+          "). Results are computed from the unrounded float32 values, so a "
+          "sum of the operands as printed can differ in the last digit — "
+          "each such sum is shown too.\n"
           "- Every ReLU is an op of its own: a convolution's output here is "
           "before its ReLU, and the next layer reads the ReLU's output.\n"
           "- \"Calculated\" is recomputed by this report from the formula; "

@@ -32,7 +32,7 @@ struct ReportOptions {
   /// else (0, 0, 0, 0).
   std::optional<std::array<int64_t, 4>> at;
   /// Decimals of operands shown in arithmetic.
-  int precision = 4;
+  int precision = 6;
 };
 
 using Index = std::vector<int64_t>;

@@ -115,8 +115,9 @@ static cl::opt<std::string> explainAt(
 static cl::opt<int> explainPrecision(
     "precision",
     cl::desc("Decimals of the operands written out in arithmetic (default "
-             "4)"),
-    cl::init(4), cl::cat(explainCategory));
+             "6, the precision of every value; fewer reads more easily and "
+             "the report says it rounded)"),
+    cl::init(6), cl::cat(explainCategory));
 
 static cl::opt<bool> explainSymbolic(
     "symbolic",
