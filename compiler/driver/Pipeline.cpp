@@ -15,6 +15,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -96,10 +97,12 @@ std::string tcnn::passPipeline(Stage to) {
 /// Runs `passes` on `module` with the command line's pass-manager options
 /// (--mlir-print-ir-after-all, --mlir-timing, ...).
 static mlir::LogicalResult runPasses(mlir::ModuleOp module,
-                                     llvm::StringRef passes) {
+                                     llvm::StringRef passes,
+                                     mlir::TimingScope &timing) {
   if (passes.empty())
     return mlir::success();
   mlir::PassManager pm(module.getContext());
+  pm.enableTiming(timing);
   if (mlir::failed(mlir::applyPassManagerCLOptions(pm)) ||
       mlir::failed(mlir::parsePassPipeline(passes, pm, llvm::errs())))
     return mlir::failure();
@@ -212,6 +215,10 @@ int tcnn::runPipeline(const PipelineOptions &options) {
     auto module = loadModel(context, sourceMgr, options.inputFilename);
     if (!module)
       return 1;
+    // One timing report (--mlir-timing) for every pass run below.
+    mlir::DefaultTimingManager timingManager;
+    mlir::applyDefaultTimingManagerCLOptions(timingManager);
+    mlir::TimingScope timing = timingManager.getRootScope();
     // Differentiate, then lower as far as the stage asks.
     bool wantGrad = options.stage >= Stage::MlirGrad || options.run ||
                     options.checkGradients || options.explain;
@@ -219,7 +226,7 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       std::string autodiff = "tcnn-autodiff";
       if (!options.wrt.empty())
         autodiff += "{wrt=" + llvm::join(options.wrt, ",") + "}";
-      if (mlir::failed(runPasses(*module, autodiff)))
+      if (mlir::failed(runPasses(*module, autodiff, timing)))
         return 1;
     }
     std::optional<codegen::ModelInterface> model;
@@ -248,7 +255,7 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       return writeOutput(options.outputFilename, report) ? 0 : 1;
     }
     if (!options.run && !options.checkGradients &&
-        mlir::failed(runPasses(*module, passPipeline(options.stage))))
+        mlir::failed(runPasses(*module, passPipeline(options.stage), timing)))
       return 1;
     if (options.stage >= Stage::LlvmIr && !options.run &&
         !options.checkGradients)

@@ -14,6 +14,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -137,9 +138,20 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "tcnnc (tcnn) on LLVM/MLIR 19\n"; });
-  cl::HideUnrelatedOptions({&tcnncCategory, &explainCategory});
+  // tcnnc's own options in --help; MLIR's and LLVM's (printing, pass
+  // manager, timing) in --help-hidden.
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
+      return c == &tcnncCategory || c == &explainCategory ||
+             c == &cl::getGeneralCategory();
+    });
+    if (!ours)
+      option->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(
       argc, argv,
       "tcnnc: compile a TinyCNN model file (.tcnn)\n\n"
