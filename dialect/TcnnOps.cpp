@@ -41,6 +41,24 @@ void mlir::tcnn::nameResultAfterLayer(
     set(op->getResult(0), (name.getName().strref() + suffix).str());
 }
 
+std::optional<std::pair<ArgRole, StringRef>>
+mlir::tcnn::argumentRole(FunctionOpInterface func, unsigned i) {
+  static const std::pair<ArgRole, StringLiteral> roles[] = {
+      {ArgRole::Input, kInputAttr},
+      {ArgRole::Target, kTargetAttr},
+      {ArgRole::Param, kParamAttr}};
+  for (auto [role, attr] : roles)
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, attr))
+      return std::make_pair(role, name.getValue());
+  return std::nullopt;
+}
+
+std::string mlir::tcnn::argumentName(FunctionOpInterface func, unsigned i) {
+  if (auto role = argumentRole(func, i))
+    return role->second.str();
+  return "arg" + std::to_string(i);
+}
+
 static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }

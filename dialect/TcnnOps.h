@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -35,6 +36,20 @@ inline constexpr llvm::StringLiteral kParamAttr = "tcnn.param";
 inline constexpr llvm::StringLiteral kResultNamesAttr = "tcnn.result_names";
 /// On a backward op: the forward values (by name) whose gradient it is.
 inline constexpr llvm::StringLiteral kGradOfAttr = "tcnn.grad_of";
+/// On a gradient function: the symbol of the forward function it
+/// differentiates (set by -tcnn-autodiff).
+inline constexpr llvm::StringLiteral kGradientOfAttr = "tcnn.gradient_of";
+
+/// What an argument is, by its tcnn.input/target/param attribute; the
+/// numbering is the runtime's `enum tcnn_role`.
+enum class ArgRole { Input = 0, Target = 1, Param = 2 };
+
+/// The role and name argument `i` of `func` has, if it has one.
+std::optional<std::pair<ArgRole, llvm::StringRef>>
+argumentRole(FunctionOpInterface func, unsigned i);
+
+/// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
+std::string argumentName(FunctionOpInterface func, unsigned i);
 } // namespace mlir::tcnn
 
 #endif // TCNN_DIALECT_TCNNOPS_H

@@ -5,6 +5,7 @@
 #include "compiler/lowering/Passes.h"
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
+#include "dialect/transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -17,10 +18,8 @@ using ::tcnn::codegen::TensorInterface;
 
 FailureOr<ModelInterface> (::tcnn::codegen::describeModel)(ModuleOp module) {
   func::FuncOp forward, grad;
-  for (auto f : module.getOps<func::FuncOp>())
-    (f->hasAttr("tcnn.gradient_of") ? grad : forward) = f;
-  if (!forward || !grad)
-    return module.emitError("expected @forward and its gradient function");
+  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
+    return failure();
   ModelInterface model;
   auto nameAttr = module->getAttrOfType<StringAttr>("tcnn.model");
   model.name = nameAttr ? nameAttr.str() : "model";
@@ -29,15 +28,11 @@ FailureOr<ModelInterface> (::tcnn::codegen::describeModel)(ModuleOp module) {
   unsigned numParams = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
     TensorInterface t;
-    static const StringRef roleAttrs[] = {
-        mlir::tcnn::kInputAttr, mlir::tcnn::kTargetAttr, mlir::tcnn::kParamAttr};
-    for (int role = 0; role < 3; ++role)
-      if (auto n = grad.getArgAttrOfType<StringAttr>(i, roleAttrs[role])) {
-        t.name = n.str();
-        t.role = role;
-      }
-    if (t.name.empty())
+    auto role = mlir::tcnn::argumentRole(grad, i);
+    if (!role)
       return grad.emitError() << "argument " << i << " has no tcnn name";
+    t.name = role->second.str();
+    t.role = static_cast<int>(role->first);
     numParams += t.role == 2;
     auto tt = cast<RankedTensorType>(type.getInput(i));
     t.isInt64 = tt.getElementType().isInteger(64);

@@ -262,7 +262,8 @@ int tcnn::runPipeline(const PipelineOptions &options) {
       return emitNative(*module, options, model);
     if (options.checkGradients) {
       mlir::func::FuncOp forward, grad;
-      if (mlir::failed(findFunctions(*module, forward, grad)) ||
+      if (mlir::failed(mlir::tcnn::findGradientFunction(*module, forward,
+                                                        grad)) ||
           !checkGradients(forward, grad, os)) {
         llvm::errs() << text;
         return 1;

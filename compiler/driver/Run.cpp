@@ -7,6 +7,7 @@
 #include "compiler/support/Npy.h"
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
+#include "dialect/transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -21,20 +22,7 @@ using ::tcnn::Interpreter;
 using ::tcnn::Tensor;
 using ::tcnn::formatFixed;
 using ::tcnn::writeNpy;
-using ::tcnn::argumentName;
-
-LogicalResult (::tcnn::findFunctions)(ModuleOp module, func::FuncOp &forward,
-                                  func::FuncOp &grad) {
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (auto of = func->getAttrOfType<FlatSymbolRefAttr>("tcnn.gradient_of")) {
-      grad = func;
-      forward = module.lookupSymbol<func::FuncOp>(of.getValue());
-    }
-  }
-  if (!grad || !forward)
-    return module.emitError("no gradient function: run -tcnn-autodiff first");
-  return success();
-}
+using mlir::tcnn::argumentName;
 
 static std::string join(const std::vector<double> &values, size_t limit) {
   std::string s;
@@ -71,7 +59,7 @@ private:
 LogicalResult (::tcnn::runModel)(ModuleOp module, llvm::raw_ostream &os,
                              const std::string &dumpDir) {
   func::FuncOp forward, grad;
-  if (failed(findFunctions(module, forward, grad)))
+  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
     return failure();
   Interpreter interp;
   auto args = interp.loadArguments(grad);

@@ -12,12 +12,6 @@
 
 namespace tcnn {
 
-/// The forward function and the gradient function -tcnn-autodiff built
-/// for it, or failure with an error on the module.
-mlir::LogicalResult findFunctions(mlir::ModuleOp module,
-                                  mlir::func::FuncOp &forward,
-                                  mlir::func::FuncOp &grad);
-
 /// Interprets the gradient function (after -tcnn-autodiff) and prints the
 /// loss, the output and a summary of every gradient. With `dumpDir`,
 /// writes every argument, activation and gradient there as .npy:

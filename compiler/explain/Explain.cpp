@@ -5,6 +5,7 @@
 #include "compiler/explain/AnnotatedIR.h"
 #include "compiler/explain/Html.h"
 #include "compiler/explain/Symbolic.h"
+#include "dialect/transforms/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -33,12 +34,9 @@ LogicalResult(::tcnn::explain::parsePosition)(llvm::StringRef text,
 LogicalResult(::tcnn::explain::explainModel)(ModuleOp module,
                                              const ExplainOptions &options,
                                              std::string &out) {
-  func::FuncOp grad;
-  for (auto f : module.getOps<func::FuncOp>())
-    if (f->hasAttr("tcnn.gradient_of"))
-      grad = f;
-  if (!grad)
-    return module.emitError("no gradient function: run -tcnn-autodiff first");
+  func::FuncOp forward, grad;
+  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
+    return failure();
   Interpreter interp;
   auto args = interp.loadArguments(grad);
   if (failed(args) || failed(interp.run(grad, *args)))

@@ -233,12 +233,8 @@ std::string(::tcnn::explain::opGraph)(func::FuncOp grad, std::string &error) {
   for (BlockArgument arg : grad.getArguments()) {
     std::string id = "v" + std::to_string(next++);
     ids[arg] = id;
-    std::string name;
-    for (StringRef a : {mlir::tcnn::kInputAttr, mlir::tcnn::kTargetAttr,
-                        mlir::tcnn::kParamAttr})
-      if (auto n = grad.getArgAttrOfType<StringAttr>(arg.getArgNumber(), a))
-        name = n.str();
-    os << "  " << id << " [label=\"" << name
+    os << "  " << id << " [label=\""
+       << mlir::tcnn::argumentName(grad, arg.getArgNumber())
        << "\" shape=ellipse fillcolor=\"#eeeeee\"];\n";
   }
   for (Operation &op : grad.getBody().front()) {

@@ -79,7 +79,7 @@ std::string Report::layerOf(Operation *op) const {
 
 std::string Report::nameOf(Value v) const {
   if (auto arg = dyn_cast<BlockArgument>(v))
-    return ::tcnn::argumentName(grad, arg.getArgNumber());
+    return argumentName(grad, arg.getArgNumber());
   return layerOf(v.getDefiningOp());
 }
 
@@ -102,11 +102,12 @@ std::string Report::kindOf(const std::string &layer) const {
 
 std::string Report::describe(Value v) const {
   if (auto arg = dyn_cast<BlockArgument>(v)) {
-    unsigned i = arg.getArgNumber();
-    const char *role = grad.getArgAttr(i, kParamAttr)    ? "parameter"
-                       : grad.getArgAttr(i, kTargetAttr) ? "target"
-                                                         : "model input";
-    return "`" + nameOf(v) + "` (" + role + ")";
+    auto role = argumentRole(grad, arg.getArgNumber());
+    const char *kind = !role                            ? "argument"
+                       : role->first == ArgRole::Param  ? "parameter"
+                       : role->first == ArgRole::Target ? "target"
+                                                        : "model input";
+    return "`" + nameOf(v) + "` (" + kind + ")";
   }
   std::string layer = nameOf(v);
   return "`" + layer + "` (the output of " + kindOf(layer) + " " + layer + ")";

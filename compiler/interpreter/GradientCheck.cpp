@@ -41,7 +41,7 @@ bool tcnn::checkGradients(mlir::func::FuncOp forward, mlir::func::FuncOp grad,
     llvm::StringRef argName = resultName.drop_back(5);
     int arg = -1;
     for (unsigned i = 0; i < grad.getNumArguments(); ++i)
-      if (argumentName(grad, i) == argName)
+      if (mlir::tcnn::argumentName(grad, i) == argName)
         arg = static_cast<int>(i);
     if (arg < 0)
       continue;

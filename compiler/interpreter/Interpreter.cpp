@@ -46,13 +46,6 @@ static FailureOr<Tensor> tensorFromAttr(Attribute attr) {
   return t;
 }
 
-std::string (::tcnn::argumentName)(func::FuncOp func, unsigned i) {
-  for (StringRef attr : {kInputAttr, kTargetAttr, kParamAttr})
-    if (auto name = func.getArgAttrOfType<StringAttr>(i, attr))
-      return name.str();
-  return "arg" + std::to_string(i);
-}
-
 FailureOr<std::vector<Tensor>>
 Interpreter::loadArguments(func::FuncOp func,
                            const std::map<std::string, Tensor> &overrides) {

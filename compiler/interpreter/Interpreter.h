@@ -51,9 +51,6 @@ private:
   llvm::DenseMap<mlir::Value, Tensor> values;
 };
 
-/// The user-facing name of argument `i` (its tcnn.input/target/param).
-std::string argumentName(mlir::func::FuncOp func, unsigned i);
-
 } // namespace tcnn
 
 #endif // TCNN_INTERPRETER_INTERPRETER_H

@@ -50,7 +50,8 @@ struct ExportPass : public ::tcnn::lowering::impl::TcnnExportBase<ExportPass> {
       global.erase();
     }
     for (auto func : module.getOps<func::FuncOp>()) {
-      StringRef suffix = func->hasAttr("tcnn.gradient_of") ? "grad" : "forward";
+      StringRef suffix =
+          func->hasAttr(mlir::tcnn::kGradientOfAttr) ? "grad" : "forward";
       if (failed(SymbolTable::replaceAllSymbolUses(
               func, b.getStringAttr(prefix + "_" + suffix.str()), module)))
         return signalPassFailure();

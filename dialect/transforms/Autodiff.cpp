@@ -48,15 +48,10 @@ Value zerosLike(OpBuilder &b, Location loc, Type type) {
 }
 
 /// The user-facing name of a forward value: its layer (NameLoc) or its
-/// argument's tcnn.input/tcnn.param name.
+/// argument's tcnn.input/target/param name.
 std::string valueName(func::FuncOp func, Value v) {
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    for (StringRef attr : {kInputAttr, kTargetAttr, kParamAttr})
-      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        attr))
-        return name.str();
-    return "arg" + std::to_string(arg.getArgNumber());
-  }
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return argumentName(func, arg.getArgNumber());
   if (auto name = dyn_cast<NameLoc>(v.getLoc()))
     return name.getName().str();
   return "";
@@ -87,7 +82,7 @@ public:
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> forwards;
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && !func->hasAttr("tcnn.gradient_of"))
+      if (!func.isExternal() && !func->hasAttr(kGradientOfAttr))
         forwards.push_back(func);
     if (forwards.empty()) {
       module.emitError("tcnn-autodiff: the module has no function to "
@@ -146,7 +141,7 @@ LogicalResult AutodiffPass::differentiate(func::FuncOp forward) {
   b.setInsertionPointAfter(forward);
   auto gradFunc = cast<func::FuncOp>(b.clone(*forward));
   gradFunc.setSymName((forward.getSymName() + "_grad").str());
-  gradFunc->setAttr("tcnn.gradient_of",
+  gradFunc->setAttr(kGradientOfAttr,
                     FlatSymbolRefAttr::get(forward.getSymNameAttr()));
   Block &body = gradFunc.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
@@ -227,3 +222,16 @@ LogicalResult AutodiffPass::differentiate(func::FuncOp forward) {
 }
 
 } // namespace
+
+LogicalResult mlir::tcnn::findGradientFunction(ModuleOp module,
+                                               func::FuncOp &forward,
+                                               func::FuncOp &grad) {
+  for (auto func : module.getOps<func::FuncOp>())
+    if (auto of = func->getAttrOfType<FlatSymbolRefAttr>(kGradientOfAttr)) {
+      grad = func;
+      forward = module.lookupSymbol<func::FuncOp>(of.getValue());
+    }
+  if (!grad || !forward)
+    return module.emitError("no gradient function: run -tcnn-autodiff first");
+  return success();
+}

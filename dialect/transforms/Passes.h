@@ -4,6 +4,7 @@
 #define TCNN_DIALECT_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -16,6 +17,12 @@ namespace mlir::tcnn {
 
 #define GEN_PASS_REGISTRATION
 #include "dialect/transforms/Passes.h.inc"
+
+/// The gradient function -tcnn-autodiff built (marked tcnn.gradient_of)
+/// and the forward function it differentiates; fails with an error on the
+/// module if the pass has not run.
+LogicalResult findGradientFunction(ModuleOp module, func::FuncOp &forward,
+                                   func::FuncOp &grad);
 
 } // namespace mlir::tcnn
 
