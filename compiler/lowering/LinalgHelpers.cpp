@@ -73,6 +73,17 @@ Value lw::generic(OpBuilder &b, Location loc, RankedTensorType resultType,
   return op.getResult(0);
 }
 
+Value lw::scatterToInput(OpBuilder &b, Location loc,
+                         RankedTensorType inputType, ArrayRef<int64_t> pad,
+                         ValueRange inputs, ArrayRef<AffineMap> maps,
+                         ArrayRef<utils::IteratorType> iterators,
+                         BodyFn body) {
+  SmallVector<int64_t> padded = paddedShape(inputType.getShape(), pad);
+  Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
+                        inputs, zeros(b, loc, padded), maps, iterators, body);
+  return unpadSpatial(b, loc, dxPad, inputType.getShape(), pad);
+}
+
 Value lw::elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                       ValueRange inputs, BodyFn body) {
   unsigned rank = resultType.getRank();

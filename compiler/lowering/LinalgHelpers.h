@@ -46,6 +46,17 @@ mlir::Value generic(mlir::OpBuilder &b, mlir::Location loc,
                     llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                     BodyFn body);
 
+/// The input gradient of a windowed op (conv2d, pooling) of input type
+/// `inputType`: a linalg.generic accumulates into zeros padded like the
+/// forward input, through an output map that is the receptive field
+/// (`i * s + p`, the last of `maps`), then the padding is sliced off.
+mlir::Value scatterToInput(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::RankedTensorType inputType,
+                           llvm::ArrayRef<int64_t> pad, mlir::ValueRange inputs,
+                           llvm::ArrayRef<mlir::AffineMap> maps,
+                           llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                           BodyFn body);
+
 /// Elementwise map over same-shaped inputs; 0-d inputs are broadcast.
 mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType resultType,

@@ -54,16 +54,14 @@ struct Conv2dInputGradLowering : OpRewritePattern<Conv2dInputGradOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
-    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
     MLIRContext *ctx = b.getContext();
     AffineExpr n, c, i, j, o, p, q;
     bindDims(ctx, n, c, i, j, o, p, q);
     auto map = [&](ArrayRef<AffineExpr> e) {
       return AffineMap::get(7, 0, e, ctx);
     };
-    Value dxPad = generic(
-        b, loc, RankedTensorType::get(padded, b.getF32Type()),
-        {op.getOutputGrad(), op.getWeight()}, zeros(b, loc, padded),
+    Value dx = scatterToInput(
+        b, loc, type, pad, {op.getOutputGrad(), op.getWeight()},
         {map({n, o, i, j}), map({o, c, p, q}),
          map({n, c, i * s[0] + p, j * s[1] + q})},
         {par, par, red, red, red, red, red},
@@ -71,7 +69,7 @@ struct Conv2dInputGradLowering : OpRewritePattern<Conv2dInputGradOp> {
           Value prod = nb.create<arith::MulFOp>(l, a[0], a[1]);
           return nb.create<arith::AddFOp>(l, a[2], prod).getResult();
         });
-    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    b.replaceOp(op, dx);
     return success();
   }
 };

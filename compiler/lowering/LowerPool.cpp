@@ -138,11 +138,9 @@ struct MaxPool2dGradLowering : OpRewritePattern<mlir::tcnn::MaxPool2dGradOp> {
         });
 
     // 2. Route dy to the arg-max position of its window.
-    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
-    Value dxPad = generic(
-        b, loc, RankedTensorType::get(padded, b.getF32Type()),
-        {op.getOutputGrad(), argmax.getResult(1), window},
-        zeros(b, loc, padded), {maps.out, maps.out, maps.window, maps.input},
+    Value dx = scatterToInput(
+        b, loc, type, pad, {op.getOutputGrad(), argmax.getResult(1), window},
+        {maps.out, maps.out, maps.window, maps.input},
         {par, par, red, red, red, red},
         [&](OpBuilder &nb, Location l, ValueRange a) {
           Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
@@ -150,7 +148,7 @@ struct MaxPool2dGradLowering : OpRewritePattern<mlir::tcnn::MaxPool2dGradOp> {
           Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
           return nb.create<arith::AddFOp>(l, a[3], g).getResult();
         });
-    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    b.replaceOp(op, dx);
     return success();
   }
 };
@@ -163,17 +161,15 @@ struct AvgPool2dGradLowering : OpRewritePattern<mlir::tcnn::AvgPool2dGradOp> {
     auto type = op.getType();
     ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
     WindowMaps maps(b.getContext(), op.getStride());
-    SmallVector<int64_t> padded = paddedShape(type.getShape(), pad);
     double inv = 1.0 / static_cast<double>(k[0] * k[1]);
-    Value dxPad = generic(
-        b, loc, RankedTensorType::get(padded, b.getF32Type()),
-        {op.getOutputGrad(), windowShape(b, loc, k)}, zeros(b, loc, padded),
+    Value dx = scatterToInput(
+        b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
         {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
         [&](OpBuilder &nb, Location l, ValueRange a) {
           Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
           return nb.create<arith::AddFOp>(l, a[2], g).getResult();
         });
-    b.replaceOp(op, unpadSpatial(b, loc, dxPad, type.getShape(), pad));
+    b.replaceOp(op, dx);
     return success();
   }
 };
