@@ -11,21 +11,6 @@ using namespace ::tcnn::explain;
 
 namespace {
 
-/// The receptive field of output position (n, ., i, j): input rows
-/// i*s - p + k_h and columns j*s - p + k_w.
-struct Window {
-  int64_t n, co, i, j, h0, w0, kh, kw;
-  bool inside(const Tensor &x, int64_t h, int64_t w) const {
-    return h >= 0 && h < x.dim(2) && w >= 0 && w < x.dim(3);
-  }
-};
-
-Window windowAt(const Index &at, ArrayRef<int64_t> s, ArrayRef<int64_t> p,
-                int64_t kh, int64_t kw) {
-  return {at[0], at[1], at[2], at[3], at[2] * s[0] - p[0], at[3] * s[1] - p[1],
-          kh, kw};
-}
-
 std::string pairStr(ArrayRef<int64_t> v) {
   return "(" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ")";
 }
@@ -135,16 +120,16 @@ void ::tcnn::explain::convForward(Report &r, Operation *op) {
           "$. Input positions outside the input are padding and read 0.");
 
   Index at = r.positionIn(y.shape);
-  Window win = windowAt(at, s, p, w.dim(2), w.dim(3));
+  Window win = windowAt(at, {w.dim(2), w.dim(3)}, s, p);
   md.para("**Explained position:** output (n, c_out, h, w) = " + indexStr(at) +
           ". " + windowSentence(win, s, p));
   for (int64_t c = 0; c < w.dim(1); ++c) {
     md.para("**Kernel for input channel " + std::to_string(c) + "**: $w_{" +
-            std::to_string(win.co) + "," + std::to_string(c) +
+            std::to_string(win.c) + "," + std::to_string(c) +
             ",k_h,k_w}$ (rows $k_h$, columns $k_w$)");
     md.grid("k_h \\ k_w", indexRange(0, w.dim(2)), indexRange(0, w.dim(3)),
             [&](int64_t kh, int64_t kw) {
-              return md.op(w.at(win.co, c, kh, kw));
+              return md.op(w.at(win.c, c, kh, kw));
             });
   }
   for (int64_t c = 0; c < w.dim(1); ++c) {
@@ -153,28 +138,28 @@ void ::tcnn::explain::convForward(Report &r, Operation *op) {
             ",h,w}$ (rows h and columns w are absolute input coordinates)");
     md.grid("h \\ w", indexRange(win.h0, win.kh), indexRange(win.w0, win.kw),
             [&](int64_t h, int64_t v) {
-              return win.inside(x, h, v) ? md.op(x.at(win.n, c, h, v))
+              return win.inside(x.shape, h, v) ? md.op(x.at(win.n, c, h, v))
                                          : std::string("pad (0)");
             });
   }
 
   // The substitution, term by term in the order c_in, k_h, k_w.
   std::vector<std::string> terms;
-  double exact = b ? b->data[win.co] : 0.0, rounded = 0.0;
+  double exact = b ? b->data[win.c] : 0.0, rounded = 0.0;
   for (int64_t c = 0; c < w.dim(1); ++c)
     for (int64_t kh = 0; kh < win.kh; ++kh)
       for (int64_t kw = 0; kw < win.kw; ++kw) {
         int64_t h = win.h0 + kh, v = win.w0 + kw;
-        double xv = win.inside(x, h, v) ? x.at(win.n, c, h, v) : 0.0;
-        double wv = w.at(win.co, c, kh, kw);
+        double xv = win.inside(x.shape, h, v) ? x.at(win.n, c, h, v) : 0.0;
+        double wv = w.at(win.c, c, kh, kw);
         exact += xv * wv;
         rounded += md.roundedOp(xv) * md.roundedOp(wv);
         terms.push_back("(" + md.op(xv) + " \\times " + paren(md.op(wv)) +
                         ")");
       }
   if (b) {
-    rounded += md.roundedOp(b->data[win.co]);
-    terms.push_back(md.op(b->data[win.co]));
+    rounded += md.roundedOp(b->data[win.c]);
+    terms.push_back(md.op(b->data[win.c]));
   }
   std::string sum;
   size_t shown = terms.size() > 48 ? 24 : terms.size();
@@ -214,16 +199,16 @@ void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
   ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
   r.beginSection(op, "backward, weight gradient");
   Index at = r.positionIn(dy.shape);
-  Window win = windowAt(at, s, p, dw.dim(2), dw.dim(3));
+  Window win = windowAt(at, {dw.dim(2), dw.dim(3)}, s, p);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**This position's contribution** to $\\partial L/\\partial w_{" +
-          std::to_string(win.co) +
+          std::to_string(win.c) +
           ",c_{in},k_h,k_w}$ is the upstream gradient times the receptive "
           "field (" +
           windowSentence(win, s, p) +
           ") The **full gradient** adds the contributions of all " +
           std::to_string(dy.dim(0) * dy.dim(2) * dy.dim(3)) +
-          " positions (n, h, w) of output channel " + std::to_string(win.co) +
+          " positions (n, h, w) of output channel " + std::to_string(win.c) +
           ":");
   std::vector<double> full = weightGradient(dy, x, dw.shape, s, p);
   std::vector<std::vector<std::string>> rows;
@@ -231,13 +216,13 @@ void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
     for (int64_t kh = 0; kh < dw.dim(2); ++kh)
       for (int64_t kw = 0; kw < dw.dim(3); ++kw) {
         int64_t h = win.h0 + kh, v = win.w0 + kw;
-        bool in = win.inside(x, h, v);
+        bool in = win.inside(x.shape, h, v);
         double xv = in ? x.at(win.n, c, h, v) : 0.0;
         rows.push_back(
-            {indexStr({win.co, c, kh, kw}),
+            {indexStr({win.c, c, kh, kw}),
              "$" + paren(md.op(g0)) + " \\times " + paren(md.op(xv)) + "$" +
                  (in ? "" : " (pad)"),
-             md.num(g0 * xv), md.num(dw.at(win.co, c, kh, kw))});
+             md.num(g0 * xv), md.num(dw.at(win.c, c, kh, kw))});
       }
   md.table({"weight (c_out, c_in, k_h, k_w)",
             "formula (operands rounded)", "contribution of " + indexStr(at),
@@ -258,10 +243,10 @@ void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
   ArrayRef<int64_t> s = g.getStride(), p = g.getPadding();
   r.beginSection(op, "backward, input gradient");
   Index at = r.positionIn(dy.shape);
-  Window win = windowAt(at, s, p, w.dim(2), w.dim(3));
+  Window win = windowAt(at, {w.dim(2), w.dim(3)}, s, p);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**Propagation to the input:** output position " + indexStr(at) +
-          " scales a copy of kernel $w_{" + std::to_string(win.co) +
+          " scales a copy of kernel $w_{" + std::to_string(win.c) +
           ",:,:,:}$ by its upstream gradient and adds it where its window "
           "was (" +
           windowSentence(win, s, p) +
@@ -275,7 +260,7 @@ void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
     for (int64_t kh = 0; kh < w.dim(2); ++kh)
       for (int64_t kw = 0; kw < w.dim(3); ++kw) {
         int64_t h = win.h0 + kh, v = win.w0 + kw;
-        double wv = w.at(win.co, c, kh, kw);
+        double wv = w.at(win.c, c, kh, kw);
         if (h < 0 || h >= dx.dim(2) || v < 0 || v >= dx.dim(3)) {
           rows.push_back({"(" + std::to_string(win.n) + ", " +
                               std::to_string(c) + ", " + std::to_string(h) +

@@ -13,21 +13,9 @@ using namespace ::tcnn::explain;
 
 namespace {
 
-struct PoolWindow {
-  int64_t n, c, h0, w0, kh, kw;
-  bool inside(const std::vector<int64_t> &shape, int64_t h, int64_t w) const {
-    return h >= 0 && h < shape[2] && w >= 0 && w < shape[3];
-  }
-};
-
-PoolWindow windowAt(const Index &at, ArrayRef<int64_t> k, ArrayRef<int64_t> s,
-                    ArrayRef<int64_t> p) {
-  return {at[0], at[1], at[2] * s[0] - p[0], at[3] * s[1] - p[1], k[0], k[1]};
-}
-
 /// The first maximum of the window in row-major order (padding never
 /// wins), as an absolute (h, w).
-std::pair<int64_t, int64_t> argmax(const Tensor &x, const PoolWindow &win) {
+std::pair<int64_t, int64_t> argmax(const Tensor &x, const Window &win) {
   int64_t bh = -1, bw = -1;
   double best = 0;
   for (int64_t i = 0; i < win.kh; ++i)
@@ -45,7 +33,7 @@ std::pair<int64_t, int64_t> argmax(const Tensor &x, const PoolWindow &win) {
   return {bh, bw};
 }
 
-std::string windowText(const PoolWindow &win) {
+std::string windowText(const Window &win) {
   return "input rows " + std::to_string(win.h0) + ".." +
          std::to_string(win.h0 + win.kh - 1) + " and columns " +
          std::to_string(win.w0) + ".." + std::to_string(win.w0 + win.kw - 1) +
@@ -66,7 +54,7 @@ std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
     for (int64_t c = 0; c < dy.dim(1); ++c)
       for (int64_t i = 0; i < dy.dim(2); ++i)
         for (int64_t j = 0; j < dy.dim(3); ++j) {
-          PoolWindow win = windowAt({n, c, i, j}, k, s, p);
+          Window win = windowAt({n, c, i, j}, k, s, p);
           double g = dy.at(n, c, i, j);
           if (isMax) {
             auto [h, w] = argmax(*x, win);
@@ -110,7 +98,7 @@ void ::tcnn::explain::poolForward(Report &r, Operation *op) {
                 : "Padded positions count as 0 and still count in the "
                   "divisor $K_h K_w$ (PyTorch's `count_include_pad=True`).");
   Index at = r.positionIn(y.shape);
-  PoolWindow win = windowAt(at, k, s, p);
+  Window win = windowAt(at, k, s, p);
   auto [mh, mw] = argmax(x, win);
   md.para("**Explained position:** output " + indexStr(at) + "; its window is " +
           windowText(win) + ", in absolute input coordinates:");
@@ -180,7 +168,7 @@ void ::tcnn::explain::maxPoolGrad(Report &r, Operation *op) {
                     p = g.getPadding();
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
-  PoolWindow win = windowAt(at, k, s, p);
+  Window win = windowAt(at, k, s, p);
   auto [mh, mw] = argmax(x, win);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("The whole upstream gradient goes to the window's maximum, input "
@@ -221,7 +209,7 @@ void ::tcnn::explain::avgPoolGrad(Report &r, Operation *op) {
                     p = g.getPadding();
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
-  PoolWindow win = windowAt(at, k, s, p);
+  Window win = windowAt(at, k, s, p);
   double g0 = r.upstream(g.getOutputGrad(), at);
   double divisor = static_cast<double>(k[0] * k[1]);
   md.para("It is spread evenly over the window: each of its " +

@@ -48,6 +48,20 @@ std::vector<int64_t>(::tcnn::explain::indexRange)(int64_t from,
   return r;
 }
 
+::tcnn::explain::Window(::tcnn::explain::windowAt)(const Index &at,
+                                                   ArrayRef<int64_t> kernel,
+                                                   ArrayRef<int64_t> stride,
+                                                   ArrayRef<int64_t> pad) {
+  return {at[0],
+          at[1],
+          at[2],
+          at[3],
+          at[2] * stride[0] - pad[0],
+          at[3] * stride[1] - pad[1],
+          kernel[0],
+          kernel[1]};
+}
+
 double Report::upstream(Value dy, const Index &at) {
   const ::tcnn::Tensor &t = value(dy);
   double v = t.data[flat(t.shape, at)];

@@ -98,6 +98,19 @@ std::string indexStr(const Index &index);
 int64_t flat(const std::vector<int64_t> &shape, const Index &index);
 /// "[1, 2, 8, 8]".
 std::string shapeStr(const std::vector<int64_t> &shape);
+/// The receptive field of output position (n, c, i, j) of a windowed op
+/// (conv2d, pooling): input rows h0 .. h0 + kh - 1 with h0 = i s_h - p_h,
+/// and likewise for columns. Rows and columns may fall on the padding.
+struct Window {
+  int64_t n, c, i, j, h0, w0, kh, kw;
+  /// Whether (h, w) lies inside an [N, C, H, W] input rather than padding.
+  bool inside(const std::vector<int64_t> &shape, int64_t h, int64_t w) const {
+    return h >= 0 && h < shape[2] && w >= 0 && w < shape[3];
+  }
+};
+Window windowAt(const Index &at, llvm::ArrayRef<int64_t> kernel,
+                llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> pad);
+
 /// from, from + 1, ..., from + count - 1 (table rows and columns).
 std::vector<int64_t> indexRange(int64_t from, int64_t count);
 
