@@ -32,7 +32,7 @@ typedef struct {
   const void *data;           /* the values embedded in the model */
 } tcnn_tensor_info;
 
-/** A compiled model: its arguments and its two entry points. */
+/** A compiled model: its arguments and its gradient entry point. */
 typedef struct {
   const char *name;
   const char *loss_name;      /* "loss" */
@@ -42,8 +42,6 @@ typedef struct {
   int64_t output_count;
   int num_args;
   const tcnn_tensor_info *args; /* in call order; params last */
-  /* forward(args, loss, output) */
-  void (*forward)(void **args, float *loss, float *output);
   /* grad(args, loss, output, grads): grads[k] is dL/d(k-th param) */
   void (*grad)(void **args, float *loss, float *output, float **grads);
 } tcnn_model;

@@ -161,12 +161,8 @@ std::string(::tcnn::codegen::generateMain)(const ModelInterface &m,
       os << (d ? ", " : "") << t.shape[d];
     os << "}, " << t.count << ", " << P << "_data_" << t.cname << "},\n";
   }
-  os << "};\n\nstatic void forward(void **a, float *loss, float *out) {\n  "
-     << P << "_forward(";
-  for (size_t i = 0; i < m.args.size(); ++i)
-    os << "a[" << i << "], ";
-  os << "loss, out);\n}\n\nstatic void grad(void **a, float *loss, float "
-        "*out, float **g) {\n  "
+  os << "};\n\nstatic void grad(void **a, float *loss, float *out, float "
+        "**g) {\n  "
      << P << "_grad(";
   for (size_t i = 0; i < m.args.size(); ++i)
     os << "a[" << i << "], ";
@@ -181,7 +177,7 @@ std::string(::tcnn::codegen::generateMain)(const ModelInterface &m,
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
   os << "}, " << m.outputCount << ", " << m.args.size()
-     << ", args, forward, grad};\n\n"
+     << ", args, grad};\n\n"
      << "int main(int argc, char **argv) { return tcnn_main(&model, argc, "
         "argv); }\n";
   return s;
