@@ -18,11 +18,20 @@ std::string shapes::str(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
-int64_t shapes::numElements(ArrayRef<int64_t> shape) {
+std::optional<int64_t> shapes::checkedNumElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
-  for (int64_t d : shape)
+  for (int64_t d : shape) {
+    if (d < 0 || (d != 0 && n > kMaxElements / d))
+      return std::nullopt;
     n *= d;
+  }
   return n;
+}
+
+int64_t shapes::numElements(ArrayRef<int64_t> shape) {
+  std::optional<int64_t> n = checkedNumElements(shape);
+  assert(n && "numElements of an unchecked shape");
+  return *n;
 }
 
 int64_t shapes::windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
@@ -30,12 +39,23 @@ int64_t shapes::windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
   return (size + 2 * pad - kernel) / stride + 1;
 }
 
+/// `result`, unless it has more elements than tcnn addresses.
+static std::optional<shapes::Shape>
+addressableResult(llvm::StringRef layer, shapes::Shape result,
+                  shapes::ErrorFn error) {
+  if (shapes::isAddressable(result))
+    return result;
+  error(layer + ": the result " + shapes::str(result) +
+        " would have more than 2^40 elements");
+  return std::nullopt;
+}
+
 static std::string pair(ArrayRef<int64_t> p) {
   return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
 }
 
 /// Checks that every dimension is positive (an empty tensor is never a
-/// meaningful layer operand).
+/// meaningful layer operand) and the tensor is addressable.
 static bool checkPositive(llvm::StringRef layer, llvm::StringRef what,
                           ArrayRef<int64_t> shape, shapes::ErrorFn error) {
   for (int64_t d : shape) {
@@ -44,6 +64,11 @@ static bool checkPositive(llvm::StringRef layer, llvm::StringRef what,
             shapes::str(shape));
       return false;
     }
+  }
+  if (!shapes::isAddressable(shape)) {
+    error(layer + ": " + what + " " + shapes::str(shape) +
+          " has more than 2^40 elements");
+    return false;
   }
   return true;
 }
@@ -68,6 +93,15 @@ static bool checkWindow(llvm::StringRef layer, ArrayRef<int64_t> input,
   if (padding[0] < 0 || padding[1] < 0) {
     error(layer + ": padding must be non-negative, got " + pair(padding));
     return false;
+  }
+  for (auto [what, p] : {std::pair{"kernel_size", kernel},
+                         std::pair{"stride", stride},
+                         std::pair{"padding", padding}}) {
+    if (p[0] > shapes::kMaxWindow || p[1] > shapes::kMaxWindow) {
+      error(layer + ": " + what + " " + pair(p) + " is larger than " +
+            Twine(shapes::kMaxWindow));
+      return false;
+    }
   }
   int64_t ph = input[2] + 2 * padding[0], pw = input[3] + 2 * padding[1];
   if (kernel[0] > ph || kernel[1] > pw) {
@@ -109,9 +143,12 @@ shapes::conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   }
   if (!checkWindow("conv2d", input, weight.slice(2), stride, padding, error))
     return std::nullopt;
-  return Shape{input[0], weight[0],
-               windowOutputSize(input[2], weight[2], stride[0], padding[0]),
-               windowOutputSize(input[3], weight[3], stride[1], padding[1])};
+  return addressableResult(
+      "conv2d",
+      Shape{input[0], weight[0],
+            windowOutputSize(input[2], weight[2], stride[0], padding[0]),
+            windowOutputSize(input[3], weight[3], stride[1], padding[1])},
+      error);
 }
 
 std::optional<shapes::Shape>
@@ -142,6 +179,8 @@ std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,
           str(input));
     return std::nullopt;
   }
+  if (!checkPositive("flatten", "input", input, error))
+    return std::nullopt;
   return Shape{input[0], numElements(input.drop_front())};
 }
 
@@ -169,7 +208,7 @@ shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
           Twine(weight[0]) + "])");
     return std::nullopt;
   }
-  return Shape{input[0], weight[0]};
+  return addressableResult("linear", Shape{input[0], weight[0]}, error);
 }
 
 std::optional<shapes::Shape> shapes::add(ArrayRef<int64_t> lhs,

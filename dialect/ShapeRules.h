@@ -28,7 +28,24 @@ using ErrorFn = llvm::function_ref<void(const llvm::Twine &)>;
 /// Formats a shape as "[1, 2, 8, 8]".
 std::string str(llvm::ArrayRef<int64_t> shape);
 
-/// Number of elements of a shape.
+/// The largest tensor tcnn accepts, in elements (2^40, 4 TiB of f32), and
+/// the largest kernel size, stride or padding (2^31 - 1). Every shape and
+/// window attribute is checked against these before any arithmetic, so no
+/// size computed from them can overflow 64 bits.
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+constexpr int64_t kMaxWindow = (int64_t(1) << 31) - 1;
+
+/// Number of elements of a shape, or nothing if a dimension is negative
+/// (dynamic) or the product exceeds kMaxElements (checked as it multiplies,
+/// so it never wraps).
+std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape);
+
+/// True if `shape` is static and has at most kMaxElements elements.
+inline bool isAddressable(llvm::ArrayRef<int64_t> shape) {
+  return checkedNumElements(shape).has_value();
+}
+
+/// Number of elements of an addressable shape (see isAddressable).
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
 /// PyTorch's window rule: floor((size + 2 pad - kernel) / stride) + 1.

@@ -45,12 +45,23 @@ class Tcnn_Op<string mnemonic, list<Trait> traits = [], string suffix = "">
   }];
 }
 
-/// A ranked tensor of f32: every activation, parameter and gradient.
-def Tcnn_Tensor : RankedTensorOf<[F32]>;
+/// Shapes tcnn can compute with: static (no `?`), at most 2^40 elements,
+/// so every size derived from them fits in 64 bits.
+def Tcnn_AddressableShapePred : CPred<
+    "::mlir::tcnn::shapes::isAddressable("
+    "::llvm::cast<::mlir::ShapedType>($_self).getShape())">;
+
+class Tcnn_TensorOf<Type element>
+    : Type<And<[RankedTensorOf<[element]>.predicate, Tcnn_AddressableShapePred]>,
+           "statically shaped tensor of " # element.summary #
+           " values with at most 2^40 elements", "::mlir::RankedTensorType">;
+
+/// A tensor of f32: every activation, parameter and gradient.
+def Tcnn_Tensor : Tcnn_TensorOf<F32>;
 /// A 0-d f32 tensor: a loss value or its upstream gradient.
 def Tcnn_Scalar : 0DTensorOf<[F32]>;
 /// Class indices for CrossEntropyLoss, as PyTorch's int64.
-def Tcnn_IndexTensor : RankedTensorOf<[I64]>;
+def Tcnn_IndexTensor : Tcnn_TensorOf<I64>;
 
 /// A pair (h, w) of window sizes, strides or paddings.
 def Tcnn_Pair : ConfinedAttr<DenseI64ArrayAttr, [DenseArrayCount<2>]>;

@@ -3,6 +3,7 @@
 #ifndef TCNN_DIALECT_TCNNOPS_H
 #define TCNN_DIALECT_TCNNOPS_H
 
+#include "dialect/ShapeRules.h"
 #include "dialect/TcnnDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

@@ -154,67 +154,94 @@ static void report(const state *s) {
   }
 }
 
-static int make_dir(const char *dir) {
+/* Creates `dir` and its parents; sets *created when `dir` itself is new. */
+static int make_dir(const char *dir, int *created) {
   char path[4096];
-  snprintf(path, sizeof path, "%s", dir);
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+    fprintf(stderr, "error: cannot create '%s': path too long\n", dir);
+    return -1;
+  }
   for (char *p = path + 1; *p; ++p)
     if (*p == '/') {
       *p = '\0';
       mkdir(path, 0777);
       *p = '/';
     }
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "error: cannot create '%s': %s\n", dir, strerror(errno));
+  *created = mkdir(path, 0777) == 0;
+  struct stat st;
+  if (!*created && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    fprintf(stderr, "error: cannot create '%s': %s\n", dir,
+            errno == EEXIST ? "a file of that name is in the way"
+                            : strerror(errno));
     return -1;
   }
   return 0;
 }
 
-static int write_npy(const char *dir, const char *name, const char *suffix,
-                     int rank, const int64_t *shape, const float *data) {
-  char path[4096], error[1024];
-  snprintf(path, sizeof path, "%s/%s%s.npy", dir, name, suffix);
-  if (tcnn_npy_write(path, rank, shape, data, error, sizeof error) != 0) {
+/* The files one --dump or --save has written, removed again if a later
+ * one fails, so a failed dump leaves nothing behind. */
+typedef struct {
+  char (*paths)[4096];
+  int count, capacity;
+} written_files;
+
+static int write_npy(written_files *w, const char *dir, const char *name,
+                     const char *suffix, int rank, const int64_t *shape,
+                     const void *data, int is_int64) {
+  char error[1024];
+  char *path = w->paths[w->count];
+  snprintf(path, sizeof w->paths[0], "%s/%s%s.npy", dir, name, suffix);
+  if (tcnn_npy_write(path, rank, shape, data, is_int64, error,
+                     sizeof error) != 0) {
     fprintf(stderr, "error: %s\n", error);
     return -1;
   }
+  ++w->count;
   return 0;
 }
 
-static int dump(const state *s, const char *dir, int params_only) {
+static int dump_files(const state *s, written_files *w, const char *dir,
+                      int params_only) {
   const tcnn_model *m = s->m;
-  if (make_dir(dir) != 0)
-    return -1;
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
     if (params_only && t->role != TCNN_PARAM)
       continue;
-    const float *data = s->args[i];
-    float *converted = NULL;
-    if (t->is_int64) { /* class indices are written as float32, as tcnnc does */
-      converted = malloc((size_t)t->count * sizeof(float));
-      for (int64_t e = 0; e < t->count; ++e)
-        converted[e] = (float)((const int64_t *)s->args[i])[e];
-      data = converted;
-    }
-    int rc = write_npy(dir, t->name, "", t->rank, t->shape, data);
-    free(converted);
-    if (rc != 0)
+    if (write_npy(w, dir, t->name, "", t->rank, t->shape, s->args[i],
+                  t->is_int64) != 0)
       return -1;
   }
   if (params_only)
     return 0;
   int64_t scalar[1] = {0};
-  if (write_npy(dir, m->loss_name, "", 0, scalar, &s->loss) != 0 ||
-      write_npy(dir, m->output_name, "", m->output_rank, m->output_shape,
-                s->output) != 0)
+  if (write_npy(w, dir, m->loss_name, "", 0, scalar, &s->loss, 0) != 0 ||
+      write_npy(w, dir, m->output_name, "", m->output_rank, m->output_shape,
+                s->output, 0) != 0)
     return -1;
   for (int k = 0; k < s->num_params; ++k) {
     const tcnn_tensor_info *t = &m->args[s->param_index[k]];
-    if (write_npy(dir, t->name, ".grad", t->rank, t->shape, s->grads[k]) != 0)
+    if (write_npy(w, dir, t->name, ".grad", t->rank, t->shape, s->grads[k],
+                  0) != 0)
       return -1;
   }
   return 0;
+}
+
+static int dump(const state *s, const char *dir, int params_only) {
+  int created = 0;
+  if (make_dir(dir, &created) != 0)
+    return -1;
+  written_files w = {NULL, 0, 2 * s->m->num_args + 2};
+  w.paths = calloc((size_t)w.capacity, sizeof *w.paths);
+  int rc = w.paths ? dump_files(s, &w, dir, params_only) : -1;
+  if (rc != 0) {
+    for (int i = 0; i < w.count; ++i)
+      remove(w.paths[i]);
+    if (created)
+      rmdir(dir);
+  }
+  free(w.paths);
+  return rc;
 }
 
 static void sgd(state *s, float lr) {

@@ -1,25 +1,257 @@
-/*===- npy.c - .npy files for tcnn executables ----------------------------===*
+/*===- npy.c - the one .npy reader and writer of tcnn ---------------------===*
  *
- * The same checks as the compiler's reader: magic, version, dtype, C
- * order, shape, truncation and trailing bytes, each with a message that
- * names the file.
+ * Both tcnnc (model files) and compiled executables (--input, --param)
+ * read tensors here, so one set of rules holds everywhere; they are listed
+ * in docs/npy.md. Every failure is a message naming the file; nothing is
+ * allocated before the header has been checked against the file's size, so
+ * a lying header can never make the reader allocate or read more than the
+ * file holds.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "tcnn_runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static void *fail(char *error, size_t size, const char *path, const char *what,
-                  void *to_free, FILE *f) {
+/* NumPy writes headers of a few hundred bytes; anything longer than this
+ * is not a tensor tcnn could use. */
+#define TCNN_NPY_MAX_HEADER 65536
+
+static void *fail(char *error, size_t size, const char *path,
+                  const char *what) {
   snprintf(error, size, "'%s': %s", path, what);
-  free(to_free);
-  if (f)
-    fclose(f);
   return NULL;
+}
+
+/* Reads exactly `n` bytes unless the file ends first. */
+static size_t read_all(int fd, void *buf, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = read(fd, (char *)buf + done, n - done);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    done += (size_t)got;
+  }
+  return done;
+}
+
+/* Finds `'key':` in the header dict; returns the text after the colon. */
+static const char *dict_value(const char *header, const char *key) {
+  const char *k = strstr(header, key);
+  if (!k)
+    return NULL;
+  const char *colon = strchr(k + strlen(key), ':');
+  if (!colon)
+    return NULL;
+  ++colon;
+  while (*colon == ' ')
+    ++colon;
+  return colon;
+}
+
+/* Parses the header dict into `info`; returns NULL or a message. */
+static const char *parse_header(const char *header, tcnn_npy_info *info) {
+  const char *descr = dict_value(header, "'descr'");
+  const char *fortran = dict_value(header, "'fortran_order'");
+  const char *shape = dict_value(header, "'shape'");
+  if (!descr || !fortran || !shape || *descr != '\'')
+    return "has a malformed .npy header (it needs 'descr', "
+           "'fortran_order' and 'shape')";
+  const char *end = strchr(descr + 1, '\'');
+  if (!end || end - descr - 1 >= (long)sizeof info->dtype)
+    return "has a malformed dtype in its header";
+  memcpy(info->dtype, descr + 1, (size_t)(end - descr - 1));
+  info->dtype[end - descr - 1] = '\0';
+  if (strncmp(fortran, "True", 4) == 0)
+    return "is in Fortran order; save it in C order "
+           "(numpy.ascontiguousarray)";
+  if (strncmp(fortran, "False", 5) != 0)
+    return "has a malformed 'fortran_order' in its header";
+  if (*shape != '(')
+    return "has a malformed shape in its header";
+  const char *p = shape + 1;
+  info->rank = 0;
+  info->count = 1;
+  while (1) {
+    while (*p == ' ')
+      ++p;
+    if (*p == ')')
+      break;
+    if (*p < '0' || *p > '9')
+      return "has a malformed shape in its header";
+    int64_t d = 0;
+    while (*p >= '0' && *p <= '9') {
+      if (d > (INT64_MAX - 9) / 10)
+        return "has a shape dimension too large to address";
+      d = d * 10 + (*p++ - '0');
+    }
+    if (info->rank == TCNN_MAX_RANK)
+      return "has more than 8 dimensions";
+    info->shape[info->rank++] = d;
+    if (d != 0 && info->count > INT64_MAX / d)
+      return "has a shape whose element count overflows 64 bits";
+    info->count *= d;
+    while (*p == ' ')
+      ++p;
+    if (*p == ',')
+      ++p;
+    else if (*p != ')')
+      return "has a malformed shape in its header";
+  }
+  return NULL;
+}
+
+static size_t dtype_size(const char *dtype) {
+  if (!strcmp(dtype, "<f4") || !strcmp(dtype, "<i4"))
+    return 4;
+  if (!strcmp(dtype, "<i8"))
+    return 8;
+  return 0;
+}
+
+void *tcnn_npy_load(const char *path, int want_int64, tcnn_npy_info *info,
+                    char *error, size_t error_size) {
+  char msg[512];
+  memset(info, 0, sizeof *info);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return fail(error, error_size, path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    snprintf(msg, sizeof msg, "%s", strerror(errno));
+    close(fd);
+    return fail(error, error_size, path, msg);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return fail(error, error_size, path,
+                S_ISDIR(st.st_mode) ? "is a directory, not a .npy file"
+                                    : "is not a regular file");
+  }
+  size_t file_size = (size_t)st.st_size;
+  unsigned char pre[12];
+  size_t got = read_all(fd, pre, 10);
+  if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+    close(fd);
+    return fail(error, error_size, path,
+                "is not a .npy file (no \\x93NUMPY magic)");
+  }
+  size_t header_len, header_start;
+  if (pre[6] == 1) {
+    header_len = (size_t)pre[8] | ((size_t)pre[9] << 8);
+    header_start = 10;
+  } else if (pre[6] == 2 || pre[6] == 3) {
+    if (read_all(fd, pre + 10, 2) != 2) {
+      close(fd);
+      return fail(error, error_size, path, "is truncated inside its header");
+    }
+    header_len = (size_t)pre[8] | ((size_t)pre[9] << 8) |
+                 ((size_t)pre[10] << 16) | ((size_t)pre[11] << 24);
+    header_start = 12;
+  } else {
+    close(fd);
+    snprintf(msg, sizeof msg, "has unsupported .npy format version %u",
+             (unsigned)pre[6]);
+    return fail(error, error_size, path, msg);
+  }
+  if (header_len > TCNN_NPY_MAX_HEADER) {
+    close(fd);
+    return fail(error, error_size, path,
+                "has a header longer than 64 KiB; not a tensor file");
+  }
+  if (header_start + header_len > file_size) {
+    close(fd);
+    return fail(error, error_size, path, "is truncated inside its header");
+  }
+  char header[TCNN_NPY_MAX_HEADER + 1];
+  if (read_all(fd, header, header_len) != header_len) {
+    close(fd);
+    return fail(error, error_size, path, "is truncated inside its header");
+  }
+  header[header_len] = '\0';
+  for (size_t i = 0; i < header_len; ++i) {
+    unsigned char c = (unsigned char)header[i];
+    if (c != '\n' && (c < 0x20 || c > 0x7e)) {
+      close(fd);
+      return fail(error, error_size, path,
+                  "has a header with a byte that is not printable ASCII");
+    }
+  }
+  const char *bad = parse_header(header, info);
+  if (bad) {
+    close(fd);
+    return fail(error, error_size, path, bad);
+  }
+  size_t elem = dtype_size(info->dtype);
+  int is_int = info->dtype[1] == 'i';
+  if (!elem || is_int != (want_int64 != 0)) {
+    close(fd);
+    snprintf(msg, sizeof msg, "has dtype '%s' but %s", info->dtype,
+             want_int64 ? "class indices need int64 ('<i8') or int32 ('<i4')"
+                        : "float32 ('<f4') is needed");
+    return fail(error, error_size, path, msg);
+  }
+  size_t data_size = file_size - header_start - header_len;
+  if ((uint64_t)info->count > (uint64_t)(SIZE_MAX / 8) ||
+      (size_t)info->count * elem > data_size) {
+    close(fd);
+    snprintf(msg, sizeof msg,
+             "is truncated: its header promises %lld values (%llu bytes) but "
+             "only %zu bytes follow",
+             (long long)info->count,
+             (unsigned long long)info->count * (unsigned long long)elem,
+             data_size);
+    return fail(error, error_size, path, msg);
+  }
+  if ((size_t)info->count * elem < data_size) {
+    close(fd);
+    snprintf(msg, sizeof msg, "has %zu bytes after its %lld values",
+             data_size - (size_t)info->count * elem, (long long)info->count);
+    return fail(error, error_size, path, msg);
+  }
+  size_t out_elem = want_int64 ? 8 : 4;
+  /* +1: a valid pointer for a 0-element tensor too. */
+  void *data = malloc((size_t)info->count * out_elem + 1);
+  if (!data) {
+    close(fd);
+    return fail(error, error_size, path, "out of memory");
+  }
+  if (read_all(fd, data, (size_t)info->count * elem) !=
+      (size_t)info->count * elem) {
+    close(fd);
+    free(data);
+    return fail(error, error_size, path, "could not be read whole");
+  }
+  close(fd);
+  if (want_int64 && elem == 4) { /* widen int32 in place, from the end */
+    for (int64_t k = info->count - 1; k >= 0; --k) {
+      int32_t v;
+      memcpy(&v, (char *)data + 4 * k, 4);
+      ((int64_t *)data)[k] = v;
+    }
+  }
+  if (!want_int64) {
+    for (int64_t k = 0; k < info->count; ++k) {
+      if (!isfinite(((float *)data)[k])) {
+        snprintf(msg, sizeof msg,
+                 "holds a non-finite value (%g) at flat index %lld",
+                 (double)((float *)data)[k], (long long)k);
+        free(data);
+        return fail(error, error_size, path, msg);
+      }
+    }
+  }
+  return data;
 }
 
 static void shape_str(char *buf, size_t size, int rank, const int64_t *shape) {
@@ -33,125 +265,47 @@ static void shape_str(char *buf, size_t size, int rank, const int64_t *shape) {
 
 void *tcnn_npy_read(const char *path, int rank, const int64_t *shape,
                     int want_int64, char *error, size_t error_size) {
-  char msg[512];
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return fail(error, error_size, path, strerror(errno), NULL, NULL);
-  unsigned char pre[12];
-  if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0)
-    return fail(error, error_size, path, "not a .npy file (no \\x93NUMPY magic)",
-                NULL, f);
-  size_t header_len;
-  if (pre[6] == 1) {
-    header_len = pre[8] | (pre[9] << 8);
-  } else if (pre[6] == 2 || pre[6] == 3) {
-    if (fread(pre + 10, 1, 2, f) != 2)
-      return fail(error, error_size, path, "truncated inside its header", NULL,
-                  f);
-    header_len = (size_t)pre[8] | ((size_t)pre[9] << 8) |
-                 ((size_t)pre[10] << 16) | ((size_t)pre[11] << 24);
-  } else {
-    return fail(error, error_size, path, "unsupported .npy format version",
-                NULL, f);
-  }
-  if (header_len > 65536)
-    return fail(error, error_size, path, "malformed .npy header", NULL, f);
-  char *header = malloc(header_len + 1);
-  if (!header || fread(header, 1, header_len, f) != header_len)
-    return fail(error, error_size, path, "truncated inside its header", header,
-                f);
-  header[header_len] = '\0';
-
-  const char *descr = strstr(header, "'descr'");
-  const char *fortran = strstr(header, "'fortran_order'");
-  const char *shp = strstr(header, "'shape'");
-  if (!descr || !fortran || !shp)
-    return fail(error, error_size, path, "malformed .npy header", header, f);
-  const char *want = want_int64 ? "'<i8'" : "'<f4'";
-  descr = strchr(descr + 7, '\'');
-  if (!descr || strncmp(descr, want, 5) != 0) {
-    char got[16] = "?";
-    if (descr)
-      sscanf(descr, "'%15[^']'", got);
-    snprintf(msg, sizeof msg, "has dtype '%s' but %s is needed", got,
-             want_int64 ? "int64 ('<i8')" : "float32 ('<f4')");
-    return fail(error, error_size, path, msg, header, f);
-  }
-  const char *order = strchr(fortran, ':');
-  while (order && (*order == ':' || *order == ' '))
-    ++order;
-  if (order && strncmp(order, "True", 4) == 0)
-    return fail(error, error_size, path,
-                "is in Fortran order; save it in C order", header, f);
-  const char *p = strchr(shp, '(');
-  int64_t got_shape[TCNN_MAX_RANK];
-  int got_rank = 0;
-  int64_t count = 1;
-  if (!p)
-    return fail(error, error_size, path, "malformed shape in its header",
-                header, f);
-  ++p;
-  while (*p && *p != ')') {
-    while (*p == ' ' || *p == ',')
-      ++p;
-    if (*p == ')')
-      break;
-    char *end;
-    long long d = strtoll(p, &end, 10);
-    if (end == p || d < 0 || got_rank == TCNN_MAX_RANK)
-      return fail(error, error_size, path, "malformed shape in its header",
-                  header, f);
-    got_shape[got_rank++] = d;
-    count *= d;
-    p = end;
-  }
-  free(header);
-  int same = got_rank == rank;
+  tcnn_npy_info info;
+  void *data = tcnn_npy_load(path, want_int64, &info, error, error_size);
+  if (!data)
+    return NULL;
+  int same = info.rank == rank;
   for (int i = 0; same && i < rank; ++i)
-    same = got_shape[i] == shape[i];
+    same = info.shape[i] == shape[i];
   if (!same) {
-    char a[128], b[128];
-    shape_str(a, sizeof a, got_rank, got_shape);
+    char a[160], b[160], msg[400];
+    shape_str(a, sizeof a, info.rank, info.shape);
     shape_str(b, sizeof b, rank, shape);
     snprintf(msg, sizeof msg, "has shape %s but %s is expected", a, b);
-    return fail(error, error_size, path, msg, NULL, f);
+    free(data);
+    return fail(error, error_size, path, msg);
   }
-  size_t elem = want_int64 ? 8 : 4;
-  void *data = malloc((size_t)count * elem + 1);
-  if (!data)
-    return fail(error, error_size, path, "out of memory", NULL, f);
-  size_t got = fread(data, elem, (size_t)count, f);
-  if (got != (size_t)count) {
-    snprintf(msg, sizeof msg,
-             "is truncated: its header promises %lld values but only %zu "
-             "follow",
-             (long long)count, got);
-    return fail(error, error_size, path, msg, data, f);
-  }
-  if (fgetc(f) != EOF)
-    return fail(error, error_size, path, "has bytes after its values", data, f);
-  fclose(f);
   return data;
 }
 
 int tcnn_npy_write(const char *path, int rank, const int64_t *shape,
-                   const float *data, char *error, size_t error_size) {
-  char header[256], dims[160] = "";
+                   const void *data, int is_int64, char *error,
+                   size_t error_size) {
+  char header[256], dims[200] = "";
   int64_t count = 1;
   size_t n = 0;
-  for (int i = 0; i < rank; ++i) {
+  for (int i = 0; i < rank && n < sizeof dims; ++i) {
     n += (size_t)snprintf(dims + n, sizeof dims - n, "%lld%s",
                           (long long)shape[i],
                           rank == 1 ? "," : (i + 1 < rank ? ", " : ""));
     count *= shape[i];
   }
   int len = snprintf(header, sizeof header,
-                     "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }",
-                     dims);
+                     "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
+                     is_int64 ? "<i8" : "<f4", dims);
+  /* The data starts on a 64-byte boundary; the header ends in '\n'. */
   int total = 10 + len + 1;
   int pad = (64 - total % 64) % 64;
   char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+    snprintf(error, error_size, "cannot write '%s': path too long", path);
+    return -1;
+  }
   FILE *f = fopen(tmp, "wb");
   if (!f) {
     snprintf(error, error_size, "cannot write '%s': %s", path, strerror(errno));
@@ -160,16 +314,23 @@ int tcnn_npy_write(const char *path, int rank, const int64_t *shape,
   unsigned hl = (unsigned)(len + pad + 1);
   unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
                            (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
-  int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(header, 1, (size_t)len, f) ==
-                                               (size_t)len;
+  size_t elem = is_int64 ? 8 : 4;
+  int ok = fwrite(pre, 1, 10, f) == 10 &&
+           fwrite(header, 1, (size_t)len, f) == (size_t)len;
   for (int i = 0; ok && i < pad; ++i)
     ok = fputc(' ', f) != EOF;
   ok = ok && fputc('\n', f) != EOF;
-  ok = ok && fwrite(data, sizeof(float), (size_t)count, f) == (size_t)count;
+  ok = ok && fwrite(data, elem, (size_t)count, f) == (size_t)count;
+  int saved = errno;
   ok = (fclose(f) == 0) && ok;
-  if (!ok || rename(tmp, path) != 0) {
+  if (ok && rename(tmp, path) != 0) {
+    saved = errno;
+    ok = 0;
+  }
+  if (!ok) {
     remove(tmp);
-    snprintf(error, error_size, "cannot write '%s'", path);
+    snprintf(error, error_size, "cannot write '%s': %s", path,
+             strerror(saved ? saved : EIO));
     return -1;
   }
   return 0;

@@ -49,17 +49,33 @@ typedef struct {
 /** The main() of a tcnn executable; returns the process exit code. */
 int tcnn_main(const tcnn_model *model, int argc, char **argv);
 
-/** Reads a .npy file of `count` elements with exactly `shape`; float32
- * ("<f4"), or int64 ("<i8") when `want_int64`. On failure returns NULL
- * and writes a message naming the file into `error`. */
+/** What a .npy header says: dtype ("<f4", "<i4", "<i8"), shape, count. */
+typedef struct {
+  char dtype[8];
+  int rank;
+  int64_t shape[TCNN_MAX_RANK];
+  int64_t count;
+} tcnn_npy_info;
+
+/** Reads a .npy file under the rules of docs/npy.md: a regular file, C
+ * order, at most 8 dimensions, exactly the bytes its header promises;
+ * float32 ("<f4") with finite values, or, when `want_int64`, class indices
+ * stored as int64 or int32 (returned widened to int64). Returns a malloc'd
+ * buffer of info->count elements, or NULL with a message naming the file
+ * in `error`. */
+void *tcnn_npy_load(const char *path, int want_int64, tcnn_npy_info *info,
+                    char *error, size_t error_size);
+
+/** tcnn_npy_load, and the shape must be exactly `shape`. */
 void *tcnn_npy_read(const char *path, int rank, const int64_t *shape,
                     int want_int64, char *error, size_t error_size);
 
-/** Writes `count` float32 values of `shape` as a .npy file (through a
- * temporary file, so a failed write leaves nothing behind). Returns 0, or
- * -1 with a message in `error`. */
+/** Writes float32 values, or int64 ones when `is_int64`, of `shape` as a
+ * .npy file (through a temporary file, so a failed write leaves nothing
+ * behind). Returns 0, or -1 with a message and the OS reason in `error`. */
 int tcnn_npy_write(const char *path, int rank, const int64_t *shape,
-                   const float *data, char *error, size_t error_size);
+                   const void *data, int is_int64, char *error,
+                   size_t error_size);
 
 #ifdef __cplusplus
 }

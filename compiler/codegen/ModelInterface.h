@@ -30,6 +30,8 @@ struct ModelInterface {
   std::string prefix; ///< C prefix of every symbol
   std::vector<TensorInterface> args; ///< in call order
   std::string lossName, outputName;
+  /// Their C parameter names: distinct from every argument's.
+  std::string lossC, outputC;
   std::vector<int64_t> outputShape;
   int64_t outputCount = 1;
 };

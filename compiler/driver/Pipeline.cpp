@@ -8,6 +8,9 @@
 #include "compiler/frontend/MLIRGen.h"
 #include "compiler/frontend/Parser.h"
 #include "compiler/codegen/Native.h"
+#include "compiler/support/MemoryBudget.h"
+#include "dialect/ShapeRules.h"
+#include "dialect/TcnnOps.h"
 #include "compiler/explain/Explain.h"
 #include "dialect/transforms/Passes.h"
 
@@ -30,15 +33,35 @@
 
 using namespace tcnn;
 
+/// Reads a model file. Only regular files: a directory, a device such as
+/// /dev/zero or a FIFO would fail late, never end, or block.
+static std::unique_ptr<llvm::MemoryBuffer>
+readModelFile(const std::string &filename) {
+  llvm::sys::fs::file_status status;
+  std::error_code ec = llvm::sys::fs::status(filename, status);
+  if (!ec && status.type() != llvm::sys::fs::file_type::regular_file)
+    ec = status.type() == llvm::sys::fs::file_type::directory_file
+             ? std::make_error_code(std::errc::is_a_directory)
+             : std::make_error_code(std::errc::invalid_argument);
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = ec;
+  if (!ec)
+    buffer = llvm::MemoryBuffer::getFile(filename, /*IsText=*/true);
+  if ((ec = buffer.getError())) {
+    llvm::errs() << "tcnnc: error: cannot open '" << filename << "': "
+                 << (ec == std::errc::invalid_argument ? "not a regular file"
+                                                       : ec.message())
+                 << "\n";
+    return nullptr;
+  }
+  return std::move(*buffer);
+}
+
 static std::optional<ModelAST> parseFile(const std::string &filename,
                                          Diagnostics &diags) {
-  auto buffer = llvm::MemoryBuffer::getFile(filename, /*IsText=*/true);
-  if (std::error_code ec = buffer.getError()) {
-    llvm::errs() << "tcnnc: error: cannot open '" << filename
-                 << "': " << ec.message() << "\n";
+  auto buffer = readModelFile(filename);
+  if (!buffer)
     return std::nullopt;
-  }
-  return parseModel((*buffer)->getBuffer(), diags);
+  return parseModel(buffer->getBuffer(), diags);
 }
 
 static std::string baseDirOf(const std::string &filename) {
@@ -46,25 +69,67 @@ static std::string baseDirOf(const std::string &filename) {
   return dir.empty() ? "." : dir;
 }
 
+/// The memory check of a module given as IR: each function's arguments and
+/// every tensor its ops produce (the frontend checks its own models before
+/// it materializes them).
+static mlir::LogicalResult checkMemory(mlir::ModuleOp module,
+                                       uint64_t maxMemory) {
+  using Kind = MemoryBudget::Kind;
+  for (auto func : module.getOps<mlir::func::FuncOp>()) {
+    MemoryBudget budget;
+    std::vector<mlir::Location> locs;
+    auto add = [&](mlir::Value v, const std::string &name, Kind kind) {
+      auto type = llvm::dyn_cast<mlir::RankedTensorType>(v.getType());
+      if (!type)
+        return;
+      auto count = mlir::tcnn::shapes::checkedNumElements(type.getShape());
+      if (!count)
+        return; // the verifier has reported it
+      budget.add(name, {type.getShape().begin(), type.getShape().end()},
+                 *count, type.getElementTypeBitWidth() / 8, kind,
+                 static_cast<int>(locs.size()));
+      locs.push_back(v.getLoc());
+    };
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      auto role = mlir::tcnn::argumentRole(func, i);
+      add(func.getArgument(i), mlir::tcnn::argumentName(func, i),
+          role && role->first == mlir::tcnn::ArgRole::Param ? Kind::Param
+                                                            : Kind::Data);
+    }
+    func.walk([&](mlir::Operation *op) {
+      for (mlir::Value r : op->getResults()) {
+        std::string name = op->getName().getStringRef().str();
+        if (auto loc = llvm::dyn_cast<mlir::NameLoc>(op->getLoc()))
+          name = loc.getName().str();
+        add(r, name, Kind::Activation);
+      }
+    });
+    if (auto message = budget.exceeds(maxMemory))
+      return mlir::emitError(locs[budget.largestTag()]) << *message;
+  }
+  return mlir::success();
+}
+
 mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
                                                   llvm::SourceMgr &sourceMgr,
-                                                  const std::string &filename) {
+                                                  const std::string &filename,
+                                                  uint64_t maxMemory) {
   // A module already in MLIR form (e.g. hand-edited --emit=mlir output).
   if (llvm::StringRef(filename).ends_with(".mlir")) {
-    std::string error;
-    auto file = mlir::openInputFile(filename, &error);
-    if (!file) {
-      llvm::errs() << "tcnnc: error: " << error << "\n";
+    auto file = readModelFile(filename);
+    if (!file)
       return nullptr;
-    }
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    auto module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module || mlir::failed(checkMemory(*module, maxMemory)))
+      return nullptr;
+    return module;
   }
   Diagnostics diags(filename);
   auto ast = parseFile(filename, diags);
   if (!ast)
     return nullptr;
-  return mlirGen(context, *ast, diags, baseDirOf(filename));
+  return mlirGen(context, *ast, diags, baseDirOf(filename), maxMemory);
 }
 
 /// Each lowering stage's passes, in order; a stage runs those of every
@@ -212,7 +277,8 @@ int tcnn::runPipeline(const PipelineOptions &options) {
     // file:line:col with the source line, for .tcnn and .mlir alike.
     llvm::SourceMgr sourceMgr;
     mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    auto module = loadModel(context, sourceMgr, options.inputFilename);
+    auto module = loadModel(context, sourceMgr, options.inputFilename,
+                            options.maxMemory);
     if (!module)
       return 1;
     // One timing report (--mlir-timing) for every pass run below.

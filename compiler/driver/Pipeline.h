@@ -57,6 +57,8 @@ struct PipelineOptions {
   int explainPrecision = 6;
   /// "host", or an LLVM CPU name for code generation.
   std::string targetCpu = "host";
+  /// Refuse models whose training step needs more bytes than this.
+  uint64_t maxMemory = uint64_t(4) << 30;
 };
 
 /// Runs the pipeline and writes the chosen stage; returns the process exit
@@ -65,10 +67,12 @@ int runPipeline(const PipelineOptions &options);
 
 /// Parses and lowers a model file to the tcnn dialect (the `mlir` stage);
 /// null after reporting an error.
-/// A .mlir file is parsed as it is (into `sourceMgr`).
+/// A .mlir file is parsed as it is (into `sourceMgr`). Either way a model
+/// that needs more than `maxMemory` bytes is refused.
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context,
                                             llvm::SourceMgr &sourceMgr,
-                                            const std::string &filename);
+                                            const std::string &filename,
+                                            uint64_t maxMemory);
 
 } // namespace tcnn
 

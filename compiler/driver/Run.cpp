@@ -34,25 +34,52 @@ static std::string join(const std::vector<double> &values, size_t limit) {
 }
 
 namespace {
-/// Writes .npy files into one directory, each name once.
+/// Writes .npy files into one directory, each name once. Until `commit`,
+/// a failure (or destruction) removes every file written so far, and the
+/// directory if it made it: a failed --dump leaves nothing behind.
 class Dumper {
 public:
   explicit Dumper(std::string dir) : dir(std::move(dir)) {}
-  LogicalResult write(Location loc, const std::string &name, const Tensor &t) {
-    if (dir.empty() || !written.insert(name).second)
+  ~Dumper() {
+    if (committed)
+      return;
+    for (const std::string &path : paths)
+      llvm::sys::fs::remove(path);
+    if (createdDir)
+      llvm::sys::fs::remove(dir);
+  }
+
+  LogicalResult open(Location loc) {
+    createdDir = !llvm::sys::fs::exists(dir);
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return emitError(loc) << "cannot create '" << dir
+                            << "': " << ec.message();
+    if (!llvm::sys::fs::is_directory(dir))
+      return emitError(loc) << "cannot create '" << dir
+                            << "': a file of that name is in the way";
+    return success();
+  }
+
+  LogicalResult write(Location loc, const std::string &name, const Tensor &t,
+                      bool classIndices = false) {
+    if (!written.insert(name).second)
       return success();
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, name + ".npy");
-    std::vector<float> data(t.data.begin(), t.data.end());
     std::string error;
-    if (!writeNpy(std::string(path), t.shape, data.data(), error))
+    if (!writeNpy(std::string(path), t.shape, t.data, classIndices, error))
       return emitError(loc) << error;
+    paths.push_back(std::string(path));
     return success();
   }
+
+  void commit() { committed = true; }
 
 private:
   std::string dir;
   std::set<std::string> written;
+  std::vector<std::string> paths;
+  bool createdDir = false, committed = false;
 };
 } // namespace
 
@@ -102,13 +129,15 @@ LogicalResult (::tcnn::runModel)(ModuleOp module, llvm::raw_ostream &os,
 
   if (dumpDir.empty())
     return success();
-  if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
-    return module.emitError() << "cannot create '" << dumpDir
-                              << "': " << ec.message();
   Dumper dump(dumpDir);
-  for (unsigned i = 0; i < grad.getNumArguments(); ++i)
-    if (failed(dump.write(grad.getLoc(), argumentName(grad, i), (*args)[i])))
+  if (failed(dump.open(grad.getLoc())))
+    return failure();
+  for (unsigned i = 0; i < grad.getNumArguments(); ++i) {
+    auto type = cast<RankedTensorType>(grad.getArgument(i).getType());
+    if (failed(dump.write(grad.getLoc(), argumentName(grad, i), (*args)[i],
+                          type.getElementType().isInteger(64))))
       return failure();
+  }
   for (unsigned i = 0; i < results->size(); ++i)
     if (failed(dump.write(grad.getLoc(), nameOf(i), (*results)[i])))
       return failure();
@@ -130,6 +159,7 @@ LogicalResult (::tcnn::runModel)(ModuleOp module, llvm::raw_ostream &os,
         return failure();
     }
   }
+  dump.commit();
   os << "wrote .npy files to " << dumpDir << "\n";
   return success();
 }

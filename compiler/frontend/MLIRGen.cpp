@@ -11,6 +11,7 @@
 
 #include "compiler/frontend/LayerSpecs.h"
 #include "compiler/frontend/TensorValues.h"
+#include "compiler/support/MemoryBudget.h"
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
 
@@ -66,13 +67,14 @@ struct ValueRef {
 class Generator {
 public:
   Generator(mlir::MLIRContext &context, const ModelAST &model,
-            Diagnostics &diags, const std::string &baseDir)
+            Diagnostics &diags, const std::string &baseDir,
+            uint64_t maxMemory)
       : context(context), model(model), diags(diags),
-        initCtx{baseDir, model.seed, diags} {}
+        initCtx{baseDir, model.seed, diags}, maxMemory(maxMemory) {}
 
   mlir::OwningOpRef<mlir::ModuleOp> run() {
     if (!declareTensors() || !planLayers() || !assignParams() ||
-        !initializeTensors())
+        !checkMemory() || !initializeTensors())
       return nullptr;
     return build();
   }
@@ -88,6 +90,7 @@ private:
   int addParam(const std::string &layer, const char *param,
                std::vector<int64_t> shape, int64_t fanIn, SourceLoc loc);
   bool assignParams();
+  bool checkMemory();
   bool initializeTensors();
   Shape shapeOf(const std::string &name) const;
 
@@ -103,6 +106,7 @@ private:
   const ModelAST &model;
   Diagnostics &diags;
   InitContext initCtx;
+  uint64_t maxMemory;
 
   std::vector<DataTensor> tensors;
   std::vector<PlannedLayer> layers;
@@ -130,6 +134,12 @@ bool Generator::declareTensors() {
     t.shape = decl.shape;
     t.loc = decl.loc;
     t.init = decl.init ? &*decl.init : nullptr;
+    if (!shapes::isAddressable(decl.shape)) {
+      diags.error(decl.loc, "'" + decl.name + "' has shape " +
+                                shapes::str(decl.shape) +
+                                ", more than 2^40 elements");
+      return false;
+    }
     if (!declareName(decl.name, {ValueRef::Kind::Tensor,
                                  static_cast<int>(tensors.size()), decl.loc}))
       return false;
@@ -423,6 +433,30 @@ bool Generator::assignParams() {
   return true;
 }
 
+bool Generator::checkMemory() {
+  using Kind = MemoryBudget::Kind;
+  MemoryBudget budget;
+  std::vector<SourceLoc> locs;
+  for (const DataTensor &t : tensors) {
+    budget.add(t.name, t.shape, shapes::numElements(t.shape),
+               t.classIndices ? 8 : 4,
+               t.role == DataTensor::Role::Param ? Kind::Param : Kind::Data,
+               static_cast<int>(locs.size()));
+    locs.push_back(t.loc);
+  }
+  for (const PlannedLayer &l : layers) {
+    budget.add(l.stmt->name, {l.shape.begin(), l.shape.end()},
+               shapes::numElements(l.shape), 4, Kind::Activation,
+               static_cast<int>(locs.size()));
+    locs.push_back(l.stmt->loc);
+  }
+  if (auto message = budget.exceeds(maxMemory)) {
+    diags.error(locs[budget.largestTag()], *message);
+    return false;
+  }
+  return true;
+}
+
 bool Generator::initializeTensors() {
   for (DataTensor &t : tensors) {
     int64_t count = shapes::numElements(t.shape);
@@ -618,6 +652,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
 
 mlir::OwningOpRef<mlir::ModuleOp>
 tcnn::mlirGen(mlir::MLIRContext &context, const ModelAST &model,
-              Diagnostics &diags, const std::string &baseDir) {
-  return Generator(context, model, diags, baseDir).run();
+              Diagnostics &diags, const std::string &baseDir,
+              uint64_t maxMemory) {
+  return Generator(context, model, diags, baseDir, maxMemory).run();
 }

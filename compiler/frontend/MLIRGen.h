@@ -15,11 +15,14 @@ namespace tcnn {
 /// `file:line:col` errors through `diags`), initializes every tensor, and
 /// builds a module holding one `ml_program.global` per input, target and
 /// parameter and the function `@forward` computing (loss, output).
-/// `baseDir` is where `npy("...")` paths start.
+/// `baseDir` is where `npy("...")` paths start. A model whose training step
+/// would need more than `maxMemory` bytes is refused before any tensor is
+/// materialized.
 mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const ModelAST &model,
                                           Diagnostics &diags,
-                                          const std::string &baseDir);
+                                          const std::string &baseDir,
+                                          uint64_t maxMemory);
 
 } // namespace tcnn
 

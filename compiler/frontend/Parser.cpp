@@ -11,6 +11,11 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <tuple>
+
 using namespace tcnn;
 
 namespace {
@@ -18,6 +23,24 @@ namespace {
 /// Sentinel prefix for "the previous layer of this sequential block",
 /// resolved once every layer has its name.
 constexpr char kPrevLayer = '\x01';
+
+/// The deepest list literal: tensors have at most 8 dimensions.
+constexpr size_t kMaxLiteralDepth = 8;
+
+/// True if `v` is a finite float32 once converted (every value of a model
+/// is stored as float32).
+bool fitsFloat32(double v) {
+  return std::isfinite(v) && std::fabs(v) <= std::numeric_limits<float>::max();
+}
+
+std::string formatNumber(double v) {
+  char buf[48];
+  if (v == std::trunc(v) && std::fabs(v) < 1e19)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
 
 class Parser {
 public:
@@ -68,7 +91,8 @@ private:
   bool parseOperands(LayerStmt &stmt);
   bool parseShape(std::vector<int64_t> &shape, const llvm::Twine &context);
   bool parseIntList(std::vector<int64_t> &out, llvm::StringRef close);
-  bool parseNumber(double &value, const llvm::Twine &what);
+  bool parseNumber(double &value, const llvm::Twine &what,
+                   bool *isInteger = nullptr);
   bool parseInit(TensorInit &init);
   bool parseGeneratorArgs(TensorInit &init);
   bool parseLiteral(TensorInit &init);
@@ -375,7 +399,8 @@ bool Parser::parseIntList(std::vector<int64_t> &out, llvm::StringRef close) {
   return expect(close, "to close the list");
 }
 
-bool Parser::parseNumber(double &value, const llvm::Twine &what) {
+bool Parser::parseNumber(double &value, const llvm::Twine &what,
+                         bool *isInteger) {
   bool negative = false;
   if (tok.is("-")) {
     negative = true;
@@ -384,6 +409,11 @@ bool Parser::parseNumber(double &value, const llvm::Twine &what) {
   if (tok.kind != Token::Kind::Int && tok.kind != Token::Kind::Float)
     return errorHere(what);
   value = negative ? -tok.number : tok.number;
+  if (isInteger)
+    *isInteger = tok.kind == Token::Kind::Int;
+  if (!fitsFloat32(value))
+    return error(tok.loc, "number " + tok.text +
+                              " is outside the float32 range of tensor values");
   consume();
   return true;
 }
@@ -412,6 +442,8 @@ bool Parser::parseInit(TensorInit &init) {
       return false;
     if (tok.kind != Token::Kind::String)
       return errorHere("a quoted file path, as in npy(\"x.npy\")");
+    if (tok.text.empty())
+      return error(tok.loc, "npy(\"\") needs a file path");
     init.path = tok.text;
     consume();
     return expect(")", "after the file path");
@@ -431,13 +463,22 @@ bool Parser::parseInit(TensorInit &init) {
                              "randint or a list)");
 }
 
+/// The bounds of randint must be exact in a double (its values end up as
+/// float32 or int64 class indices); 2^53 keeps `hi - lo` far from overflow.
+constexpr double kMaxRandintBound = 9007199254740992.0; // 2^53
+
 bool Parser::parseGeneratorArgs(TensorInit &init) {
   bool isInt = init.kind == TensorInit::Kind::Randint;
   const char *name = isInt ? "randint" : "uniform";
-  if (!expect("(", llvm::Twine("after '") + name + "'") ||
-      !parseNumber(init.a, "the lower bound") ||
-      !expect(",", "between the bounds") ||
-      !parseNumber(init.b, "the upper bound"))
+  if (!expect("(", llvm::Twine("after '") + name + "'"))
+    return false;
+  SourceLoc loLoc = tok.loc, hiLoc;
+  bool loInt, hiInt;
+  if (!parseNumber(init.a, "the lower bound", &loInt) ||
+      !expect(",", "between the bounds"))
+    return false;
+  hiLoc = tok.loc;
+  if (!parseNumber(init.b, "the upper bound", &hiInt))
     return false;
   if (tok.is(",")) {
     consume();
@@ -451,13 +492,30 @@ bool Parser::parseGeneratorArgs(TensorInit &init) {
     init.seed = static_cast<uint64_t>(tok.integer);
     consume();
   }
+  if (isInt) {
+    for (auto [v, isInteger, loc] : {std::tuple{init.a, loInt, loLoc},
+                                     std::tuple{init.b, hiInt, hiLoc}}) {
+      if (!isInteger)
+        return error(loc, "randint: bounds must be integers, got " +
+                              llvm::Twine(formatNumber(v)));
+      if (std::fabs(v) > kMaxRandintBound)
+        return error(loc, "randint: bound " + llvm::Twine(formatNumber(v)) +
+                              " is outside [-2^53, 2^53]");
+    }
+  } else {
+    for (auto [v, loc] : {std::pair{init.a, loLoc}, std::pair{init.b, hiLoc}})
+      if (!fitsFloat32(v))
+        return error(loc, "uniform: bound " + llvm::Twine(formatNumber(v)) +
+                              " is outside the float32 range");
+    if (!fitsFloat32(init.b - init.a))
+      return error(init.loc, "uniform: the range " +
+                                 llvm::Twine(formatNumber(init.b - init.a)) +
+                                 " is outside the float32 range");
+  }
   if (!(init.a < init.b))
     return error(init.loc, llvm::Twine(name) +
                                ": the lower bound must be below the upper "
                                "bound");
-  if (isInt && (init.a != static_cast<int64_t>(init.a) ||
-                init.b != static_cast<int64_t>(init.b)))
-    return error(init.loc, "randint: bounds must be integers");
   return expect(")", "to close the arguments");
 }
 
@@ -470,6 +528,13 @@ bool Parser::parseLiteral(TensorInit &init) {
 /// dimension's length, and every other list at that depth must match it.
 bool Parser::parseLiteralLevel(TensorInit &init, size_t depth) {
   SourceLoc open = tok.loc;
+  // Tensors have at most 8 dimensions; the bound also keeps a hostile
+  // file from exhausting the stack with `[[[[...`.
+  if (depth == kMaxLiteralDepth)
+    return error(open, "list nested deeper than " +
+                           llvm::Twine(kMaxLiteralDepth) +
+                           " levels (tensors have at most " +
+                           llvm::Twine(kMaxLiteralDepth) + " dimensions)");
   consume(); // '['
   int64_t count = 0;
   bool nested = tok.is("[");

@@ -86,17 +86,9 @@ tcnn::materialize(const TensorInit &init, const std::vector<int64_t> &shape,
       path = std::string(full);
     }
     std::string error;
-    auto array = readNpy(path, error);
+    auto array = readNpy(path, integral, error);
     if (!array) {
       ctx.diags.error(init.loc, error);
-      return std::nullopt;
-    }
-    bool intType = array->dtype == "<i4" || array->dtype == "<i8";
-    if (array->dtype != "<f4" && !(integral && intType)) {
-      ctx.diags.error(init.loc, "'" + init.path + "' has dtype '" +
-                                    array->dtype + "' but '" + name +
-                                    "' needs float32 ('<f4')" +
-                                    (integral ? " or int32/int64" : ""));
       return std::nullopt;
     }
     if (array->shape != shape) {

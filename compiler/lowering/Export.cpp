@@ -5,8 +5,12 @@
 #include "dialect/TcnnOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include "llvm/ADT/StringSet.h"
 
 namespace tcnn::lowering {
 #define GEN_PASS_DEF_TCNNEXPORT
@@ -22,6 +26,16 @@ std::string(::tcnn::lowering::cIdentifier)(llvm::StringRef name) {
       c = '_';
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0])))
     id = "_" + id;
+  // A tensor may be called `int` or `lr`; C needs other names for those.
+  static const llvm::StringSet<> reserved = {
+      "auto", "break", "case", "char", "const", "continue", "default", "do",
+      "double", "else", "enum", "extern", "float", "for", "goto", "if",
+      "inline", "int", "long", "register", "restrict", "return", "short",
+      "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+      "unsigned", "void", "volatile", "while", "int64_t", "lr", "workspace",
+      "i"};
+  if (reserved.contains(id))
+    id += "_";
   return id;
 }
 
@@ -31,6 +45,28 @@ std::string(::tcnn::lowering::modelPrefix)(ModuleOp module) {
 }
 
 namespace {
+/// Every result of an exported function becomes an out-parameter the caller
+/// owns. A returned function argument (a model whose input flows straight
+/// into its output, e.g. `MSELoss()(x, y)`) or a value returned twice would
+/// alias another buffer, which buffer-results-to-out-params cannot express:
+/// give each such result its own copy.
+void copyAliasedResults(func::FuncOp func) {
+  func.walk([](func::ReturnOp ret) {
+    OpBuilder b(ret);
+    llvm::SmallPtrSet<Value, 8> seen;
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value v = operand.get();
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (!type || (!isa<BlockArgument>(v) && seen.insert(v).second))
+        continue;
+      Value empty = b.create<tensor::EmptyOp>(ret.getLoc(), type.getShape(),
+                                              type.getElementType());
+      operand.set(
+          b.create<linalg::CopyOp>(ret.getLoc(), v, empty).getResult(0));
+    }
+  });
+}
+
 struct ExportPass : public ::tcnn::lowering::impl::TcnnExportBase<ExportPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -50,6 +86,7 @@ struct ExportPass : public ::tcnn::lowering::impl::TcnnExportBase<ExportPass> {
       global.erase();
     }
     for (auto func : module.getOps<func::FuncOp>()) {
+      copyAliasedResults(func);
       StringRef suffix =
           func->hasAttr(mlir::tcnn::kGradientOfAttr) ? "grad" : "forward";
       if (failed(SymbolTable::replaceAllSymbolUses(

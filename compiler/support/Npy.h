@@ -1,9 +1,7 @@
 //===- Npy.h - read and write NumPy .npy files ------------------*- C++ -*-===//
 //
-// The subset tcnn needs: little-endian float32/float64/int32/int64 arrays in
-// C order, format versions 1.0 to 3.0. Every way a file can be wrong
-// (missing, not .npy, unsupported dtype, Fortran order, truncated, trailing
-// bytes) gives a message that names the file.
+// A C++ face on the runtime's reader (runtime/npy.c), so tcnnc and compiled
+// executables accept exactly the same files (the rules: docs/npy.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,21 +17,25 @@ namespace tcnn {
 
 struct NpyArray {
   std::vector<int64_t> shape;
-  /// NumPy dtype string, e.g. "<f4".
+  /// NumPy dtype string as the file has it: "<f4", "<i4" or "<i8".
   std::string dtype;
-  /// The values, widened to double (exact for every supported dtype but
-  /// int64 beyond 2^53).
+  /// The values, widened to double (exact: float32, or class indices that
+  /// the caller checks against the number of classes).
   std::vector<double> data;
 };
 
-/// Reads `path`; on failure returns nothing and sets `error`.
-std::optional<NpyArray> readNpy(const std::string &path, std::string &error);
+/// Reads `path`: float32 values, or class indices (int64 or int32) when
+/// `classIndices`. On failure returns nothing and sets `error`, a message
+/// that names the file.
+std::optional<NpyArray> readNpy(const std::string &path, bool classIndices,
+                                std::string &error);
 
-/// Writes a float32 array in C order; on failure returns false and sets
-/// `error`. Writes to a temporary file first so a failed write never
-/// leaves a partial file under `path`.
+/// Writes a float32 array (or, with `classIndices`, the values as int64) in
+/// C order. On failure returns false and sets `error` with the OS reason;
+/// a failed write never leaves a partial file under `path`.
 bool writeNpy(const std::string &path, const std::vector<int64_t> &shape,
-              const float *data, std::string &error);
+              const std::vector<double> &values, bool classIndices,
+              std::string &error);
 
 } // namespace tcnn
 

@@ -10,6 +10,7 @@
 
 #include "compiler/driver/Pipeline.h"
 #include "compiler/driver/Registration.h"
+#include "compiler/support/MemoryBudget.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -17,8 +18,11 @@
 #include "mlir/Support/Timing.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 
@@ -94,6 +98,13 @@ static cl::opt<bool> checkGradients(
              "double precision; exit 1 on disagreement"),
     cl::cat(tcnncCategory));
 
+static cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("Refuse models whose training step needs more memory than "
+             "this (inputs, parameters, activations and their gradients), "
+             "e.g. 512M, 8G; default 4G"),
+    cl::value_desc("size"), cl::init("4G"), cl::cat(tcnncCategory));
+
 static cl::OptionCategory explainCategory(
     "tcnnc explain options (tcnnc explain MODEL.tcnn [options])");
 
@@ -134,6 +145,15 @@ int main(int argc, char **argv) {
   argc = static_cast<int>(args.size());
   argv = args.data();
   llvm::InitLLVM init(argc, argv);
+  // With --max-memory raised past what the machine has, an allocation can
+  // still fail: say so in one line instead of a stack dump.
+  llvm::install_bad_alloc_error_handler([](void *, const char *, bool) {
+    static const char message[] =
+        "tcnnc: error: out of memory (the model is larger than this machine "
+        "can hold; see --max-memory)\n";
+    (void)!write(2, message, sizeof message - 1);
+    _exit(1);
+  });
   tcnn::registerPasses();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
@@ -141,17 +161,26 @@ int main(int argc, char **argv) {
   mlir::registerDefaultTimingManagerCLOptions();
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "tcnnc (tcnn) on LLVM/MLIR 19\n"; });
-  // tcnnc's own options in --help; MLIR's and LLVM's (printing, pass
-  // manager, timing) in --help-hidden.
-  for (auto &entry : cl::getRegisteredOptions()) {
+  // tcnnc's own options in --help; MLIR's (printing, pass manager,
+  // timing) in --help-hidden; none of the LLVM backends' hundreds.
+  auto &registered = cl::getRegisteredOptions();
+  for (auto &entry : registered) {
     cl::Option *option = entry.second;
+    llvm::StringRef name = entry.first();
     bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
-      return c == &tcnncCategory || c == &explainCategory ||
-             c == &cl::getGeneralCategory();
+      return c == &tcnncCategory || c == &explainCategory;
     });
-    if (!ours)
+    bool generic = name.starts_with("help") || name == "version" ||
+                   name.starts_with("print-") && name.ends_with("options");
+    if (name.starts_with("mlir-"))
       option->setHiddenFlag(cl::Hidden);
+    else if (!ours && !generic)
+      option->setHiddenFlag(cl::ReallyHidden);
   }
+  // An error names its place; the whole module after it ("see current
+  // operation") is noise to a model author. The flag turns it back on.
+  if (auto *printOp = registered.lookup("mlir-print-op-on-diagnostic"))
+    static_cast<cl::opt<bool> *>(printOp)->setInitialValue(false);
   cl::ParseCommandLineOptions(
       argc, argv,
       "tcnnc: compile a TinyCNN model file (.tcnn)\n\n"
@@ -206,6 +235,20 @@ int main(int argc, char **argv) {
   options.dumpDir = dumpDir;
   options.checkGradients = checkGradients;
   options.targetCpu = targetCpu;
+  auto memory = tcnn::parseByteSize(maxMemory);
+  if (!memory || *memory == 0) {
+    llvm::errs() << "tcnnc: error: --max-memory expects a size such as 512M "
+                    "or 8G, got '"
+                 << maxMemory << "'\n";
+    return 1;
+  }
+  options.maxMemory = *memory;
+  if (!options.wrt.empty() && options.stage >= tcnn::Stage::Exe) {
+    llvm::errs() << "tcnnc: error: --wrt is for --emit=mlir-grad and later "
+                    "IR stages, --run and explain; executables and "
+                    "libraries compute the parameter gradients only\n";
+    return 1;
+  }
   bool explainFlags = explainFormat.getNumOccurrences() ||
                       explainLayer.getNumOccurrences() ||
                       explainAt.getNumOccurrences() ||
