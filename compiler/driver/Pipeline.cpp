@@ -134,7 +134,13 @@ mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
 
 /// Each lowering stage's passes, in order; a stage runs those of every
 /// stage before it too.
-static const char *const kLinalgPasses = "tcnn-to-linalg,canonicalize,cse";
+/// tensor.empty ops are pure, so CSE would merge every same-shaped one into
+/// a single value that hundreds of ops then write into; one-shot
+/// bufferization analyses every pair of writes to aliases of one value, and
+/// became cubic in the chain length. An alloc_tensor per op states that each
+/// op writes its own buffer and is never merged.
+static const char *const kLinalgPasses =
+    "tcnn-to-linalg,func.func(empty-tensor-to-alloc-tensor),canonicalize,cse";
 static const char *const kLoopsPasses =
     "tcnn-export,"
     "one-shot-bufferize{bufferize-function-boundaries "

@@ -67,6 +67,7 @@ void tcnn::registerPasses() {
   mlir::registerSymbolDCEPass();
   // Bufferization and deallocation.
   mlir::bufferization::registerOneShotBufferize();
+  mlir::bufferization::registerEmptyTensorToAllocTensor();
   mlir::bufferization::registerBufferResultsToOutParams();
   mlir::bufferization::registerOwnershipBasedBufferDeallocation();
   mlir::bufferization::registerBufferDeallocationSimplification();
