@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct {
   const tcnn_model *m;
@@ -138,7 +139,9 @@ static void report(const state *s) {
   print_shape(m->output_rank, m->output_shape);
   printf(": ");
   print_values(s->output, m->output_count);
-  printf("\ngradients (shape: min / max / L2 norm):\n");
+  printf("\n");
+  if (s->num_params > 0) /* as tcnnc --run prints it */
+    printf("gradients (shape: min / max / L2 norm):\n");
   for (int k = 0; k < s->num_params; ++k) {
     const tcnn_tensor_info *t = &m->args[s->param_index[k]];
     double lo = INFINITY, hi = -INFINITY, sq = 0;

@@ -8,7 +8,7 @@ config.test_format = lit.formats.ShTest(execute_external=True)
 # .tcnn files are tests too: every malformed-model test is a model file
 # whose RUN line expects tcnnc to reject it.
 config.suffixes = [".mlir", ".tcnn", ".test", ".py"]
-config.excludes = ["Inputs", "lib", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "lib", "corpus", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tcnn_obj_root, "test")
 

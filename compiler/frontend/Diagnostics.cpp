@@ -6,6 +6,6 @@
 
 void tcnn::Diagnostics::error(SourceLoc loc, const llvm::Twine &message) {
   ++errors;
-  llvm::errs() << file << ":" << loc.line << ":" << loc.col
+  os << file << ":" << loc.line << ":" << loc.col
                << ": error: " << message << "\n";
 }

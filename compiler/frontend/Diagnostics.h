@@ -6,6 +6,7 @@
 #include "compiler/frontend/AST.h"
 
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 
@@ -16,13 +17,15 @@ namespace tcnn {
 /// so a message is never a consequence of an earlier one.
 class Diagnostics {
 public:
-  explicit Diagnostics(std::string file) : file(std::move(file)) {}
+  explicit Diagnostics(std::string file, llvm::raw_ostream &os = llvm::errs())
+      : file(std::move(file)), os(os) {}
   void error(SourceLoc loc, const llvm::Twine &message);
   bool hadError() const { return errors > 0; }
   const std::string &filename() const { return file; }
 
 private:
   std::string file;
+  llvm::raw_ostream &os;
   int errors = 0;
 };
 

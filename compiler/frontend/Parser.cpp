@@ -34,11 +34,8 @@ bool fitsFloat32(double v) {
 }
 
 std::string formatNumber(double v) {
-  char buf[48];
-  if (v == std::trunc(v) && std::fabs(v) < 1e19)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.17g", v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
 }
 
@@ -499,8 +496,7 @@ bool Parser::parseGeneratorArgs(TensorInit &init) {
         return error(loc, "randint: bounds must be integers, got " +
                               llvm::Twine(formatNumber(v)));
       if (std::fabs(v) > kMaxRandintBound)
-        return error(loc, "randint: bound " + llvm::Twine(formatNumber(v)) +
-                              " is outside [-2^53, 2^53]");
+        return error(loc, "randint: bounds must be within [-2^53, 2^53]");
     }
   } else {
     for (auto [v, loc] : {std::pair{init.a, loLoc}, std::pair{init.b, hiLoc}})
