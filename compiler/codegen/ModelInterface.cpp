@@ -14,17 +14,17 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
-using ::tcnn::codegen::ModelInterface;
-using ::tcnn::codegen::TensorInterface;
+using tcnnc::codegen::ModelInterface;
+using tcnnc::codegen::TensorInterface;
 
-FailureOr<ModelInterface> (::tcnn::codegen::describeModel)(ModuleOp module) {
+FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   func::FuncOp forward, grad;
   if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
     return failure();
   ModelInterface model;
   auto nameAttr = module->getAttrOfType<StringAttr>("tcnn.model");
   model.name = nameAttr ? nameAttr.str() : "model";
-  model.prefix = ::tcnn::lowering::modelPrefix(module);
+  model.prefix = tcnnc::lowering::modelPrefix(module);
   FunctionType type = grad.getFunctionType();
   unsigned numParams = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
@@ -39,7 +39,7 @@ FailureOr<ModelInterface> (::tcnn::codegen::describeModel)(ModuleOp module) {
     t.isInt64 = tt.getElementType().isInteger(64);
     t.shape.assign(tt.getShape().begin(), tt.getShape().end());
     t.count = tt.getNumElements();
-    t.cname = ::tcnn::lowering::cIdentifier(t.name);
+    t.cname = tcnnc::lowering::cIdentifier(t.name);
     model.args.push_back(std::move(t));
   }
   if (type.getNumResults() != 2 + numParams)
@@ -60,8 +60,8 @@ FailureOr<ModelInterface> (::tcnn::codegen::describeModel)(ModuleOp module) {
       id += "_out";
     return id;
   };
-  model.lossC = unique(::tcnn::lowering::cIdentifier(model.lossName));
-  model.outputC = unique(::tcnn::lowering::cIdentifier(model.outputName));
+  model.lossC = unique(tcnnc::lowering::cIdentifier(model.lossName));
+  model.outputC = unique(tcnnc::lowering::cIdentifier(model.outputName));
   auto out = cast<RankedTensorType>(type.getResult(1));
   model.outputShape.assign(out.getShape().begin(), out.getShape().end());
   model.outputCount = out.getNumElements();
@@ -76,7 +76,7 @@ static std::string shapeComment(const std::vector<int64_t> &shape) {
   return mlir::tcnn::shapes::str(shape);
 }
 
-std::string(::tcnn::codegen::generateHeader)(const ModelInterface &m,
+std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
                                              const std::string &sourceFile) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -160,7 +160,7 @@ std::string(::tcnn::codegen::generateHeader)(const ModelInterface &m,
   return s;
 }
 
-std::string(::tcnn::codegen::generateMain)(const ModelInterface &m,
+std::string tcnnc::codegen::generateMain(const ModelInterface &m,
                                            const std::string &headerName) {
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn::codegen {
+namespace tcnnc::codegen {
 
 struct TensorInterface {
   std::string name;  ///< "conv1.weight"
@@ -49,6 +49,6 @@ std::string generateHeader(const ModelInterface &model,
 std::string generateMain(const ModelInterface &model,
                          const std::string &headerName);
 
-} // namespace tcnn::codegen
+} // namespace tcnnc::codegen
 
 #endif // TCNN_CODEGEN_MODELINTERFACE_H

@@ -23,10 +23,10 @@
 #error "TCNN_RUNTIME_LIBRARY must name libtcnn_runtime.a"
 #endif
 
-using namespace tcnn::codegen;
+using namespace tcnnc::codegen;
 
 std::unique_ptr<llvm::TargetMachine>
-tcnn::codegen::hostTargetMachine(const std::string &cpu, std::string &error) {
+tcnnc::codegen::hostTargetMachine(const std::string &cpu, std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   std::string triple = llvm::sys::getProcessTriple();
@@ -73,7 +73,7 @@ static void dropTcnnAttributes(mlir::ModuleOp module) {
 }
 
 std::unique_ptr<llvm::Module>
-tcnn::codegen::toOptimizedLLVMIR(mlir::ModuleOp module,
+tcnnc::codegen::toOptimizedLLVMIR(mlir::ModuleOp module,
                                  llvm::LLVMContext &context,
                                  llvm::TargetMachine &tm) {
   dropTcnnAttributes(module);
@@ -93,7 +93,7 @@ tcnn::codegen::toOptimizedLLVMIR(mlir::ModuleOp module,
   return llvmModule;
 }
 
-bool tcnn::codegen::emitMachineCode(llvm::Module &module,
+bool tcnnc::codegen::emitMachineCode(llvm::Module &module,
                                     llvm::TargetMachine &tm,
                                     llvm::raw_pwrite_stream &os, bool assembly,
                                     std::string &error) {
@@ -120,7 +120,7 @@ static bool writeFile(const std::string &path, const std::string &text,
   return true;
 }
 
-bool tcnn::codegen::linkExecutable(const ModelInterface &model,
+bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
                                    const std::string &objectFile,
                                    const std::string &headerText,
                                    const std::string &output,

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-namespace tcnn::codegen {
+namespace tcnnc::codegen {
 
 /// A TargetMachine for this machine's architecture, position independent,
 /// optimizing aggressively, for `cpu`: "host" (this CPU and all its
@@ -40,6 +40,6 @@ bool linkExecutable(const ModelInterface &model, const std::string &objectFile,
                     const std::string &headerText, const std::string &output,
                     std::string &error);
 
-} // namespace tcnn::codegen
+} // namespace tcnnc::codegen
 
 #endif // TCNN_CODEGEN_NATIVE_H

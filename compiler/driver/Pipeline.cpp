@@ -31,7 +31,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
-using namespace tcnn;
+using namespace tcnnc;
 
 /// Reads a model file. Only regular files: a directory, a device such as
 /// /dev/zero or a FIFO would fail late, never end, or block.
@@ -110,7 +110,7 @@ static mlir::LogicalResult checkMemory(mlir::ModuleOp module,
   return mlir::success();
 }
 
-mlir::OwningOpRef<mlir::ModuleOp> tcnn::loadModel(mlir::MLIRContext &context,
+mlir::OwningOpRef<mlir::ModuleOp> tcnnc::loadModel(mlir::MLIRContext &context,
                                                   llvm::SourceMgr &sourceMgr,
                                                   const std::string &filename,
                                                   uint64_t maxMemory) {
@@ -154,7 +154,7 @@ static const char *const kLlvmPasses =
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
     "convert-cf-to-llvm,reconcile-unrealized-casts";
 
-std::string tcnn::passPipeline(Stage to) {
+std::string tcnnc::passPipeline(Stage to) {
   std::string passes;
   if (to >= Stage::Linalg)
     passes += kLinalgPasses;
@@ -257,7 +257,7 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   return 0;
 }
 
-int tcnn::runPipeline(const PipelineOptions &options) {
+int tcnnc::runPipeline(const PipelineOptions &options) {
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
   std::string text;

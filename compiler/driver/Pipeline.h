@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 enum class Stage {
   Ast,      ///< the parsed model file
@@ -74,6 +74,6 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(mlir::MLIRContext &context,
                                             const std::string &filename,
                                             uint64_t maxMemory);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_COMPILER_DRIVER_PIPELINE_H

@@ -38,7 +38,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
-void tcnn::registerDialects(mlir::DialectRegistry &registry) {
+void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::tcnn::TcnnDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::math::MathDialect,
                   mlir::tensor::TensorDialect,
@@ -59,9 +59,9 @@ void tcnn::registerDialects(mlir::DialectRegistry &registry) {
   mlir::registerLLVMDialectTranslation(registry);
 }
 
-void tcnn::registerPasses() {
+void tcnnc::registerPasses() {
   mlir::tcnn::registerTcnnPasses();
-  tcnn::lowering::registerTcnnLoweringPasses();
+  tcnnc::lowering::registerTcnnLoweringPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -7,13 +7,13 @@ namespace mlir {
 class DialectRegistry;
 } // namespace mlir
 
-namespace tcnn {
+namespace tcnnc {
 /// Adds the tcnn dialect and the upstream dialects a tcnn module uses at
 /// any stage of its lowering.
 void registerDialects(mlir::DialectRegistry &registry);
 /// Registers tcnn's passes and the upstream passes its pipelines use, so
 /// tcnn-opt can run each one alone.
 void registerPasses();
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_COMPILER_DRIVER_REGISTRATION_H

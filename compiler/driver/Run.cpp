@@ -18,10 +18,10 @@
 #include <set>
 
 using namespace mlir;
-using ::tcnn::Interpreter;
-using ::tcnn::Tensor;
-using ::tcnn::formatFixed;
-using ::tcnn::writeNpy;
+using tcnnc::Interpreter;
+using tcnnc::Tensor;
+using tcnnc::formatFixed;
+using tcnnc::writeNpy;
 using mlir::tcnn::argumentName;
 
 static std::string join(const std::vector<double> &values, size_t limit) {
@@ -83,7 +83,7 @@ private:
 };
 } // namespace
 
-LogicalResult (::tcnn::runModel)(ModuleOp module, llvm::raw_ostream &os,
+LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
                              const std::string &dumpDir) {
   func::FuncOp forward, grad;
   if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))

@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Interprets the gradient function (after -tcnn-autodiff) and prints the
 /// loss, the output and a summary of every gradient. With `dumpDir`,
@@ -20,6 +20,6 @@ namespace tcnn {
 mlir::LogicalResult runModel(mlir::ModuleOp module, llvm::raw_ostream &os,
                              const std::string &dumpDir);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_COMPILER_DRIVER_RUN_H

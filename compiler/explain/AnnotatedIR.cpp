@@ -12,7 +12,7 @@
 
 using namespace mlir;
 
-std::string(::tcnn::explain::annotatedIR)(func::FuncOp grad,
+std::string tcnnc::explain::annotatedIR(func::FuncOp grad,
                                           const Interpreter &interp,
                                           const ReportOptions &options) {
   std::string out;

@@ -6,8 +6,8 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
-using namespace ::tcnn::explain;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
 
 namespace {
 
@@ -100,7 +100,7 @@ bool hasInputGradient(Conv2dOp conv) {
 
 } // namespace
 
-void ::tcnn::explain::convForward(Report &r, Operation *op) {
+void tcnnc::explain::convForward(Report &r, Operation *op) {
   auto conv = cast<Conv2dOp>(op);
   Markdown &md = r.md;
   const Tensor &x = r.value(conv.getInput()), &w = r.value(conv.getWeight()),
@@ -191,7 +191,7 @@ void ::tcnn::explain::convForward(Report &r, Operation *op) {
                                             "no gradient")}});
 }
 
-void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
+void tcnnc::explain::convWeightGrad(Report &r, Operation *op) {
   auto g = cast<Conv2dWeightGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -235,7 +235,7 @@ void ::tcnn::explain::convWeightGrad(Report &r, Operation *op) {
           "k_h,\\,w s_w - p_w + k_w}$$");
 }
 
-void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
+void tcnnc::explain::convInputGrad(Report &r, Operation *op) {
   auto g = cast<Conv2dInputGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
@@ -288,7 +288,7 @@ void ::tcnn::explain::convInputGrad(Report &r, Operation *op) {
           "with the kernel rotated by 180° (channels swapped).");
 }
 
-void ::tcnn::explain::biasGrad(Report &r, Operation *op) {
+void tcnnc::explain::biasGrad(Report &r, Operation *op) {
   auto g = cast<BiasGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &db = r.value(g.getBiasGrad());

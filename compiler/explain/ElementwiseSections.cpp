@@ -6,10 +6,10 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
-using namespace ::tcnn::explain;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
 
-void ::tcnn::explain::reluForward(Report &r, Operation *op) {
+void tcnnc::explain::reluForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value input = op->getOperand(0);
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
@@ -30,7 +30,7 @@ void ::tcnn::explain::reluForward(Report &r, Operation *op) {
             y.data[flat(y.shape, at)]);
 }
 
-void ::tcnn::explain::reluGrad(Report &r, Operation *op) {
+void tcnnc::explain::reluGrad(Report &r, Operation *op) {
   auto g = cast<ReluGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -56,7 +56,7 @@ void ::tcnn::explain::reluGrad(Report &r, Operation *op) {
   r.compareTensor("input gradient", full, dx);
 }
 
-void ::tcnn::explain::flattenForward(Report &r, Operation *op) {
+void tcnnc::explain::flattenForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value input = op->getOperand(0);
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
@@ -78,7 +78,7 @@ void ::tcnn::explain::flattenForward(Report &r, Operation *op) {
   r.compare("output at " + indexStr(at), x.data[f], y.data[f]);
 }
 
-void ::tcnn::explain::reshapeGrad(Report &r, Operation *op) {
+void tcnnc::explain::reshapeGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dy = r.value(op->getOperand(0)), &dx = r.value(op->getResult(0));
   r.beginSection(op, "backward");
@@ -88,7 +88,7 @@ void ::tcnn::explain::reshapeGrad(Report &r, Operation *op) {
   r.compareTensor("input gradient", dy.data, dx);
 }
 
-void ::tcnn::explain::addForward(Report &r, Operation *op) {
+void tcnnc::explain::addForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &a = r.value(op->getOperand(0)), &b = r.value(op->getOperand(1)),
                &y = r.value(op->getResult(0));

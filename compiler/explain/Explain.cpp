@@ -12,7 +12,7 @@
 
 using namespace mlir;
 
-LogicalResult(::tcnn::explain::parsePosition)(llvm::StringRef text,
+LogicalResult tcnnc::explain::parsePosition(llvm::StringRef text,
                                               std::array<int64_t, 4> &at) {
   llvm::SmallVector<llvm::StringRef> parts;
   text.split(parts, ',');
@@ -31,7 +31,7 @@ LogicalResult(::tcnn::explain::parsePosition)(llvm::StringRef text,
   return success();
 }
 
-LogicalResult(::tcnn::explain::explainModel)(ModuleOp module,
+LogicalResult tcnnc::explain::explainModel(ModuleOp module,
                                              const ExplainOptions &options,
                                              std::string &out) {
   func::FuncOp forward, grad;

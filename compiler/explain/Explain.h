@@ -7,7 +7,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
-namespace tcnn::explain {
+namespace tcnnc::explain {
 
 struct ExplainOptions : ReportOptions {
   /// The derivation with symbols instead of the numeric report.
@@ -28,6 +28,6 @@ mlir::LogicalResult explainModel(mlir::ModuleOp module,
                                  const ExplainOptions &options,
                                  std::string &out);
 
-} // namespace tcnn::explain
+} // namespace tcnnc::explain
 
 #endif // TCNN_EXPLAIN_EXPLAIN_H

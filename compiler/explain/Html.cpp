@@ -24,7 +24,7 @@
 #endif
 
 using namespace mlir;
-using ::tcnn::Tensor;
+using tcnnc::Tensor;
 
 namespace {
 
@@ -176,7 +176,7 @@ std::string anchor(llvm::StringRef heading) {
 
 } // namespace
 
-std::string(::tcnn::explain::heatmap)(const Tensor &t, int64_t n, int64_t c,
+std::string tcnnc::explain::heatmap(const Tensor &t, int64_t n, int64_t c,
                                       const std::string &title,
                                       std::optional<Highlight> hl) {
   int64_t rows, cols;
@@ -217,13 +217,13 @@ std::string(::tcnn::explain::heatmap)(const Tensor &t, int64_t n, int64_t c,
        << "\" fill=\"none\" stroke=\"#2a9d3a\" stroke-width=\"3\"/>";
   os << "<text x=\"" << pad << "\" y=\"" << height - 4
      << "\" font-size=\"11\" font-family=\"sans-serif\">max |v| = "
-     << ::tcnn::formatFixed(scale, 4)
+     << tcnnc::formatFixed(scale, 4)
      << "</text></svg><figcaption>" << escape(title)
      << "</figcaption></figure>";
   return s;
 }
 
-std::string(::tcnn::explain::opGraph)(func::FuncOp grad, std::string &error) {
+std::string tcnnc::explain::opGraph(func::FuncOp grad, std::string &error) {
   std::string dotText;
   llvm::raw_string_ostream os(dotText);
   os << "digraph ops {\n  rankdir=TB; node [fontname=\"sans-serif\" "
@@ -279,7 +279,7 @@ std::string(::tcnn::explain::opGraph)(func::FuncOp grad, std::string &error) {
   return start == std::string::npos ? "" : svg.substr(start);
 }
 
-std::string(::tcnn::explain::renderPage)(const std::string &markdown,
+std::string tcnnc::explain::renderPage(const std::string &markdown,
                                          const std::string &title,
                                          const std::string &graphSvg,
                                          std::string &error) {

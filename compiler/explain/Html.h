@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-namespace tcnn::explain {
+namespace tcnnc::explain {
 
 /// A rectangle of a heatmap to outline: rows h0..h0+hh-1, columns
 /// w0..w0+ww-1 (may extend into padding).
@@ -41,6 +41,6 @@ std::string opGraph(mlir::func::FuncOp grad, std::string &error);
 std::string renderPage(const std::string &markdown, const std::string &title,
                        const std::string &graphSvg, std::string &error);
 
-} // namespace tcnn::explain
+} // namespace tcnnc::explain
 
 #endif // TCNN_EXPLAIN_HTML_H

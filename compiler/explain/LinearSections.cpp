@@ -6,8 +6,8 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
-using namespace ::tcnn::explain;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
 
 namespace {
 /// "t0 + t1 + ... + tn", eliding the middle of long sums.
@@ -23,7 +23,7 @@ std::string joinTerms(const std::vector<std::string> &terms) {
 }
 } // namespace
 
-void ::tcnn::explain::linearForward(Report &r, Operation *op) {
+void tcnnc::explain::linearForward(Report &r, Operation *op) {
   auto lin = cast<LinearOp>(op);
   Markdown &md = r.md;
   const Tensor &x = r.value(lin.getInput()), &w = r.value(lin.getWeight()),
@@ -60,7 +60,7 @@ void ::tcnn::explain::linearForward(Report &r, Operation *op) {
           "; $\\partial L/\\partial X$ " + shapeStr(x.shape) + ".");
 }
 
-void ::tcnn::explain::linearInputGrad(Report &r, Operation *op) {
+void tcnnc::explain::linearInputGrad(Report &r, Operation *op) {
   auto g = cast<LinearInputGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
@@ -93,7 +93,7 @@ void ::tcnn::explain::linearInputGrad(Report &r, Operation *op) {
   r.compareTensor("full input gradient", full, dx);
 }
 
-void ::tcnn::explain::linearWeightGrad(Report &r, Operation *op) {
+void tcnnc::explain::linearWeightGrad(Report &r, Operation *op) {
   auto g = cast<LinearWeightGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),

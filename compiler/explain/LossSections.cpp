@@ -9,8 +9,8 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
-using namespace ::tcnn::explain;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
 
 namespace {
 double logSumExp(const Tensor &z, int64_t n) {
@@ -23,7 +23,7 @@ double logSumExp(const Tensor &z, int64_t n) {
 }
 } // namespace
 
-void ::tcnn::explain::lossForward(Report &r, Operation *op) {
+void tcnnc::explain::lossForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value pred = op->getOperand(0), target = op->getOperand(1);
   const Tensor &p = r.value(pred), &t = r.value(target),
@@ -80,7 +80,7 @@ void ::tcnn::explain::lossForward(Report &r, Operation *op) {
             exact / p.dim(0), l.data[0]);
 }
 
-void ::tcnn::explain::lossGrad(Report &r, Operation *op) {
+void tcnnc::explain::lossGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dl = r.value(op->getOperand(0)), &p = r.value(op->getOperand(1)),
                &t = r.value(op->getOperand(2)), &dp = r.value(op->getResult(0));
@@ -127,7 +127,7 @@ void ::tcnn::explain::lossGrad(Report &r, Operation *op) {
   r.compareTensor("gradient", full, dp);
 }
 
-void ::tcnn::explain::seedGradient(Report &r, Operation *op) {
+void tcnnc::explain::seedGradient(Report &r, Operation *op) {
   std::string loss = r.nameOf(
       op->getParentOfType<func::FuncOp>().getBody().front().getTerminator()
           ->getOperand(0));

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
-using namespace tcnn::explain;
+using namespace tcnnc::explain;
 
 void Markdown::heading(int level, const std::string &text) {
   std::string unique = text;
@@ -64,6 +64,6 @@ double Markdown::roundedOp(double v) const {
   return std::strtod(op(v).c_str(), nullptr);
 }
 
-std::string tcnn::explain::paren(const std::string &number) {
+std::string tcnnc::explain::paren(const std::string &number) {
   return number[0] == '-' ? "(" + number + ")" : number;
 }

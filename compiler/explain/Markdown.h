@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn::explain {
+namespace tcnnc::explain {
 
 /// Builds a Markdown document. Numbers go through `num` (values) and `op`
 /// (operands shown in arithmetic), so every number printed has one of two
@@ -59,6 +59,6 @@ private:
 /// `v` in LaTeX with a sign that reads well after an operator: (-0.5000).
 std::string paren(const std::string &number);
 
-} // namespace tcnn::explain
+} // namespace tcnnc::explain
 
 #endif // TCNN_EXPLAIN_MARKDOWN_H

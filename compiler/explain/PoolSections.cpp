@@ -8,8 +8,8 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
-using namespace ::tcnn::explain;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
 
 namespace {
 
@@ -72,7 +72,7 @@ std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
 
 } // namespace
 
-void ::tcnn::explain::poolForward(Report &r, Operation *op) {
+void tcnnc::explain::poolForward(Report &r, Operation *op) {
   bool isMax = isa<MaxPool2dOp>(op);
   Value input = op->getOperand(0);
   auto k = op->getAttrOfType<DenseI64ArrayAttr>("kernel_size").asArrayRef();
@@ -159,7 +159,7 @@ void ::tcnn::explain::poolForward(Report &r, Operation *op) {
           ".");
 }
 
-void ::tcnn::explain::maxPoolGrad(Report &r, Operation *op) {
+void tcnnc::explain::maxPoolGrad(Report &r, Operation *op) {
   auto g = cast<MaxPool2dGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -201,7 +201,7 @@ void ::tcnn::explain::maxPoolGrad(Report &r, Operation *op) {
           "\\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
 }
 
-void ::tcnn::explain::avgPoolGrad(Report &r, Operation *op) {
+void tcnnc::explain::avgPoolGrad(Report &r, Operation *op) {
   auto g = cast<AvgPool2dGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &dx = r.value(g.getInputGrad());

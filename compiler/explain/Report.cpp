@@ -18,17 +18,17 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::explain::Index;
-using ::tcnn::explain::Report;
+using tcnnc::explain::Index;
+using tcnnc::explain::Report;
 
-std::string(::tcnn::explain::indexStr)(const Index &index) {
+std::string tcnnc::explain::indexStr(const Index &index) {
   std::string s = "(";
   for (size_t i = 0; i < index.size(); ++i)
     s += (i ? ", " : "") + std::to_string(index[i]);
   return s + ")";
 }
 
-int64_t(::tcnn::explain::flat)(const std::vector<int64_t> &shape,
+int64_t tcnnc::explain::flat(const std::vector<int64_t> &shape,
                                const Index &index) {
   int64_t f = 0;
   for (size_t d = 0; d < shape.size(); ++d)
@@ -36,11 +36,11 @@ int64_t(::tcnn::explain::flat)(const std::vector<int64_t> &shape,
   return f;
 }
 
-std::string(::tcnn::explain::shapeStr)(const std::vector<int64_t> &shape) {
+std::string tcnnc::explain::shapeStr(const std::vector<int64_t> &shape) {
   return shapes::str(shape);
 }
 
-std::vector<int64_t>(::tcnn::explain::indexRange)(int64_t from,
+std::vector<int64_t> tcnnc::explain::indexRange(int64_t from,
                                                   int64_t count) {
   std::vector<int64_t> r;
   for (int64_t k = 0; k < count; ++k)
@@ -48,7 +48,7 @@ std::vector<int64_t>(::tcnn::explain::indexRange)(int64_t from,
   return r;
 }
 
-::tcnn::explain::Window(::tcnn::explain::windowAt)(const Index &at,
+tcnnc::explain::Window tcnnc::explain::windowAt(const Index &at,
                                                    ArrayRef<int64_t> kernel,
                                                    ArrayRef<int64_t> stride,
                                                    ArrayRef<int64_t> pad) {
@@ -63,7 +63,7 @@ std::vector<int64_t>(::tcnn::explain::indexRange)(int64_t from,
 }
 
 double Report::upstream(Value dy, const Index &at) {
-  const ::tcnn::Tensor &t = value(dy);
+  const tcnnc::Tensor &t = value(dy);
   double v = t.data[flat(t.shape, at)];
   md.para("**Upstream gradient** $\\partial L/\\partial y$ (shape " +
           shapeStr(t.shape) + ", the gradient of the loss with respect to " +
@@ -72,8 +72,8 @@ double Report::upstream(Value dy, const Index &at) {
   return v;
 }
 
-Report::Report(func::FuncOp grad, ::tcnn::Interpreter &interp,
-               const std::vector<::tcnn::Tensor> &args, ReportOptions options)
+Report::Report(func::FuncOp grad, tcnnc::Interpreter &interp,
+               const std::vector<tcnnc::Tensor> &args, ReportOptions options)
     : md(6, options.precision), grad(grad), interp(interp), args(args),
       options(std::move(options)), asmState(grad) {
   for (Operation &op : grad.getBody().front())
@@ -81,7 +81,7 @@ Report::Report(func::FuncOp grad, ::tcnn::Interpreter &interp,
       forwardOps.emplace(layerOf(&op), &op);
 }
 
-const ::tcnn::Tensor &Report::value(Value v) const {
+const tcnnc::Tensor &Report::value(Value v) const {
   return *interp.valueOf(v);
 }
 
@@ -164,7 +164,7 @@ void Report::beginSection(Operation *op, const std::string &title) {
 /// window outlined (for windowed ops) and its result with the explained
 /// position outlined, in the explained channel.
 void Report::figures(Operation *op) {
-  const ::tcnn::Tensor &out = value(op->getResult(0));
+  const tcnnc::Tensor &out = value(op->getResult(0));
   if (out.shape.size() != 4 && out.shape.size() != 2)
     return;
   Index at = positionIn(out.shape);
@@ -173,7 +173,7 @@ void Report::figures(Operation *op) {
   auto inType = cast<RankedTensorType>(in.getType());
   if (inType.getRank() == 4 && out.shape.size() == 4 &&
       !op->hasAttr(kGradOfAttr)) {
-    const ::tcnn::Tensor &x = value(in);
+    const tcnnc::Tensor &x = value(in);
     std::optional<Highlight> hl;
     auto stride = op->getAttrOfType<DenseI64ArrayAttr>("stride");
     auto pad = op->getAttrOfType<DenseI64ArrayAttr>("padding");
@@ -215,7 +215,7 @@ void Report::figures(Operation *op) {
 
 bool Report::compareTensor(const std::string &what,
                            const std::vector<double> &calculated,
-                           const ::tcnn::Tensor &actual) {
+                           const tcnnc::Tensor &actual) {
   int64_t worst = -1, bad = 0;
   double worstRatio = 0, maxDiff = 0;
   for (int64_t i = 0; i < actual.size(); ++i) {
@@ -281,7 +281,7 @@ void Report::writeHeader() {
     unsigned i = arg.getArgNumber();
     if (grad.getArgAttr(i, kParamAttr))
       continue;
-    const ::tcnn::Tensor &t = args[i];
+    const tcnnc::Tensor &t = args[i];
     std::string values;
     if (t.size() <= 8) {
       values = "[";
@@ -294,7 +294,7 @@ void Report::writeHeader() {
     rows.push_back({grad.getArgAttr(i, kTargetAttr) ? "target" : "input",
                     "`" + nameOf(arg) + "`", shapeStr(t.shape), values});
   }
-  const ::tcnn::Tensor &out = value(output);
+  const tcnnc::Tensor &out = value(output);
   std::string outValues;
   for (int64_t k = 0; k < out.size() && k < 8; ++k)
     outValues += (k ? ", " : "") + md.num(out.data[k]);

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn::explain {
+namespace tcnnc::explain {
 
 struct ReportOptions {
   /// Only this layer's sections (empty: all).
@@ -134,6 +134,6 @@ void lossForward(Report &r, mlir::Operation *op);
 void lossGrad(Report &r, mlir::Operation *op);
 void seedGradient(Report &r, mlir::Operation *op);
 
-} // namespace tcnn::explain
+} // namespace tcnnc::explain
 
 #endif // TCNN_EXPLAIN_REPORT_H

@@ -11,7 +11,7 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Tensor;
+using tcnnc::Tensor;
 
 namespace {
 
@@ -51,8 +51,8 @@ std::string sumOf(const std::vector<std::string> &terms) {
   return s;
 }
 
-void writeConv(Conv2dOp conv, const ::tcnn::Interpreter &interp,
-               ::tcnn::explain::Markdown &md) {
+void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
+               tcnnc::explain::Markdown &md) {
   const Tensor &x = *interp.valueOf(conv.getInput());
   const Tensor &y = *interp.valueOf(conv.getOutput());
   auto w = cast<RankedTensorType>(conv.getWeight().getType()).getShape();
@@ -221,7 +221,7 @@ void writeConv(Conv2dOp conv, const ::tcnn::Interpreter &interp,
 
 } // namespace
 
-LogicalResult(::tcnn::explain::writeSymbolic)(func::FuncOp grad,
+LogicalResult tcnnc::explain::writeSymbolic(func::FuncOp grad,
                                               const Interpreter &interp,
                                               const std::string &layer,
                                               Markdown &md) {

@@ -8,7 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-namespace tcnn::explain {
+namespace tcnnc::explain {
 
 /// For every conv2d of `grad` (or only `layer`), the derivation of the
 /// teaching notes with symbols: receptive fields ⊙ [w1..wK], dout =
@@ -22,6 +22,6 @@ mlir::LogicalResult writeSymbolic(mlir::func::FuncOp grad,
                                   const Interpreter &interp,
                                   const std::string &layer, Markdown &md);
 
-} // namespace tcnn::explain
+} // namespace tcnnc::explain
 
 #endif // TCNN_EXPLAIN_SYMBOLIC_H

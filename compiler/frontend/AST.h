@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// A 1-based line and column in the model file.
 struct SourceLoc {
@@ -105,6 +105,6 @@ struct ModelAST {
 /// Prints the tree in a readable indented form (`tcnnc --emit=ast`).
 void printAST(const ModelAST &model, llvm::raw_ostream &os);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_AST_H

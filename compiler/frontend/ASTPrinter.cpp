@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-using namespace tcnn;
+using namespace tcnnc;
 
 /// Shortest readable form of a number ("0.5", "7", "1e-06").
 static std::string num(double v) {
@@ -54,7 +54,7 @@ static void printLoc(SourceLoc loc, llvm::raw_ostream &os) {
   os << "  @" << loc.line << ":" << loc.col;
 }
 
-void tcnn::printAST(const ModelAST &model, llvm::raw_ostream &os) {
+void tcnnc::printAST(const ModelAST &model, llvm::raw_ostream &os) {
   os << "Model " << model.name;
   printLoc(model.nameLoc, os);
   os << "\n  seed " << model.seed << "\n";

@@ -4,7 +4,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
-void tcnn::Diagnostics::error(SourceLoc loc, const llvm::Twine &message) {
+void tcnnc::Diagnostics::error(SourceLoc loc, const llvm::Twine &message) {
   ++errors;
   os << file << ":" << loc.line << ":" << loc.col
                << ": error: " << message << "\n";

@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Reports errors as `file:line:col: error: message` on stderr, the form
 /// compilers and editors understand. The frontend stops at the first error,
@@ -29,6 +29,6 @@ private:
   int errors = 0;
 };
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_DIAGNOSTICS_H

@@ -2,7 +2,7 @@
 
 #include "compiler/frontend/LayerSpecs.h"
 
-using namespace tcnn;
+using namespace tcnnc;
 using T = ArgSpec::Type;
 
 static const std::vector<LayerSpec> &layerTable() {
@@ -44,7 +44,7 @@ static const std::vector<LayerSpec> &layerTable() {
   return table;
 }
 
-const LayerSpec *tcnn::lookupLayer(const std::string &name) {
+const LayerSpec *tcnnc::lookupLayer(const std::string &name) {
   for (const LayerSpec &spec : layerTable())
     if (name == spec.name)
       return &spec;
@@ -54,7 +54,7 @@ const LayerSpec *tcnn::lookupLayer(const std::string &name) {
   return nullptr;
 }
 
-std::string tcnn::knownLayerNames() {
+std::string tcnnc::knownLayerNames() {
   std::string names;
   for (const LayerSpec &spec : layerTable())
     names += (names.empty() ? "" : ", ") + std::string(spec.name);
@@ -129,7 +129,7 @@ static bool typeMatches(T type, const ArgValue &v) {
   return false;
 }
 
-std::optional<BoundArgs> tcnn::bindArgs(const LayerSpec &spec,
+std::optional<BoundArgs> tcnnc::bindArgs(const LayerSpec &spec,
                                         const LayerCall &call,
                                         Diagnostics &diags) {
   BoundArgs bound;

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 enum class LayerKind {
   Conv2d,
@@ -73,6 +73,6 @@ public:
 std::optional<BoundArgs> bindArgs(const LayerSpec &spec, const LayerCall &call,
                                   Diagnostics &diags);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_LAYERSPECS_H

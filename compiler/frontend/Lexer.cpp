@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-using namespace tcnn;
+using namespace tcnnc;
 
 char Lexer::advance() {
   char c = buf[pos++];
@@ -123,7 +123,7 @@ Token Lexer::next() {
   return tok;
 }
 
-std::string tcnn::describe(const Token &tok) {
+std::string tcnnc::describe(const Token &tok) {
   switch (tok.kind) {
   case Token::Kind::Eof:
     return "end of file";

@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 struct Token {
   enum class Kind {
@@ -57,6 +57,6 @@ private:
 /// Human-readable description of a token for error messages.
 std::string describe(const Token &tok);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_LEXER_H

@@ -25,7 +25,7 @@
 
 #include <cmath>
 
-using namespace tcnn;
+using namespace tcnnc;
 namespace shapes = mlir::tcnn::shapes;
 using shapes::Shape;
 
@@ -651,7 +651,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
 } // namespace
 
 mlir::OwningOpRef<mlir::ModuleOp>
-tcnn::mlirGen(mlir::MLIRContext &context, const ModelAST &model,
+tcnnc::mlirGen(mlir::MLIRContext &context, const ModelAST &model,
               Diagnostics &diags, const std::string &baseDir,
               uint64_t maxMemory) {
   return Generator(context, model, diags, baseDir, maxMemory).run();

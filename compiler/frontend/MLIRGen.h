@@ -9,7 +9,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Resolves names, checks every layer's arguments and shapes (reporting
 /// `file:line:col` errors through `diags`), initializes every tensor, and
@@ -24,6 +24,6 @@ mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const std::string &baseDir,
                                           uint64_t maxMemory);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_MLIRGEN_H

@@ -16,7 +16,7 @@
 #include <limits>
 #include <tuple>
 
-using namespace tcnn;
+using namespace tcnnc;
 
 namespace {
 
@@ -602,7 +602,7 @@ bool Parser::finish() {
 
 } // namespace
 
-std::optional<ModelAST> tcnn::parseModel(llvm::StringRef buffer,
+std::optional<ModelAST> tcnnc::parseModel(llvm::StringRef buffer,
                                          Diagnostics &diags) {
   return Parser(buffer, diags).parseFile();
 }

@@ -9,12 +9,12 @@
 
 #include <optional>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Parses a whole model file (grammar: docs/language.md). Reports the first
 /// syntax error through `diags` and returns nothing in that case.
 std::optional<ModelAST> parseModel(llvm::StringRef buffer, Diagnostics &diags);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_PARSER_H

@@ -11,9 +11,9 @@
 
 #include <cmath>
 
-using namespace tcnn;
+using namespace tcnnc;
 
-std::vector<double> tcnn::uniformValues(int64_t count, double lo, double hi,
+std::vector<double> tcnnc::uniformValues(int64_t count, double lo, double hi,
                                         uint64_t seed,
                                         const std::string &name) {
   SplitMix64 rng(streamSeed(seed, name));
@@ -40,7 +40,7 @@ static bool literalFits(const std::vector<int64_t> &literal,
 }
 
 std::optional<std::vector<double>>
-tcnn::materialize(const TensorInit &init, const std::vector<int64_t> &shape,
+tcnnc::materialize(const TensorInit &init, const std::vector<int64_t> &shape,
                   const std::string &name, bool integral,
                   const InitContext &ctx) {
   using mlir::tcnn::shapes::numElements;

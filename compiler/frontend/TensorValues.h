@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Everything an initializer needs besides itself.
 struct InitContext {
@@ -32,6 +32,6 @@ materialize(const TensorInit &init, const std::vector<int64_t> &shape,
 std::vector<double> uniformValues(int64_t count, double lo, double hi,
                                   uint64_t seed, const std::string &name);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_FRONTEND_TENSORVALUES_H

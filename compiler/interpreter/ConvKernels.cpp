@@ -2,8 +2,8 @@
 
 #include "compiler/interpreter/Kernels.h"
 
-using namespace tcnn;
-using namespace tcnn::kernels;
+using namespace tcnnc;
+using namespace tcnnc::kernels;
 
 namespace {
 /// The one indexing rule of conv2d and both its gradients: output position

@@ -2,8 +2,8 @@
 
 #include "compiler/interpreter/Kernels.h"
 
-using namespace tcnn;
-using namespace tcnn::kernels;
+using namespace tcnnc;
+using namespace tcnnc::kernels;
 
 Tensor kernels::relu(const Tensor &x) {
   Tensor y(x.shape);

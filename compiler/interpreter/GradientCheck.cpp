@@ -10,9 +10,9 @@
 
 #include <cmath>
 
-using namespace tcnn;
+using namespace tcnnc;
 
-bool tcnn::checkGradients(mlir::func::FuncOp forward, mlir::func::FuncOp grad,
+bool tcnnc::checkGradients(mlir::func::FuncOp forward, mlir::func::FuncOp grad,
                           llvm::raw_ostream &os, int64_t maxPerTensor) {
   // Central differences with h = 1e-6 in double: truncation error ~h^2,
   // rounding error ~1e-16/h, both far below the tolerance.

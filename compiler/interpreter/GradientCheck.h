@@ -7,7 +7,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
-namespace tcnn {
+namespace tcnnc {
 
 /// Compares every gradient `grad` returns (results named "<arg>.grad")
 /// with central differences of `forward`'s loss, all in double precision:
@@ -17,6 +17,6 @@ namespace tcnn {
 bool checkGradients(mlir::func::FuncOp forward, mlir::func::FuncOp grad,
                     llvm::raw_ostream &os, int64_t maxPerTensor = 48);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_INTERPRETER_GRADIENTCHECK_H

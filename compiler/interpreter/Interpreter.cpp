@@ -14,9 +14,9 @@
 
 using namespace mlir;
 using namespace mlir::tcnn;
-using ::tcnn::Interpreter;
-using ::tcnn::Tensor;
-namespace kernels = ::tcnn::kernels;
+using tcnnc::Interpreter;
+using tcnnc::Tensor;
+namespace kernels = tcnnc::kernels;
 
 static kernels::Pair pair(ArrayRef<int64_t> a) { return {a[0], a[1]}; }
 

@@ -18,7 +18,7 @@
 #include <map>
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 class Interpreter {
 public:
@@ -51,6 +51,6 @@ private:
   llvm::DenseMap<mlir::Value, Tensor> values;
 };
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_INTERPRETER_INTERPRETER_H

@@ -13,7 +13,7 @@
 
 #include <array>
 
-namespace tcnn::kernels {
+namespace tcnnc::kernels {
 
 using Pair = std::array<int64_t, 2>;
 
@@ -60,6 +60,6 @@ Tensor crossEntropyLoss(const Tensor &z, const Tensor &target);
 Tensor crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
                             const Tensor &target);
 
-} // namespace tcnn::kernels
+} // namespace tcnnc::kernels
 
 #endif // TCNN_INTERPRETER_KERNELS_H

@@ -2,8 +2,8 @@
 
 #include "compiler/interpreter/Kernels.h"
 
-using namespace tcnn;
-using namespace tcnn::kernels;
+using namespace tcnnc;
+using namespace tcnnc::kernels;
 
 /// y[n,o] = b[o] + sum_f x[n,f] w[o,f]
 Tensor kernels::linear(const Tensor &x, const Tensor &w, const Tensor *b) {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-using namespace tcnn;
-using namespace tcnn::kernels;
+using namespace tcnnc;
+using namespace tcnnc::kernels;
 
 Tensor kernels::mseLoss(const Tensor &p, const Tensor &t) {
   double acc = 0;

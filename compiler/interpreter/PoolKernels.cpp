@@ -2,8 +2,8 @@
 
 #include "compiler/interpreter/Kernels.h"
 
-using namespace tcnn;
-using namespace tcnn::kernels;
+using namespace tcnnc;
+using namespace tcnnc::kernels;
 
 static std::vector<int64_t> pooledShape(const Tensor &x, Pair k, Pair s,
                                         Pair pad) {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// A dense row-major tensor. Values are held in double so the same
 /// kernels serve float32 semantics (results rounded to float after every
@@ -47,6 +47,6 @@ struct Tensor {
   }
 };
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_INTERPRETER_TENSOR_H

@@ -4,10 +4,10 @@
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 #define GEN_PASS_DEF_TCNNCOPIESTOLINALG
 #include "compiler/lowering/Passes.h.inc"
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 using namespace mlir;
 
@@ -23,7 +23,7 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
 };
 
 struct CopiesToLinalgPass
-    : public ::tcnn::lowering::impl::TcnnCopiesToLinalgBase<CopiesToLinalgPass> {
+    : public tcnnc::lowering::impl::TcnnCopiesToLinalgBase<CopiesToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<CopyToLinalg>(&getContext());

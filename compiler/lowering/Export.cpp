@@ -12,14 +12,14 @@
 
 #include "llvm/ADT/StringSet.h"
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 #define GEN_PASS_DEF_TCNNEXPORT
 #include "compiler/lowering/Passes.h.inc"
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 using namespace mlir;
 
-std::string(::tcnn::lowering::cIdentifier)(llvm::StringRef name) {
+std::string tcnnc::lowering::cIdentifier(llvm::StringRef name) {
   std::string id = name.str();
   for (char &c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
@@ -39,7 +39,7 @@ std::string(::tcnn::lowering::cIdentifier)(llvm::StringRef name) {
   return id;
 }
 
-std::string(::tcnn::lowering::modelPrefix)(ModuleOp module) {
+std::string tcnnc::lowering::modelPrefix(ModuleOp module) {
   auto name = module->getAttrOfType<StringAttr>("tcnn.model");
   return cIdentifier(name ? name.getValue() : "model");
 }
@@ -67,10 +67,10 @@ void copyAliasedResults(func::FuncOp func) {
   });
 }
 
-struct ExportPass : public ::tcnn::lowering::impl::TcnnExportBase<ExportPass> {
+struct ExportPass : public tcnnc::lowering::impl::TcnnExportBase<ExportPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string prefix = ::tcnn::lowering::modelPrefix(module);
+    std::string prefix = tcnnc::lowering::modelPrefix(module);
     OpBuilder b(module.getBodyRegion());
     for (auto global :
          llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>())) {
@@ -78,7 +78,7 @@ struct ExportPass : public ::tcnn::lowering::impl::TcnnExportBase<ExportPass> {
       auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
       b.setInsertionPoint(global);
       std::string name =
-          prefix + "_data_" + ::tcnn::lowering::cIdentifier(global.getSymName());
+          prefix + "_data_" + tcnnc::lowering::cIdentifier(global.getSymName());
       b.create<memref::GlobalOp>(global.getLoc(), name,
                                  b.getStringAttr("public"), memrefType,
                                  global.getValueAttr(), /*constant=*/true,

@@ -6,7 +6,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
-namespace lw = ::tcnn::lowering;
+namespace lw = tcnnc::lowering;
 
 Value lw::f32(OpBuilder &b, Location loc, double value) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(value));

@@ -6,7 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 
 using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                               mlir::ValueRange)>;
@@ -80,6 +80,6 @@ mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc,
 mlir::DenseIntElementsAttr i64Pair(mlir::OpBuilder &b,
                                    llvm::ArrayRef<int64_t> pair);
 
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 #endif // TCNN_LOWERING_LINALGHELPERS_H

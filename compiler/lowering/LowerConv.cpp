@@ -17,7 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
-using namespace ::tcnn::lowering;
+using namespace tcnnc::lowering;
 using mlir::tcnn::BiasGradOp;
 using mlir::tcnn::Conv2dInputGradOp;
 using mlir::tcnn::Conv2dOp;
@@ -131,7 +131,7 @@ struct BiasGradLowering : OpRewritePattern<BiasGradOp> {
 
 } // namespace
 
-void ::tcnn::lowering::populateConvPatterns(RewritePatternSet &patterns) {
+void tcnnc::lowering::populateConvPatterns(RewritePatternSet &patterns) {
   patterns.add<Conv2dLowering, Conv2dInputGradLowering,
                Conv2dWeightGradLowering, BiasGradLowering>(
       patterns.getContext());

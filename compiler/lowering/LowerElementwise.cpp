@@ -8,7 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
-using namespace ::tcnn::lowering;
+using namespace tcnnc::lowering;
 
 namespace {
 
@@ -76,7 +76,7 @@ struct ReshapeLowering : OpRewritePattern<OpTy> {
 
 } // namespace
 
-void ::tcnn::lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
+void tcnnc::lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<ReluLowering, ReluGradLowering, AddLowering,
                ReshapeLowering<mlir::tcnn::FlattenOp>,
                ReshapeLowering<mlir::tcnn::ReshapeOp>>(patterns.getContext());

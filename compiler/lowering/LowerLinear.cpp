@@ -11,7 +11,7 @@
 #include "dialect/TcnnOps.h"
 
 using namespace mlir;
-using namespace ::tcnn::lowering;
+using namespace tcnnc::lowering;
 
 namespace {
 
@@ -54,7 +54,7 @@ struct LinearWeightGradLowering
 
 } // namespace
 
-void ::tcnn::lowering::populateLinearPatterns(RewritePatternSet &patterns) {
+void tcnnc::lowering::populateLinearPatterns(RewritePatternSet &patterns) {
   patterns.add<LinearLowering, LinearInputGradLowering,
                LinearWeightGradLowering>(patterns.getContext());
 }

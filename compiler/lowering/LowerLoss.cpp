@@ -17,7 +17,7 @@
 #include <limits>
 
 using namespace mlir;
-using namespace ::tcnn::lowering;
+using namespace tcnnc::lowering;
 using utils::IteratorType;
 
 namespace {
@@ -179,7 +179,7 @@ struct CrossEntropyLossGradLowering
 
 } // namespace
 
-void ::tcnn::lowering::populateLossPatterns(RewritePatternSet &patterns) {
+void tcnnc::lowering::populateLossPatterns(RewritePatternSet &patterns) {
   patterns.add<MseLossLowering, MseLossGradLowering, CrossEntropyLossLowering,
                CrossEntropyLossGradLowering>(patterns.getContext());
 }

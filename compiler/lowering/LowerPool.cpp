@@ -21,7 +21,7 @@
 #include <limits>
 
 using namespace mlir;
-using namespace ::tcnn::lowering;
+using namespace tcnnc::lowering;
 using utils::IteratorType;
 
 namespace {
@@ -176,7 +176,7 @@ struct AvgPool2dGradLowering : OpRewritePattern<mlir::tcnn::AvgPool2dGradOp> {
 
 } // namespace
 
-void ::tcnn::lowering::populatePoolPatterns(RewritePatternSet &patterns) {
+void tcnnc::lowering::populatePoolPatterns(RewritePatternSet &patterns) {
   patterns.add<MaxPool2dLowering, AvgPool2dLowering, MaxPool2dGradLowering,
                AvgPool2dGradLowering>(patterns.getContext());
 }

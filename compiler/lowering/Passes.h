@@ -13,7 +13,7 @@
 
 #include <string>
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 
 #define GEN_PASS_DECL
 #include "compiler/lowering/Passes.h.inc"
@@ -28,6 +28,6 @@ std::string cIdentifier(llvm::StringRef name);
 /// The model's C prefix: its `tcnn.model` name as an identifier.
 std::string modelPrefix(mlir::ModuleOp module);
 
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 #endif // TCNN_LOWERING_PASSES_H

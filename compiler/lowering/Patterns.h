@@ -5,7 +5,7 @@
 
 #include "mlir/IR/PatternMatch.h"
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 /// conv2d, conv2d_input_grad, conv2d_weight_grad, bias_grad (LowerConv.cpp).
 void populateConvPatterns(mlir::RewritePatternSet &patterns);
 /// max/avg pooling and their gradients (LowerPool.cpp).
@@ -16,6 +16,6 @@ void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateLinearPatterns(mlir::RewritePatternSet &patterns);
 /// mse_loss, cross_entropy_loss and their gradients (LowerLoss.cpp).
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 #endif // TCNN_LOWERING_PATTERNS_H

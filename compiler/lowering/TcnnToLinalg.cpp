@@ -9,24 +9,24 @@
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-namespace tcnn::lowering {
+namespace tcnnc::lowering {
 #define GEN_PASS_DEF_TCNNTOLINALG
 #include "compiler/lowering/Passes.h.inc"
-} // namespace tcnn::lowering
+} // namespace tcnnc::lowering
 
 using namespace mlir;
 
 namespace {
 struct TcnnToLinalgPass
-    : public ::tcnn::lowering::impl::TcnnToLinalgBase<TcnnToLinalgPass> {
+    : public tcnnc::lowering::impl::TcnnToLinalgBase<TcnnToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    ::tcnn::lowering::populateConvPatterns(patterns);
-    ::tcnn::lowering::populatePoolPatterns(patterns);
-    ::tcnn::lowering::populateElementwisePatterns(patterns);
-    ::tcnn::lowering::populateLinearPatterns(patterns);
-    ::tcnn::lowering::populateLossPatterns(patterns);
+    tcnnc::lowering::populateConvPatterns(patterns);
+    tcnnc::lowering::populatePoolPatterns(patterns);
+    tcnnc::lowering::populateElementwisePatterns(patterns);
+    tcnnc::lowering::populateLinearPatterns(patterns);
+    tcnnc::lowering::populateLossPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<mlir::tcnn::TcnnDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,

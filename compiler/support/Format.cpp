@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-std::string tcnn::formatFixed(double value, int decimals) {
+std::string tcnnc::formatFixed(double value, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
   std::string s = buf;

@@ -5,12 +5,12 @@
 
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// `value` with `decimals` digits after the point; a value that rounds to
 /// zero prints as "0.000000", never "-0.000000".
 std::string formatFixed(double value, int decimals = 6);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_SUPPORT_FORMAT_H

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
-using namespace tcnn;
+using namespace tcnnc;
 
 void MemoryBudget::add(const std::string &name,
                        const std::vector<int64_t> &shape, int64_t elements,
@@ -47,7 +47,7 @@ std::optional<std::string> MemoryBudget::exceeds(uint64_t limit) const {
          largestName + "' " + shape + " (" + formatBytes(largestBytes) + ")";
 }
 
-std::string tcnn::formatBytes(uint64_t bytes) {
+std::string tcnnc::formatBytes(uint64_t bytes) {
   static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
   if (bytes < 1024)
     return std::to_string(bytes) + " bytes";
@@ -62,7 +62,7 @@ std::string tcnn::formatBytes(uint64_t bytes) {
   return buf;
 }
 
-std::optional<uint64_t> tcnn::parseByteSize(const std::string &text) {
+std::optional<uint64_t> tcnnc::parseByteSize(const std::string &text) {
   size_t i = 0;
   uint64_t value = 0;
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])))

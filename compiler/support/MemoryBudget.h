@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 class MemoryBudget {
 public:
@@ -54,6 +54,6 @@ std::string formatBytes(uint64_t bytes);
 /// and T are powers of 1024, with an optional trailing "B" or "iB").
 std::optional<uint64_t> parseByteSize(const std::string &text);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_SUPPORT_MEMORYBUDGET_H

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <memory>
 
-using namespace tcnn;
+using namespace tcnnc;
 
-std::optional<NpyArray> tcnn::readNpy(const std::string &path,
+std::optional<NpyArray> tcnnc::readNpy(const std::string &path,
                                       bool classIndices, std::string &error) {
   tcnn_npy_info info;
   char message[1024];
@@ -32,7 +32,7 @@ std::optional<NpyArray> tcnn::readNpy(const std::string &path,
   return array;
 }
 
-bool tcnn::writeNpy(const std::string &path, const std::vector<int64_t> &shape,
+bool tcnnc::writeNpy(const std::string &path, const std::vector<int64_t> &shape,
                     const std::vector<double> &values, bool classIndices,
                     std::string &error) {
   char message[1024];

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace tcnn {
+namespace tcnnc {
 
 struct NpyArray {
   std::vector<int64_t> shape;
@@ -37,6 +37,6 @@ bool writeNpy(const std::string &path, const std::vector<int64_t> &shape,
               const std::vector<double> &values, bool classIndices,
               std::string &error);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_SUPPORT_NPY_H

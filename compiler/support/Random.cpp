@@ -2,7 +2,7 @@
 
 #include "compiler/support/Random.h"
 
-using namespace tcnn;
+using namespace tcnnc;
 
 uint64_t SplitMix64::next() {
   uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -20,7 +20,7 @@ int64_t SplitMix64::randint(int64_t lo, int64_t hi) {
   return lo + static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo));
 }
 
-uint64_t tcnn::streamSeed(uint64_t seed, const std::string &name) {
+uint64_t tcnnc::streamSeed(uint64_t seed, const std::string &name) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : name) {
     h ^= c;

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-namespace tcnn {
+namespace tcnnc {
 
 /// SplitMix64 (Steele, Lea, Flood 2014).
 class SplitMix64 {
@@ -34,6 +34,6 @@ private:
 /// FNV-1a 64-bit hash of the name.
 uint64_t streamSeed(uint64_t seed, const std::string &name);
 
-} // namespace tcnn
+} // namespace tcnnc
 
 #endif // TCNN_SUPPORT_RANDOM_H

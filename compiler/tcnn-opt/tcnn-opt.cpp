@@ -14,8 +14,8 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  tcnn::registerDialects(registry);
-  tcnn::registerPasses();
+  tcnnc::registerDialects(registry);
+  tcnnc::registerPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv,
       "tcnn-opt: run tcnn and upstream MLIR passes on a tcnn module\n\n"

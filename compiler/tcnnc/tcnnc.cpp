@@ -43,27 +43,27 @@ static cl::opt<std::string> outputFilename(
     "o", cl::desc("Write the output to <file> ('-' for stdout, the default)"),
     cl::value_desc("file"), cl::init("-"), cl::cat(tcnncCategory));
 
-static cl::opt<tcnn::Stage> emitStage(
+static cl::opt<tcnnc::Stage> emitStage(
     "emit", cl::desc("The pipeline stage to print:"),
-    cl::init(tcnn::Stage::Mlir),
+    cl::init(tcnnc::Stage::Mlir),
     cl::values(
-        clEnumValN(tcnn::Stage::Ast, "ast",
+        clEnumValN(tcnnc::Stage::Ast, "ast",
                    "the parsed model file (syntax tree)"),
-        clEnumValN(tcnn::Stage::Mlir, "mlir",
+        clEnumValN(tcnnc::Stage::Mlir, "mlir",
                    "the forward function in the tcnn dialect (default)"),
-        clEnumValN(tcnn::Stage::MlirGrad, "mlir-grad",
+        clEnumValN(tcnnc::Stage::MlirGrad, "mlir-grad",
                    "after -tcnn-autodiff: forward plus the derived backward "
                    "ops"),
-        clEnumValN(tcnn::Stage::Linalg, "linalg",
+        clEnumValN(tcnnc::Stage::Linalg, "linalg",
                    "after -tcnn-to-linalg: linalg/tensor ops on tensors"),
-        clEnumValN(tcnn::Stage::Loops, "loops",
+        clEnumValN(tcnnc::Stage::Loops, "loops",
                    "bufferized: loop nests (scf) on memrefs"),
-        clEnumValN(tcnn::Stage::LlvmMlir, "llvm-mlir", "the LLVM dialect"),
-        clEnumValN(tcnn::Stage::LlvmIr, "llvm-ir",
+        clEnumValN(tcnnc::Stage::LlvmMlir, "llvm-mlir", "the LLVM dialect"),
+        clEnumValN(tcnnc::Stage::LlvmIr, "llvm-ir",
                    "LLVM IR, optimized (O3, host CPU)"),
-        clEnumValN(tcnn::Stage::Asm, "asm", "host assembly"),
-        clEnumValN(tcnn::Stage::Obj, "obj", "host object file"),
-        clEnumValN(tcnn::Stage::Exe, "exe",
+        clEnumValN(tcnnc::Stage::Asm, "asm", "host assembly"),
+        clEnumValN(tcnnc::Stage::Obj, "obj", "host object file"),
+        clEnumValN(tcnnc::Stage::Exe, "exe",
                    "an executable (the default for -o FILE without one of "
                    "the extensions .mlir .ll .s .o)")),
     cl::cat(tcnncCategory));
@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
     (void)!write(2, message, sizeof message - 1);
     _exit(1);
   });
-  tcnn::registerPasses();
+  tcnnc::registerPasses();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
@@ -203,7 +203,7 @@ int main(int argc, char **argv) {
       "  tcnnc explain m.tcnn --emit=mlir-grad       # IR with computed values\n"
       "(--help-hidden lists MLIR's printing and pass-manager flags.)\n");
 
-  tcnn::PipelineOptions options;
+  tcnnc::PipelineOptions options;
   options.inputFilename = inputFilename;
   options.outputFilename = outputFilename;
   options.stage = emitStage;
@@ -215,27 +215,27 @@ int main(int argc, char **argv) {
       llvm::errs() << "tcnnc: error: -c and --emit cannot be combined\n";
       return 1;
     }
-    options.stage = tcnn::Stage::Lib;
+    options.stage = tcnnc::Stage::Lib;
     if (outputFilename.getNumOccurrences() == 0)
       options.outputFilename = stem;
   } else if (!emitGiven && outputFilename.getNumOccurrences() > 0 &&
              outputFilename != "-") {
     // As compilers do: the output's extension names what to write.
     llvm::StringRef ext = llvm::sys::path::extension(outputFilename);
-    options.stage = ext == ".mlir" ? tcnn::Stage::Mlir
-                    : ext == ".ll" ? tcnn::Stage::LlvmIr
-                    : ext == ".s"  ? tcnn::Stage::Asm
-                    : ext == ".o"  ? tcnn::Stage::Obj
-                                   : tcnn::Stage::Exe;
+    options.stage = ext == ".mlir" ? tcnnc::Stage::Mlir
+                    : ext == ".ll" ? tcnnc::Stage::LlvmIr
+                    : ext == ".s"  ? tcnnc::Stage::Asm
+                    : ext == ".o"  ? tcnnc::Stage::Obj
+                                   : tcnnc::Stage::Exe;
   }
-  if (options.stage == tcnn::Stage::Exe && options.outputFilename == "-")
+  if (options.stage == tcnnc::Stage::Exe && options.outputFilename == "-")
     options.outputFilename = stem;
   options.wrt.assign(wrtInputs.begin(), wrtInputs.end());
   options.run = runModel || !dumpDir.empty();
   options.dumpDir = dumpDir;
   options.checkGradients = checkGradients;
   options.targetCpu = targetCpu;
-  auto memory = tcnn::parseByteSize(maxMemory);
+  auto memory = tcnnc::parseByteSize(maxMemory);
   if (!memory || *memory == 0) {
     llvm::errs() << "tcnnc: error: --max-memory expects a size such as 512M "
                     "or 8G, got '"
@@ -243,7 +243,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.maxMemory = *memory;
-  if (!options.wrt.empty() && options.stage >= tcnn::Stage::Exe) {
+  if (!options.wrt.empty() && options.stage >= tcnnc::Stage::Exe) {
     llvm::errs() << "tcnnc: error: --wrt is for --emit=mlir-grad and later "
                     "IR stages, --run and explain; executables and "
                     "libraries compute the parameter gradients only\n";
@@ -275,18 +275,18 @@ int main(int argc, char **argv) {
       llvm::errs() << "tcnnc: error: --precision must be between 1 and 12\n";
       return 1;
     }
-    if (emitGiven && emitStage != tcnn::Stage::MlirGrad) {
+    if (emitGiven && emitStage != tcnnc::Stage::MlirGrad) {
       llvm::errs() << "tcnnc: error: tcnnc explain --emit accepts only "
                       "mlir-grad (the IR annotated with values)\n";
       return 1;
     }
     options.explain = true;
-    options.stage = emitGiven ? tcnn::Stage::MlirGrad : tcnn::Stage::Mlir;
+    options.stage = emitGiven ? tcnnc::Stage::MlirGrad : tcnnc::Stage::Mlir;
     options.outputFilename = outputFilename;
     options.explainLayer = explainLayer;
     options.explainAt = explainAt;
     options.explainPrecision = explainPrecision;
     options.explainSymbolic = explainSymbolic;
   }
-  return tcnn::runPipeline(options);
+  return tcnnc::runPipeline(options);
 }

@@ -24,7 +24,7 @@ constexpr int kInputsPerContext = 500;
 
 std::unique_ptr<mlir::MLIRContext> makeContext() {
   mlir::DialectRegistry registry;
-  tcnn::registerDialects(registry);
+  tcnnc::registerDialects(registry);
   auto context = std::make_unique<mlir::MLIRContext>(registry);
   context->loadAllAvailableDialects();
   // Verifier messages are expected output here, not findings.
@@ -43,13 +43,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uses = 0;
   }
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
-  tcnn::Diagnostics diags("fuzz.tcnn", llvm::nulls());
-  auto ast = tcnn::parseModel(text, diags);
+  tcnnc::Diagnostics diags("fuzz.tcnn", llvm::nulls());
+  auto ast = tcnnc::parseModel(text, diags);
   if (!ast)
     return 0;
   // npy("...") paths resolve against a directory that does not exist; a
   // small memory limit keeps every accepted model cheap to build.
-  (void)tcnn::mlirGen(*context, *ast, diags, "/nonexistent/tcnn-fuzz",
+  (void)tcnnc::mlirGen(*context, *ast, diags, "/nonexistent/tcnn-fuzz",
                       uint64_t(16) << 20);
   return 0;
 }

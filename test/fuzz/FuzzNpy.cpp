@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::abort();
 #ifdef TCNN_FUZZ_COMPILER
   std::string error;
-  (void)tcnn::readNpy(file.path, classIndices, error);
+  (void)tcnnc::readNpy(file.path, classIndices, error);
 #else
   static const int64_t shape[4] = {1, 1, 8, 8};
   char error[1024];
