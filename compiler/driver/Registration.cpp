@@ -8,6 +8,7 @@
 
 #include "compiler/driver/Registration.h"
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/lowering/Passes.h"
 #include "dialect/TcnnDialect.h"
 #include "dialect/transforms/Passes.h"
@@ -54,6 +55,8 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
+  // The interpreter's kernel of every op.
+  tcnnc::registerKernels(registry);
   // LLVM dialect -> LLVM IR.
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);

@@ -1,6 +1,8 @@
 //===- ConvKernels.cpp - conv2d forward and backward ----------------------===//
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
+#include "dialect/TcnnOps.h"
 
 using namespace tcnnc;
 using namespace tcnnc::kernels;
@@ -89,4 +91,42 @@ Tensor kernels::biasGrad(const Tensor &dy) {
       for (int64_t k = 0; k < inner; ++k)
         db.data[o] += dy.data[(n * O + o) * inner + k];
   return db;
+}
+
+//===----------------------------------------------------------------------===//
+// The ops' kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+using namespace mlir::tcnn;
+
+Tensor evalConv2d(Conv2dOp o, ValueLookup in) {
+  return conv2d(in(o.getInput()), in(o.getWeight()),
+                o.getBias() ? &in(o.getBias()) : nullptr, pair(o.getStride()),
+                pair(o.getPadding()));
+}
+Tensor evalConv2dInputGrad(Conv2dInputGradOp o, ValueLookup in) {
+  return conv2dInputGrad(in(o.getOutputGrad()), in(o.getWeight()),
+                         shapeOf(o.getType()), pair(o.getStride()),
+                         pair(o.getPadding()));
+}
+Tensor evalConv2dWeightGrad(Conv2dWeightGradOp o, ValueLookup in) {
+  return conv2dWeightGrad(in(o.getOutputGrad()), in(o.getInput()),
+                          shapeOf(o.getType()), pair(o.getStride()),
+                          pair(o.getPadding()));
+}
+Tensor evalBiasGrad(BiasGradOp o, ValueLookup in) {
+  return biasGrad(in(o.getOutputGrad()));
+}
+} // namespace
+
+void tcnnc::registerConvKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    Conv2dOp::attachInterface<FnKernel<Conv2dOp, evalConv2d>>(*ctx);
+    Conv2dInputGradOp::attachInterface<
+        FnKernel<Conv2dInputGradOp, evalConv2dInputGrad>>(*ctx);
+    Conv2dWeightGradOp::attachInterface<
+        FnKernel<Conv2dWeightGradOp, evalConv2dWeightGrad>>(*ctx);
+    BiasGradOp::attachInterface<FnKernel<BiasGradOp, evalBiasGrad>>(*ctx);
+  });
 }

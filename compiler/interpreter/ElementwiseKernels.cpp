@@ -1,6 +1,8 @@
 //===- ElementwiseKernels.cpp - relu, add, reshape ------------------------===//
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
+#include "dialect/TcnnOps.h"
 
 using namespace tcnnc;
 using namespace tcnnc::kernels;
@@ -31,4 +33,37 @@ Tensor kernels::reshape(const Tensor &x, const std::vector<int64_t> &shape) {
   Tensor y = x;
   y.shape = shape;
   return y;
+}
+
+//===----------------------------------------------------------------------===//
+// The ops' kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+using namespace mlir::tcnn;
+
+Tensor evalRelu(ReluOp o, ValueLookup in) { return relu(in(o.getInput())); }
+Tensor evalReluGrad(ReluGradOp o, ValueLookup in) {
+  return reluGrad(in(o.getOutputGrad()), in(o.getInput()));
+}
+Tensor evalAdd(AddOp o, ValueLookup in) {
+  return add(in(o.getLhs()), in(o.getRhs()));
+}
+/// Flatten and the reshape of its backward rule move no element.
+template <typename OpT>
+Tensor evalReshape(OpT o, ValueLookup in) {
+  return reshape(in(o.getInput()), shapeOf(o.getType()));
+}
+} // namespace
+
+void tcnnc::registerElementwiseKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    ReluOp::attachInterface<FnKernel<ReluOp, evalRelu>>(*ctx);
+    ReluGradOp::attachInterface<FnKernel<ReluGradOp, evalReluGrad>>(*ctx);
+    AddOp::attachInterface<FnKernel<AddOp, evalAdd>>(*ctx);
+    FlattenOp::attachInterface<
+        FnKernel<FlattenOp, evalReshape<FlattenOp>>>(*ctx);
+    ReshapeOp::attachInterface<
+        FnKernel<ReshapeOp, evalReshape<ReshapeOp>>>(*ctx);
+  });
 }

@@ -2,6 +2,7 @@
 
 #include "compiler/interpreter/Interpreter.h"
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
@@ -10,20 +11,18 @@
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/SymbolTable.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::tcnn;
 using tcnnc::Interpreter;
+using tcnnc::KernelOpInterface;
+using tcnnc::ValueLookup;
 using tcnnc::Tensor;
 namespace kernels = tcnnc::kernels;
 
-static kernels::Pair pair(ArrayRef<int64_t> a) { return {a[0], a[1]}; }
+using tcnnc::kernels::shapeOf;
 
-static std::vector<int64_t> shapeOf(Type type) {
-  auto shape = cast<ShapedType>(type).getShape();
-  return {shape.begin(), shape.end()};
-}
+#include "compiler/interpreter/KernelInterface.cpp.inc"
 
 /// Reads a dense f32 or i64 attribute into a tensor.
 static FailureOr<Tensor> tensorFromAttr(Attribute attr) {
@@ -103,109 +102,45 @@ FailureOr<std::vector<Tensor>> Interpreter::run(func::FuncOp func,
 }
 
 LogicalResult Interpreter::execute(Operation *op) {
-  auto in = [&](Value v) -> const Tensor & { return values.at(v); };
-  auto optional = [&](Value v) -> const Tensor * {
-    return v ? &values.at(v) : nullptr;
-  };
-  std::optional<Tensor> result =
-      llvm::TypeSwitch<Operation *, std::optional<Tensor>>(op)
-          // Forward ops.
-          .Case([&](Conv2dOp o) {
-            return kernels::conv2d(in(o.getInput()), in(o.getWeight()),
-                                   optional(o.getBias()), pair(o.getStride()),
-                                   pair(o.getPadding()));
-          })
-          .Case([&](MaxPool2dOp o) {
-            return kernels::maxPool2d(in(o.getInput()), pair(o.getKernelSize()),
-                                      pair(o.getStride()),
-                                      pair(o.getPadding()));
-          })
-          .Case([&](AvgPool2dOp o) {
-            return kernels::avgPool2d(in(o.getInput()), pair(o.getKernelSize()),
-                                      pair(o.getStride()),
-                                      pair(o.getPadding()));
-          })
-          .Case([&](ReluOp o) { return kernels::relu(in(o.getInput())); })
-          .Case([&](FlattenOp o) {
-            return kernels::reshape(in(o.getInput()), shapeOf(o.getType()));
-          })
-          .Case([&](ReshapeOp o) {
-            return kernels::reshape(in(o.getInput()), shapeOf(o.getType()));
-          })
-          .Case([&](LinearOp o) {
-            return kernels::linear(in(o.getInput()), in(o.getWeight()),
-                                   optional(o.getBias()));
-          })
-          .Case([&](AddOp o) {
-            return kernels::add(in(o.getLhs()), in(o.getRhs()));
-          })
-          .Case([&](MseLossOp o) {
-            return kernels::mseLoss(in(o.getInput()), in(o.getTarget()));
-          })
-          .Case([&](CrossEntropyLossOp o) {
-            return kernels::crossEntropyLoss(in(o.getInput()),
-                                             in(o.getTarget()));
-          })
-          // Backward ops.
-          .Case([&](Conv2dInputGradOp o) {
-            return kernels::conv2dInputGrad(
-                in(o.getOutputGrad()), in(o.getWeight()), shapeOf(o.getType()),
-                pair(o.getStride()), pair(o.getPadding()));
-          })
-          .Case([&](Conv2dWeightGradOp o) {
-            return kernels::conv2dWeightGrad(
-                in(o.getOutputGrad()), in(o.getInput()), shapeOf(o.getType()),
-                pair(o.getStride()), pair(o.getPadding()));
-          })
-          .Case([&](BiasGradOp o) {
-            return kernels::biasGrad(in(o.getOutputGrad()));
-          })
-          .Case([&](MaxPool2dGradOp o) {
-            return kernels::maxPool2dGrad(
-                in(o.getOutputGrad()), in(o.getInput()),
-                pair(o.getKernelSize()), pair(o.getStride()),
-                pair(o.getPadding()));
-          })
-          .Case([&](AvgPool2dGradOp o) {
-            return kernels::avgPool2dGrad(
-                in(o.getOutputGrad()), shapeOf(o.getType()),
-                pair(o.getKernelSize()), pair(o.getStride()),
-                pair(o.getPadding()));
-          })
-          .Case([&](ReluGradOp o) {
-            return kernels::reluGrad(in(o.getOutputGrad()), in(o.getInput()));
-          })
-          .Case([&](LinearInputGradOp o) {
-            return kernels::linearInputGrad(in(o.getOutputGrad()),
-                                            in(o.getWeight()));
-          })
-          .Case([&](LinearWeightGradOp o) {
-            return kernels::linearWeightGrad(in(o.getOutputGrad()),
-                                             in(o.getInput()));
-          })
-          .Case([&](MseLossGradOp o) {
-            return kernels::mseLossGrad(in(o.getLossGrad()), in(o.getInput()),
-                                        in(o.getTarget()));
-          })
-          .Case([&](CrossEntropyLossGradOp o) {
-            return kernels::crossEntropyLossGrad(
-                in(o.getLossGrad()), in(o.getInput()), in(o.getTarget()));
-          })
-          .Case([&](arith::ConstantOp o) -> std::optional<Tensor> {
-            auto t = tensorFromAttr(o.getValue());
-            if (failed(t))
-              return std::nullopt;
-            return *t;
-          })
-          .Default([](Operation *) { return std::nullopt; });
-  if (!result)
+  // Every op's kernel is attached to it (KernelInterface.h): a missing one
+  // is an op the interpreter does not know.
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  if (!kernel)
     return op->emitOpError("is not supported by the tcnn interpreter");
-  if (op->getNumResults() != 1 ||
-      result->shape != shapeOf(op->getResult(0).getType()))
+  if (op->getNumResults() != 1)
+    return op->emitOpError("interpreter: ops with one result only");
+  FailureOr<Tensor> evaluated =
+      kernel.evaluate([&](Value v) -> const Tensor & { return values.at(v); });
+  if (failed(evaluated))
+    return op->emitOpError("is not supported by the tcnn interpreter");
+  Tensor &result = *evaluated;
+  if (result.shape != kernels::shapeOf(op->getResult(0).getType()))
     return op->emitOpError("interpreter: computed shape ")
-           << shapes::str(result->shape) << " does not match the result type";
+           << shapes::str(result.shape) << " does not match the result type";
   if (roundToFloat)
-    result->roundToFloat();
-  values[op->getResult(0)] = std::move(*result);
+    result.roundToFloat();
+  values[op->getResult(0)] = std::move(result);
   return success();
+}
+
+namespace {
+/// arith.constant: the dense value it holds (folded constants of the
+/// backward pass, such as the loss's seed gradient 1.0).
+struct ConstantKernel
+    : KernelOpInterface::ExternalModel<ConstantKernel, arith::ConstantOp> {
+  FailureOr<Tensor> evaluate(Operation *op, ValueLookup) const {
+    return tensorFromAttr(cast<arith::ConstantOp>(op).getValue());
+  }
+};
+} // namespace
+
+void tcnnc::registerKernels(DialectRegistry &registry) {
+  registerConvKernels(registry);
+  registerPoolKernels(registry);
+  registerElementwiseKernels(registry);
+  registerLinearKernels(registry);
+  registerLossKernels(registry);
+  registry.addExtension(+[](MLIRContext *ctx, arith::ArithDialect *) {
+    arith::ConstantOp::attachInterface<ConstantKernel>(*ctx);
+  });
 }

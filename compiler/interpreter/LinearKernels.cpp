@@ -1,6 +1,8 @@
 //===- LinearKernels.cpp - linear forward and backward --------------------===//
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
+#include "dialect/TcnnOps.h"
 
 using namespace tcnnc;
 using namespace tcnnc::kernels;
@@ -45,4 +47,33 @@ Tensor kernels::linearWeightGrad(const Tensor &dy, const Tensor &x) {
       dw.at(o, f) = acc;
     }
   return dw;
+}
+
+//===----------------------------------------------------------------------===//
+// The ops' kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+using namespace mlir::tcnn;
+
+Tensor evalLinear(LinearOp o, ValueLookup in) {
+  return linear(in(o.getInput()), in(o.getWeight()),
+                o.getBias() ? &in(o.getBias()) : nullptr);
+}
+Tensor evalLinearInputGrad(LinearInputGradOp o, ValueLookup in) {
+  return linearInputGrad(in(o.getOutputGrad()), in(o.getWeight()));
+}
+Tensor evalLinearWeightGrad(LinearWeightGradOp o, ValueLookup in) {
+  return linearWeightGrad(in(o.getOutputGrad()), in(o.getInput()));
+}
+} // namespace
+
+void tcnnc::registerLinearKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    LinearOp::attachInterface<FnKernel<LinearOp, evalLinear>>(*ctx);
+    LinearInputGradOp::attachInterface<
+        FnKernel<LinearInputGradOp, evalLinearInputGrad>>(*ctx);
+    LinearWeightGradOp::attachInterface<
+        FnKernel<LinearWeightGradOp, evalLinearWeightGrad>>(*ctx);
+  });
 }

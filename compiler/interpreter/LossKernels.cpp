@@ -1,6 +1,8 @@
 //===- LossKernels.cpp - MSE and cross-entropy losses ---------------------===//
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
+#include "dialect/TcnnOps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -61,4 +63,39 @@ Tensor kernels::crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
       dz.at(n, c) = scale * (std::exp(z.at(n, c) - lse) - (c == t ? 1.0 : 0.0));
   }
   return dz;
+}
+
+//===----------------------------------------------------------------------===//
+// The ops' kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+using namespace mlir::tcnn;
+
+Tensor evalMseLoss(MseLossOp o, ValueLookup in) {
+  return mseLoss(in(o.getInput()), in(o.getTarget()));
+}
+Tensor evalMseLossGrad(MseLossGradOp o, ValueLookup in) {
+  return mseLossGrad(in(o.getLossGrad()), in(o.getInput()),
+                     in(o.getTarget()));
+}
+Tensor evalCrossEntropyLoss(CrossEntropyLossOp o, ValueLookup in) {
+  return crossEntropyLoss(in(o.getInput()), in(o.getTarget()));
+}
+Tensor evalCrossEntropyLossGrad(CrossEntropyLossGradOp o, ValueLookup in) {
+  return crossEntropyLossGrad(in(o.getLossGrad()), in(o.getInput()),
+                              in(o.getTarget()));
+}
+} // namespace
+
+void tcnnc::registerLossKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    MseLossOp::attachInterface<FnKernel<MseLossOp, evalMseLoss>>(*ctx);
+    MseLossGradOp::attachInterface<
+        FnKernel<MseLossGradOp, evalMseLossGrad>>(*ctx);
+    CrossEntropyLossOp::attachInterface<
+        FnKernel<CrossEntropyLossOp, evalCrossEntropyLoss>>(*ctx);
+    CrossEntropyLossGradOp::attachInterface<
+        FnKernel<CrossEntropyLossGradOp, evalCrossEntropyLossGrad>>(*ctx);
+  });
 }

@@ -1,6 +1,8 @@
 //===- PoolKernels.cpp - max/avg pooling forward and backward -------------===//
 
+#include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
+#include "dialect/TcnnOps.h"
 
 using namespace tcnnc;
 using namespace tcnnc::kernels;
@@ -99,4 +101,42 @@ Tensor kernels::avgPool2dGrad(const Tensor &dy,
             }
         }
   return dx;
+}
+
+//===----------------------------------------------------------------------===//
+// The ops' kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+using namespace mlir::tcnn;
+
+Tensor evalMaxPool2d(MaxPool2dOp o, ValueLookup in) {
+  return maxPool2d(in(o.getInput()), pair(o.getKernelSize()),
+                   pair(o.getStride()), pair(o.getPadding()));
+}
+Tensor evalAvgPool2d(AvgPool2dOp o, ValueLookup in) {
+  return avgPool2d(in(o.getInput()), pair(o.getKernelSize()),
+                   pair(o.getStride()), pair(o.getPadding()));
+}
+Tensor evalMaxPool2dGrad(MaxPool2dGradOp o, ValueLookup in) {
+  return maxPool2dGrad(in(o.getOutputGrad()), in(o.getInput()),
+                       pair(o.getKernelSize()), pair(o.getStride()),
+                       pair(o.getPadding()));
+}
+Tensor evalAvgPool2dGrad(AvgPool2dGradOp o, ValueLookup in) {
+  return avgPool2dGrad(in(o.getOutputGrad()), shapeOf(o.getType()),
+                       pair(o.getKernelSize()), pair(o.getStride()),
+                       pair(o.getPadding()));
+}
+} // namespace
+
+void tcnnc::registerPoolKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    MaxPool2dOp::attachInterface<FnKernel<MaxPool2dOp, evalMaxPool2d>>(*ctx);
+    AvgPool2dOp::attachInterface<FnKernel<AvgPool2dOp, evalAvgPool2d>>(*ctx);
+    MaxPool2dGradOp::attachInterface<
+        FnKernel<MaxPool2dGradOp, evalMaxPool2dGrad>>(*ctx);
+    AvgPool2dGradOp::attachInterface<
+        FnKernel<AvgPool2dGradOp, evalAvgPool2dGrad>>(*ctx);
+  });
 }
