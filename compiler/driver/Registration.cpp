@@ -9,6 +9,7 @@
 #include "compiler/driver/Registration.h"
 
 #include "compiler/interpreter/KernelInterface.h"
+#include "compiler/lowering/LoweringInterface.h"
 #include "compiler/lowering/Passes.h"
 #include "dialect/TcnnDialect.h"
 #include "dialect/transforms/Passes.h"
@@ -55,8 +56,10 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
-  // The interpreter's kernel of every op.
+  // What each tcnn op attaches for each stage: its interpreter kernel and
+  // its lowering to linalg.
   tcnnc::registerKernels(registry);
+  tcnnc::lowering::registerLowerings(registry);
   // LLVM dialect -> LLVM IR.
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);

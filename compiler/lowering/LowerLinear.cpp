@@ -6,55 +6,51 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/lowering/LinalgHelpers.h"
-#include "compiler/lowering/Patterns.h"
+#include "compiler/lowering/LoweringInterface.h"
 
 #include "dialect/TcnnOps.h"
 
 using namespace mlir;
+using namespace mlir::tcnn;
 using namespace tcnnc::lowering;
 
 namespace {
 
-struct LinearLowering : OpRewritePattern<mlir::tcnn::LinearOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::LinearOp op,
-                                PatternRewriter &b) const override {
-    Value init = biasInit(b, op.getLoc(), op.getBias(), op.getType());
-    b.replaceOpWithNewOp<linalg::MatmulTransposeBOp>(
-        op, TypeRange{op.getType()}, ValueRange{op.getInput(), op.getWeight()},
-        ValueRange{init});
-    return success();
-  }
-};
+Value lowerLinear(LinearOp op, OpBuilder &b) {
+  Value init = biasInit(b, op.getLoc(), op.getBias(), op.getType());
+  return b
+      .create<linalg::MatmulTransposeBOp>(
+          op.getLoc(), TypeRange{op.getType()},
+          ValueRange{op.getInput(), op.getWeight()}, ValueRange{init})
+      ->getResult(0);
+}
 
-struct LinearInputGradLowering : OpRewritePattern<mlir::tcnn::LinearInputGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::LinearInputGradOp op,
-                                PatternRewriter &b) const override {
-    Value init = zeros(b, op.getLoc(), op.getType().getShape());
-    b.replaceOpWithNewOp<linalg::MatmulOp>(
-        op, TypeRange{op.getType()},
-        ValueRange{op.getOutputGrad(), op.getWeight()}, ValueRange{init});
-    return success();
-  }
-};
+Value lowerLinearInputGrad(LinearInputGradOp op, OpBuilder &b) {
+  Value init = zeros(b, op.getLoc(), op.getType().getShape());
+  return b
+      .create<linalg::MatmulOp>(op.getLoc(), TypeRange{op.getType()},
+                                ValueRange{op.getOutputGrad(), op.getWeight()},
+                                ValueRange{init})
+      ->getResult(0);
+}
 
-struct LinearWeightGradLowering
-    : OpRewritePattern<mlir::tcnn::LinearWeightGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::LinearWeightGradOp op,
-                                PatternRewriter &b) const override {
-    Value init = zeros(b, op.getLoc(), op.getType().getShape());
-    b.replaceOpWithNewOp<linalg::MatmulTransposeAOp>(
-        op, TypeRange{op.getType()},
-        ValueRange{op.getOutputGrad(), op.getInput()}, ValueRange{init});
-    return success();
-  }
-};
+Value lowerLinearWeightGrad(LinearWeightGradOp op, OpBuilder &b) {
+  Value init = zeros(b, op.getLoc(), op.getType().getShape());
+  return b
+      .create<linalg::MatmulTransposeAOp>(
+          op.getLoc(), TypeRange{op.getType()},
+          ValueRange{op.getOutputGrad(), op.getInput()}, ValueRange{init})
+      ->getResult(0);
+}
 
 } // namespace
 
-void tcnnc::lowering::populateLinearPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearLowering, LinearInputGradLowering,
-               LinearWeightGradLowering>(patterns.getContext());
+void tcnnc::lowering::registerLinearLowerings(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    LinearOp::attachInterface<FnLowering<LinearOp, lowerLinear>>(*ctx);
+    LinearInputGradOp::attachInterface<
+        FnLowering<LinearInputGradOp, lowerLinearInputGrad>>(*ctx);
+    LinearWeightGradOp::attachInterface<
+        FnLowering<LinearWeightGradOp, lowerLinearWeightGrad>>(*ctx);
+  });
 }

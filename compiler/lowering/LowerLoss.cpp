@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/lowering/LinalgHelpers.h"
-#include "compiler/lowering/Patterns.h"
+#include "compiler/lowering/LoweringInterface.h"
 
 #include "dialect/TcnnOps.h"
 
@@ -17,6 +17,7 @@
 #include <limits>
 
 using namespace mlir;
+using namespace mlir::tcnn;
 using namespace tcnnc::lowering;
 using utils::IteratorType;
 
@@ -25,49 +26,35 @@ namespace {
 /// s * v for a 0-d tensor v and a constant s.
 Value scaleScalar(OpBuilder &b, Location loc, Value v, double s) {
   auto type = cast<RankedTensorType>(v.getType());
-  return elementwise(b, loc, type, {v},
-                     [&](OpBuilder &nb, Location l, ValueRange a) {
-                       return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, s))
-                           .getResult();
-                     });
+  return elementwise(
+      b, loc, type, {v}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, s)).getResult();
+      });
 }
 
-struct MseLossLowering : OpRewritePattern<mlir::tcnn::MseLossOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::MseLossOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getInput().getType());
-    Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
-                       [](OpBuilder &nb, Location l, ValueRange a) {
-                         Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                         return nb.create<arith::MulFOp>(l, d, d).getResult();
-                       });
-    b.replaceOp(op, scaleScalar(b, loc, sum, 1.0 / type.getNumElements()));
-    return success();
-  }
-};
+Value lowerMseLoss(MseLossOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
+                     [](OpBuilder &nb, Location l, ValueRange a) {
+                       Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                       return nb.create<arith::MulFOp>(l, d, d).getResult();
+                     });
+  return scaleScalar(b, loc, sum, 1.0 / type.getNumElements());
+}
 
 /// dp = dL * 2 / numel * (p - t).
-struct MseLossGradLowering : OpRewritePattern<mlir::tcnn::MseLossGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::MseLossGradOp op,
-                                PatternRewriter &b) const override {
-    double scale = 2.0 / op.getType().getNumElements();
-    b.replaceOp(op, elementwise(b, op.getLoc(), op.getType(),
-                                {op.getLossGrad(), op.getInput(),
-                                 op.getTarget()},
-                                [&](OpBuilder &nb, Location l, ValueRange a) {
-                                  Value d =
-                                      nb.create<arith::SubFOp>(l, a[1], a[2]);
-                                  Value s = nb.create<arith::MulFOp>(
-                                      l, a[0], f32(nb, l, scale));
-                                  return nb.create<arith::MulFOp>(l, s, d)
-                                      .getResult();
-                                }));
-    return success();
-  }
-};
+Value lowerMseLossGrad(MseLossGradOp op, OpBuilder &b) {
+  double scale = 2.0 / op.getType().getNumElements();
+  return elementwise(b, op.getLoc(), op.getType(),
+                     {op.getLossGrad(), op.getInput(), op.getTarget()},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       Value d = nb.create<arith::SubFOp>(l, a[1], a[2]);
+                       Value s =
+                           nb.create<arith::MulFOp>(l, a[0], f32(nb, l, scale));
+                       return nb.create<arith::MulFOp>(l, s, d).getResult();
+                     });
+}
 
 /// Per-row pieces of cross entropy on logits z [N, C] and labels t [N].
 struct RowStats {
@@ -83,21 +70,20 @@ RowStats rowStats(OpBuilder &b, Location loc, Value z) {
   auto rowType = RankedTensorType::get({n}, b.getF32Type());
   SmallVector<IteratorType> it = {IteratorType::parallel,
                                   IteratorType::reduction};
-  Value max = generic(
-      b, loc, rowType, {z},
-      filled(b, loc, {n}, b.getF32Type(),
-             f32(b, loc, -std::numeric_limits<float>::infinity())),
-      {full, row}, it, [](OpBuilder &nb, Location l, ValueRange a) {
-        return nb.create<arith::MaximumFOp>(l, a[0], a[1]).getResult();
-      });
-  Value sumExp = generic(b, loc, rowType, {z, max}, zeros(b, loc, {n}),
-                         {full, row, row}, it,
-                         [](OpBuilder &nb, Location l, ValueRange a) {
-                           Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                           Value e = nb.create<math::ExpOp>(l, d);
-                           return nb.create<arith::AddFOp>(l, a[2], e)
-                               .getResult();
-                         });
+  Value max =
+      generic(b, loc, rowType, {z},
+              filled(b, loc, {n}, b.getF32Type(),
+                     f32(b, loc, -std::numeric_limits<float>::infinity())),
+              {full, row}, it, [](OpBuilder &nb, Location l, ValueRange a) {
+                return nb.create<arith::MaximumFOp>(l, a[0], a[1]).getResult();
+              });
+  Value sumExp =
+      generic(b, loc, rowType, {z, max}, zeros(b, loc, {n}), {full, row, row},
+              it, [](OpBuilder &nb, Location l, ValueRange a) {
+                Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                Value e = nb.create<math::ExpOp>(l, d);
+                return nb.create<arith::AddFOp>(l, a[2], e).getResult();
+              });
   return {max, sumExp};
 }
 
@@ -108,78 +94,70 @@ Value isLabel(OpBuilder &b, Location loc, Value label) {
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, c, t);
 }
 
-struct CrossEntropyLossLowering
-    : OpRewritePattern<mlir::tcnn::CrossEntropyLossOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::CrossEntropyLossOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    Value z = op.getInput();
-    auto type = cast<RankedTensorType>(z.getType());
-    int64_t n = type.getDimSize(0);
-    RowStats stats = rowStats(b, loc, z);
-    MLIRContext *ctx = b.getContext();
-    AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
-    AffineMap scalar = AffineMap::get(2, 0, ctx);
-    // sum over n, c of [c == t[n]] * (max + log(sumexp) - z[n, c]).
-    Value total = generic(
-        b, loc, RankedTensorType::get({}, b.getF32Type()),
-        {z, stats.max, stats.sumExp, op.getTarget()}, zeros(b, loc, {}),
-        {b.getMultiDimIdentityMap(2), row, row, row, scalar},
-        {IteratorType::reduction, IteratorType::reduction},
-        [](OpBuilder &nb, Location l, ValueRange a) {
-          Value lse = nb.create<arith::AddFOp>(
-              l, a[1], nb.create<math::LogOp>(l, a[2]));
-          Value nll = nb.create<arith::SubFOp>(l, lse, a[0]);
-          Value term = nb.create<arith::SelectOp>(l, isLabel(nb, l, a[3]), nll,
-                                                  f32(nb, l, 0.0));
-          return nb.create<arith::AddFOp>(l, a[4], term).getResult();
-        });
-    b.replaceOp(op, scaleScalar(b, loc, total, 1.0 / n));
-    return success();
-  }
-};
+Value lowerCrossEntropyLoss(CrossEntropyLossOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  Value z = op.getInput();
+  auto type = cast<RankedTensorType>(z.getType());
+  int64_t n = type.getDimSize(0);
+  RowStats stats = rowStats(b, loc, z);
+  MLIRContext *ctx = b.getContext();
+  AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
+  AffineMap scalar = AffineMap::get(2, 0, ctx);
+  // sum over n, c of [c == t[n]] * (max + log(sumexp) - z[n, c]).
+  Value total =
+      generic(b, loc, RankedTensorType::get({}, b.getF32Type()),
+              {z, stats.max, stats.sumExp, op.getTarget()}, zeros(b, loc, {}),
+              {b.getMultiDimIdentityMap(2), row, row, row, scalar},
+              {IteratorType::reduction, IteratorType::reduction},
+              [](OpBuilder &nb, Location l, ValueRange a) {
+                Value lse = nb.create<arith::AddFOp>(
+                    l, a[1], nb.create<math::LogOp>(l, a[2]));
+                Value nll = nb.create<arith::SubFOp>(l, lse, a[0]);
+                Value term = nb.create<arith::SelectOp>(l, isLabel(nb, l, a[3]),
+                                                        nll, f32(nb, l, 0.0));
+                return nb.create<arith::AddFOp>(l, a[4], term).getResult();
+              });
+  return scaleScalar(b, loc, total, 1.0 / n);
+}
 
 /// dz[n, c] = dL / N * (exp(z - max) / sumexp - [c == t[n]]).
-struct CrossEntropyLossGradLowering
-    : OpRewritePattern<mlir::tcnn::CrossEntropyLossGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::CrossEntropyLossGradOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    Value z = op.getInput();
-    auto type = op.getType();
-    double invN = 1.0 / type.getDimSize(0);
-    RowStats stats = rowStats(b, loc, z);
-    MLIRContext *ctx = b.getContext();
-    AffineMap full = b.getMultiDimIdentityMap(2);
-    AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
-    AffineMap scalar = AffineMap::get(2, 0, ctx);
-    b.replaceOp(
-        op, generic(b, loc, type,
-                    {z, stats.max, stats.sumExp, op.getTarget(),
-                     op.getLossGrad()},
-                    nullptr, {full, row, row, row, scalar, full},
-                    {IteratorType::parallel, IteratorType::parallel},
-                    [&](OpBuilder &nb, Location l, ValueRange a) {
-                      Value e = nb.create<math::ExpOp>(
-                          l, nb.create<arith::SubFOp>(l, a[0], a[1]));
-                      Value p = nb.create<arith::DivFOp>(l, e, a[2]);
-                      Value one = nb.create<arith::SelectOp>(
-                          l, isLabel(nb, l, a[3]), f32(nb, l, 1.0),
-                          f32(nb, l, 0.0));
-                      Value d = nb.create<arith::SubFOp>(l, p, one);
-                      Value s = nb.create<arith::MulFOp>(l, a[4],
-                                                         f32(nb, l, invN));
-                      return nb.create<arith::MulFOp>(l, s, d).getResult();
-                    }));
-    return success();
-  }
-};
+Value lowerCrossEntropyLossGrad(CrossEntropyLossGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  Value z = op.getInput();
+  auto type = op.getType();
+  double invN = 1.0 / type.getDimSize(0);
+  RowStats stats = rowStats(b, loc, z);
+  MLIRContext *ctx = b.getContext();
+  AffineMap full = b.getMultiDimIdentityMap(2);
+  AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0), ctx);
+  AffineMap scalar = AffineMap::get(2, 0, ctx);
+  return generic(
+      b, loc, type,
+      {z, stats.max, stats.sumExp, op.getTarget(), op.getLossGrad()}, nullptr,
+      {full, row, row, row, scalar, full},
+      {IteratorType::parallel, IteratorType::parallel},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value e =
+            nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+        Value p = nb.create<arith::DivFOp>(l, e, a[2]);
+        Value one = nb.create<arith::SelectOp>(
+            l, isLabel(nb, l, a[3]), f32(nb, l, 1.0), f32(nb, l, 0.0));
+        Value d = nb.create<arith::SubFOp>(l, p, one);
+        Value s = nb.create<arith::MulFOp>(l, a[4], f32(nb, l, invN));
+        return nb.create<arith::MulFOp>(l, s, d).getResult();
+      });
+}
 
 } // namespace
 
-void tcnnc::lowering::populateLossPatterns(RewritePatternSet &patterns) {
-  patterns.add<MseLossLowering, MseLossGradLowering, CrossEntropyLossLowering,
-               CrossEntropyLossGradLowering>(patterns.getContext());
+void tcnnc::lowering::registerLossLowerings(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    MseLossOp::attachInterface<FnLowering<MseLossOp, lowerMseLoss>>(*ctx);
+    MseLossGradOp::attachInterface<FnLowering<MseLossGradOp, lowerMseLossGrad>>(
+        *ctx);
+    CrossEntropyLossOp::attachInterface<
+        FnLowering<CrossEntropyLossOp, lowerCrossEntropyLoss>>(*ctx);
+    CrossEntropyLossGradOp::attachInterface<
+        FnLowering<CrossEntropyLossGradOp, lowerCrossEntropyLossGrad>>(*ctx);
+  });
 }

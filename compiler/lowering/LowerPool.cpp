@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/lowering/LinalgHelpers.h"
-#include "compiler/lowering/Patterns.h"
+#include "compiler/lowering/LoweringInterface.h"
 
 #include "dialect/TcnnOps.h"
 
@@ -21,6 +21,7 @@
 #include <limits>
 
 using namespace mlir;
+using namespace mlir::tcnn;
 using namespace tcnnc::lowering;
 using utils::IteratorType;
 
@@ -54,129 +55,112 @@ Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
   Value p = b.create<linalg::IndexOp>(loc, 4);
   Value q = b.create<linalg::IndexOp>(loc, 5);
   Value kwv = b.create<arith::ConstantIndexOp>(loc, kw);
-  Value k = b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kwv),
-                                    q);
+  Value k =
+      b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kwv), q);
   return b.create<arith::IndexCastOp>(loc, b.getI32Type(), k);
 }
 
-struct MaxPool2dLowering : OpRewritePattern<mlir::tcnn::MaxPool2dOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::MaxPool2dOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
-                         negInf(b, loc));
-    Value init = filled(b, loc, type.getShape(), b.getF32Type(),
-                        negInf(b, loc));
-    b.replaceOpWithNewOp<linalg::PoolingNchwMaxOp>(
-        op, TypeRange{type},
-        ValueRange{x, windowShape(b, loc, op.getKernelSize())},
-        ValueRange{init}, i64Pair(b, op.getStride()), i64Pair(b, {1, 1}));
-    return success();
-  }
-};
+Value lowerMaxPool2d(MaxPool2dOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value x = padSpatial(b, loc, op.getInput(), op.getPadding(), negInf(b, loc));
+  Value init = filled(b, loc, type.getShape(), b.getF32Type(), negInf(b, loc));
+  return b
+      .create<linalg::PoolingNchwMaxOp>(
+          op.getLoc(), TypeRange{type},
+          ValueRange{x, windowShape(b, loc, op.getKernelSize())},
+          ValueRange{init}, i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+      ->getResult(0);
+}
 
-struct AvgPool2dLowering : OpRewritePattern<mlir::tcnn::AvgPool2dOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::AvgPool2dOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    Value x = padSpatial(b, loc, op.getInput(), op.getPadding(),
-                         f32(b, loc, 0.0));
-    Value sum = b.create<linalg::PoolingNchwSumOp>(
-                     loc, TypeRange{type},
-                     ValueRange{x, windowShape(b, loc, op.getKernelSize())},
-                     ValueRange{zeros(b, loc, type.getShape())},
-                     i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
-                    .getResult(0);
-    ArrayRef<int64_t> k = op.getKernelSize();
-    double inv = 1.0 / static_cast<double>(k[0] * k[1]);
-    b.replaceOp(op, elementwise(b, loc, type, {sum},
-                                [&](OpBuilder &nb, Location l, ValueRange a) {
-                                  return nb
-                                      .create<arith::MulFOp>(l, a[0],
-                                                             f32(nb, l, inv))
-                                      .getResult();
-                                }));
-    return success();
-  }
-};
+Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value x =
+      padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
+  Value sum = b.create<linalg::PoolingNchwSumOp>(
+                   loc, TypeRange{type},
+                   ValueRange{x, windowShape(b, loc, op.getKernelSize())},
+                   ValueRange{zeros(b, loc, type.getShape())},
+                   i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+                  .getResult(0);
+  ArrayRef<int64_t> k = op.getKernelSize();
+  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+  return elementwise(
+      b, loc, type, {sum}, [&](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
+      });
+}
 
-struct MaxPool2dGradLowering : OpRewritePattern<mlir::tcnn::MaxPool2dGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::MaxPool2dGradOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
-    auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-    WindowMaps maps(b.getContext(), op.getStride());
-    Value x = padSpatial(b, loc, op.getInput(), pad, negInf(b, loc));
-    Value window = windowShape(b, loc, k);
+Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  WindowMaps maps(b.getContext(), op.getStride());
+  Value x = padSpatial(b, loc, op.getInput(), pad, negInf(b, loc));
+  Value window = windowShape(b, loc, k);
 
-    // 1. The first arg-max of each window: (max, index) reduction.
-    auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
-    Value maxInit = filled(b, loc, dyType.getShape(), b.getF32Type(),
-                           negInf(b, loc));
-    Value idxInit =
-        filled(b, loc, dyType.getShape(), b.getI32Type(),
-               b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
-    auto argmax = b.create<linalg::GenericOp>(
-        loc, TypeRange{dyType, i32Type}, ValueRange{x, window},
-        ValueRange{maxInit, idxInit},
-        ArrayRef<AffineMap>{maps.input, maps.window, maps.out, maps.out},
-        ArrayRef<IteratorType>{par, par, par, par, red, red},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value greater = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
-                                                   a[0], a[2]);
-          Value max = nb.create<arith::SelectOp>(l, greater, a[0], a[2]);
-          Value idx = nb.create<arith::SelectOp>(
-              l, greater, windowIndex(nb, l, k[1]), a[3]);
-          nb.create<linalg::YieldOp>(l, ValueRange{max, idx});
-        });
+  // 1. The first arg-max of each window: (max, index) reduction.
+  auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
+  Value maxInit =
+      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc));
+  Value idxInit =
+      filled(b, loc, dyType.getShape(), b.getI32Type(),
+             b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
+  auto argmax = b.create<linalg::GenericOp>(
+      loc, TypeRange{dyType, i32Type}, ValueRange{x, window},
+      ValueRange{maxInit, idxInit},
+      ArrayRef<AffineMap>{maps.input, maps.window, maps.out, maps.out},
+      ArrayRef<IteratorType>{par, par, par, par, red, red},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value greater =
+            nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], a[2]);
+        Value max = nb.create<arith::SelectOp>(l, greater, a[0], a[2]);
+        Value idx = nb.create<arith::SelectOp>(l, greater,
+                                               windowIndex(nb, l, k[1]), a[3]);
+        nb.create<linalg::YieldOp>(l, ValueRange{max, idx});
+      });
 
-    // 2. Route dy to the arg-max position of its window.
-    Value dx = scatterToInput(
-        b, loc, type, pad, {op.getOutputGrad(), argmax.getResult(1), window},
-        {maps.out, maps.out, maps.window, maps.input},
-        {par, par, red, red, red, red},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
-                                               a[1], windowIndex(nb, l, k[1]));
-          Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
-          return nb.create<arith::AddFOp>(l, a[3], g).getResult();
-        });
-    b.replaceOp(op, dx);
-    return success();
-  }
-};
+  // 2. Route dy to the arg-max position of its window.
+  Value dx = scatterToInput(
+      b, loc, type, pad, {op.getOutputGrad(), argmax.getResult(1), window},
+      {maps.out, maps.out, maps.window, maps.input},
+      {par, par, red, red, red, red},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, a[1],
+                                             windowIndex(nb, l, k[1]));
+        Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
+        return nb.create<arith::AddFOp>(l, a[3], g).getResult();
+      });
+  return dx;
+}
 
-struct AvgPool2dGradLowering : OpRewritePattern<mlir::tcnn::AvgPool2dGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(mlir::tcnn::AvgPool2dGradOp op,
-                                PatternRewriter &b) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
-    WindowMaps maps(b.getContext(), op.getStride());
-    double inv = 1.0 / static_cast<double>(k[0] * k[1]);
-    Value dx = scatterToInput(
-        b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
-        {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
-          Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
-          return nb.create<arith::AddFOp>(l, a[2], g).getResult();
-        });
-    b.replaceOp(op, dx);
-    return success();
-  }
-};
+Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
+  WindowMaps maps(b.getContext(), op.getStride());
+  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+  Value dx = scatterToInput(
+      b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
+      {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
+        return nb.create<arith::AddFOp>(l, a[2], g).getResult();
+      });
+  return dx;
+}
 
 } // namespace
 
-void tcnnc::lowering::populatePoolPatterns(RewritePatternSet &patterns) {
-  patterns.add<MaxPool2dLowering, AvgPool2dLowering, MaxPool2dGradLowering,
-               AvgPool2dGradLowering>(patterns.getContext());
+void tcnnc::lowering::registerPoolLowerings(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    MaxPool2dOp::attachInterface<FnLowering<MaxPool2dOp, lowerMaxPool2d>>(*ctx);
+    AvgPool2dOp::attachInterface<FnLowering<AvgPool2dOp, lowerAvgPool2d>>(*ctx);
+    MaxPool2dGradOp::attachInterface<
+        FnLowering<MaxPool2dGradOp, lowerMaxPool2dGrad>>(*ctx);
+    AvgPool2dGradOp::attachInterface<
+        FnLowering<AvgPool2dGradOp, lowerAvgPool2dGrad>>(*ctx);
+  });
 }

@@ -1,7 +1,13 @@
 //===- TcnnToLinalg.cpp - the -tcnn-to-linalg pass ------------------------===//
+//
+// One pattern for every tcnn op: the op builds its own replacement through
+// its LoweringOpInterface model (LowerConv.cpp, LowerPool.cpp, ...). An op
+// without one stays illegal, and the conversion names it.
+//
+//===----------------------------------------------------------------------===//
 
+#include "compiler/lowering/LoweringInterface.h"
 #include "compiler/lowering/Passes.h"
-#include "compiler/lowering/Patterns.h"
 
 #include "dialect/TcnnDialect.h"
 
@@ -15,18 +21,31 @@ namespace tcnnc::lowering {
 } // namespace tcnnc::lowering
 
 using namespace mlir;
+using tcnnc::lowering::LoweringOpInterface;
+
+#include "compiler/lowering/LoweringInterface.cpp.inc"
 
 namespace {
+/// Replaces any op that knows its lowering with what it builds.
+struct LowerThroughInterface
+    : OpInterfaceRewritePattern<LoweringOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(LoweringOpInterface op,
+                                PatternRewriter &b) const override {
+    Value result = op.lower(b);
+    if (!result)
+      return failure();
+    b.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct TcnnToLinalgPass
     : public tcnnc::lowering::impl::TcnnToLinalgBase<TcnnToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    tcnnc::lowering::populateConvPatterns(patterns);
-    tcnnc::lowering::populatePoolPatterns(patterns);
-    tcnnc::lowering::populateElementwisePatterns(patterns);
-    tcnnc::lowering::populateLinearPatterns(patterns);
-    tcnnc::lowering::populateLossPatterns(patterns);
+    patterns.add<LowerThroughInterface>(ctx);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<mlir::tcnn::TcnnDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
@@ -38,3 +57,11 @@ struct TcnnToLinalgPass
   }
 };
 } // namespace
+
+void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
+  registerConvLowerings(registry);
+  registerPoolLowerings(registry);
+  registerElementwiseLowerings(registry);
+  registerLinearLowerings(registry);
+  registerLossLowerings(registry);
+}
