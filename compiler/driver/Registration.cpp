@@ -8,6 +8,7 @@
 
 #include "compiler/driver/Registration.h"
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/interpreter/KernelInterface.h"
 #include "compiler/lowering/LoweringInterface.h"
 #include "compiler/lowering/Passes.h"
@@ -56,10 +57,11 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
-  // What each tcnn op attaches for each stage: its interpreter kernel and
-  // its lowering to linalg.
+  // What each tcnn op attaches for each stage: its interpreter kernel, its
+  // lowering to linalg and its sections in an explanation.
   tcnnc::registerKernels(registry);
   tcnnc::lowering::registerLowerings(registry);
+  tcnnc::explain::registerSections(registry);
   // LLVM dialect -> LLVM IR.
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);

@@ -1,5 +1,6 @@
 //===- ConvSections.cpp - explaining conv2d and its gradients -------------===//
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
 
 #include "dialect/TcnnOps.h"
@@ -100,7 +101,7 @@ bool hasInputGradient(Conv2dOp conv) {
 
 } // namespace
 
-void tcnnc::explain::convForward(Report &r, Operation *op) {
+static void convForward(Report &r, Operation *op) {
   auto conv = cast<Conv2dOp>(op);
   Markdown &md = r.md;
   const Tensor &x = r.value(conv.getInput()), &w = r.value(conv.getWeight()),
@@ -191,7 +192,7 @@ void tcnnc::explain::convForward(Report &r, Operation *op) {
                                             "no gradient")}});
 }
 
-void tcnnc::explain::convWeightGrad(Report &r, Operation *op) {
+static void convWeightGrad(Report &r, Operation *op) {
   auto g = cast<Conv2dWeightGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -235,7 +236,7 @@ void tcnnc::explain::convWeightGrad(Report &r, Operation *op) {
           "k_h,\\,w s_w - p_w + k_w}$$");
 }
 
-void tcnnc::explain::convInputGrad(Report &r, Operation *op) {
+static void convInputGrad(Report &r, Operation *op) {
   auto g = cast<Conv2dInputGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
@@ -288,7 +289,7 @@ void tcnnc::explain::convInputGrad(Report &r, Operation *op) {
           "with the kernel rotated by 180° (channels swapped).");
 }
 
-void tcnnc::explain::biasGrad(Report &r, Operation *op) {
+static void biasGrad(Report &r, Operation *op) {
   auto g = cast<BiasGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &db = r.value(g.getBiasGrad());
@@ -321,4 +322,15 @@ void tcnnc::explain::biasGrad(Report &r, Operation *op) {
                 "y_{n,c_{out},h,w}}$$"
               : "$$\\frac{\\partial L}{\\partial b_{o}} = \\sum_{n} "
                 "\\frac{\\partial L}{\\partial y_{n,o}}$$");
+}
+
+void tcnnc::explain::registerConvSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    Conv2dOp::attachInterface<FnSections<Conv2dOp, convForward>>(*ctx);
+    Conv2dInputGradOp::attachInterface<
+        FnSections<Conv2dInputGradOp, convInputGrad>>(*ctx);
+    Conv2dWeightGradOp::attachInterface<
+        FnSections<Conv2dWeightGradOp, convWeightGrad>>(*ctx);
+    BiasGradOp::attachInterface<FnSections<BiasGradOp, biasGrad>>(*ctx);
+  });
 }

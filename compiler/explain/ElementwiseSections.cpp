@@ -1,5 +1,6 @@
 //===- ElementwiseSections.cpp - relu, flatten, add and their gradients ---===//
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
 
 #include "dialect/TcnnOps.h"
@@ -9,7 +10,7 @@ using namespace mlir::tcnn;
 using tcnnc::Tensor;
 using namespace tcnnc::explain;
 
-void tcnnc::explain::reluForward(Report &r, Operation *op) {
+static void reluForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value input = op->getOperand(0);
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
@@ -30,7 +31,7 @@ void tcnnc::explain::reluForward(Report &r, Operation *op) {
             y.data[flat(y.shape, at)]);
 }
 
-void tcnnc::explain::reluGrad(Report &r, Operation *op) {
+static void reluGrad(Report &r, Operation *op) {
   auto g = cast<ReluGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -56,7 +57,7 @@ void tcnnc::explain::reluGrad(Report &r, Operation *op) {
   r.compareTensor("input gradient", full, dx);
 }
 
-void tcnnc::explain::flattenForward(Report &r, Operation *op) {
+static void flattenForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value input = op->getOperand(0);
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
@@ -78,7 +79,7 @@ void tcnnc::explain::flattenForward(Report &r, Operation *op) {
   r.compare("output at " + indexStr(at), x.data[f], y.data[f]);
 }
 
-void tcnnc::explain::reshapeGrad(Report &r, Operation *op) {
+static void reshapeGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dy = r.value(op->getOperand(0)), &dx = r.value(op->getResult(0));
   r.beginSection(op, "backward");
@@ -88,7 +89,7 @@ void tcnnc::explain::reshapeGrad(Report &r, Operation *op) {
   r.compareTensor("input gradient", dy.data, dx);
 }
 
-void tcnnc::explain::addForward(Report &r, Operation *op) {
+static void addForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &a = r.value(op->getOperand(0)), &b = r.value(op->getOperand(1)),
                &y = r.value(op->getResult(0));
@@ -111,4 +112,14 @@ void tcnnc::explain::addForward(Report &r, Operation *op) {
   md.para("At " + indexStr(at) + ": $" + md.op(a.data[i]) + " + " +
           paren(md.op(b.data[i])) + "$.");
   r.compare("value at " + indexStr(at), a.data[i] + b.data[i], y.data[i]);
+}
+
+void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    ReluOp::attachInterface<FnSections<ReluOp, reluForward>>(*ctx);
+    ReluGradOp::attachInterface<FnSections<ReluGradOp, reluGrad>>(*ctx);
+    FlattenOp::attachInterface<FnSections<FlattenOp, flattenForward>>(*ctx);
+    ReshapeOp::attachInterface<FnSections<ReshapeOp, reshapeGrad>>(*ctx);
+    AddOp::attachInterface<FnSections<AddOp, addForward>>(*ctx);
+  });
 }

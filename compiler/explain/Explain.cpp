@@ -3,6 +3,7 @@
 #include "compiler/explain/Explain.h"
 
 #include "compiler/explain/AnnotatedIR.h"
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Html.h"
 #include "compiler/explain/Symbolic.h"
 #include "dialect/transforms/Passes.h"
@@ -11,6 +12,16 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+
+#include "compiler/explain/ExplainInterface.cpp.inc"
+
+void tcnnc::explain::registerSections(DialectRegistry &registry) {
+  registerConvSections(registry);
+  registerPoolSections(registry);
+  registerElementwiseSections(registry);
+  registerLinearSections(registry);
+  registerLossSections(registry);
+}
 
 LogicalResult tcnnc::explain::parsePosition(llvm::StringRef text,
                                               std::array<int64_t, 4> &at) {

@@ -1,5 +1,6 @@
 //===- LinearSections.cpp - explaining linear and its gradients -----------===//
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
 
 #include "dialect/TcnnOps.h"
@@ -23,7 +24,7 @@ std::string joinTerms(const std::vector<std::string> &terms) {
 }
 } // namespace
 
-void tcnnc::explain::linearForward(Report &r, Operation *op) {
+static void linearForward(Report &r, Operation *op) {
   auto lin = cast<LinearOp>(op);
   Markdown &md = r.md;
   const Tensor &x = r.value(lin.getInput()), &w = r.value(lin.getWeight()),
@@ -60,7 +61,7 @@ void tcnnc::explain::linearForward(Report &r, Operation *op) {
           "; $\\partial L/\\partial X$ " + shapeStr(x.shape) + ".");
 }
 
-void tcnnc::explain::linearInputGrad(Report &r, Operation *op) {
+static void linearInputGrad(Report &r, Operation *op) {
   auto g = cast<LinearInputGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
@@ -93,7 +94,7 @@ void tcnnc::explain::linearInputGrad(Report &r, Operation *op) {
   r.compareTensor("full input gradient", full, dx);
 }
 
-void tcnnc::explain::linearWeightGrad(Report &r, Operation *op) {
+static void linearWeightGrad(Report &r, Operation *op) {
   auto g = cast<LinearWeightGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -125,4 +126,14 @@ void tcnnc::explain::linearWeightGrad(Report &r, Operation *op) {
       for (int64_t f = 0; f < dw.dim(1); ++f)
         full[k * dw.dim(1) + f] += dy.at(b, k) * x.at(b, f);
   r.compareTensor("full weight gradient", full, dw);
+}
+
+void tcnnc::explain::registerLinearSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    LinearOp::attachInterface<FnSections<LinearOp, linearForward>>(*ctx);
+    LinearInputGradOp::attachInterface<
+        FnSections<LinearInputGradOp, linearInputGrad>>(*ctx);
+    LinearWeightGradOp::attachInterface<
+        FnSections<LinearWeightGradOp, linearWeightGrad>>(*ctx);
+  });
 }

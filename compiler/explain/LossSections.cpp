@@ -1,5 +1,6 @@
 //===- LossSections.cpp - explaining the losses and their gradients -------===//
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
 
 #include "dialect/TcnnOps.h"
@@ -23,7 +24,7 @@ double logSumExp(const Tensor &z, int64_t n) {
 }
 } // namespace
 
-void tcnnc::explain::lossForward(Report &r, Operation *op) {
+static void lossForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value pred = op->getOperand(0), target = op->getOperand(1);
   const Tensor &p = r.value(pred), &t = r.value(target),
@@ -80,7 +81,7 @@ void tcnnc::explain::lossForward(Report &r, Operation *op) {
             exact / p.dim(0), l.data[0]);
 }
 
-void tcnnc::explain::lossGrad(Report &r, Operation *op) {
+static void lossGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dl = r.value(op->getOperand(0)), &p = r.value(op->getOperand(1)),
                &t = r.value(op->getOperand(2)), &dp = r.value(op->getResult(0));
@@ -137,4 +138,15 @@ void tcnnc::explain::seedGradient(Report &r, Operation *op) {
   r.md.line("```");
   r.md.line("");
   r.md.para("Reverse mode starts from $\\partial L/\\partial L = 1$.");
+}
+
+void tcnnc::explain::registerLossSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    MseLossOp::attachInterface<FnSections<MseLossOp, lossForward>>(*ctx);
+    CrossEntropyLossOp::attachInterface<
+        FnSections<CrossEntropyLossOp, lossForward>>(*ctx);
+    MseLossGradOp::attachInterface<FnSections<MseLossGradOp, lossGrad>>(*ctx);
+    CrossEntropyLossGradOp::attachInterface<
+        FnSections<CrossEntropyLossGradOp, lossGrad>>(*ctx);
+  });
 }

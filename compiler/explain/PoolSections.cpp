@@ -1,5 +1,6 @@
 //===- PoolSections.cpp - explaining max/avg pooling and gradients --------===//
 
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
 
 #include "dialect/TcnnOps.h"
@@ -72,7 +73,7 @@ std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
 
 } // namespace
 
-void tcnnc::explain::poolForward(Report &r, Operation *op) {
+static void poolForward(Report &r, Operation *op) {
   bool isMax = isa<MaxPool2dOp>(op);
   Value input = op->getOperand(0);
   auto k = op->getAttrOfType<DenseI64ArrayAttr>("kernel_size").asArrayRef();
@@ -159,7 +160,7 @@ void tcnnc::explain::poolForward(Report &r, Operation *op) {
           ".");
 }
 
-void tcnnc::explain::maxPoolGrad(Report &r, Operation *op) {
+static void maxPoolGrad(Report &r, Operation *op) {
   auto g = cast<MaxPool2dGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
@@ -201,7 +202,7 @@ void tcnnc::explain::maxPoolGrad(Report &r, Operation *op) {
           "\\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
 }
 
-void tcnnc::explain::avgPoolGrad(Report &r, Operation *op) {
+static void avgPoolGrad(Report &r, Operation *op) {
   auto g = cast<AvgPool2dGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &dx = r.value(g.getInputGrad());
@@ -238,4 +239,15 @@ void tcnnc::explain::avgPoolGrad(Report &r, Operation *op) {
   md.para("$$\\frac{\\partial L}{\\partial x_{n,c,h,w}} = \\frac{1}{K_h K_w} "
           "\\sum_{(i,j):\\ (h,w) \\in \\operatorname{window}(i,j)} "
           "\\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
+}
+
+void tcnnc::explain::registerPoolSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    MaxPool2dOp::attachInterface<FnSections<MaxPool2dOp, poolForward>>(*ctx);
+    AvgPool2dOp::attachInterface<FnSections<AvgPool2dOp, poolForward>>(*ctx);
+    MaxPool2dGradOp::attachInterface<
+        FnSections<MaxPool2dGradOp, maxPoolGrad>>(*ctx);
+    AvgPool2dGradOp::attachInterface<
+        FnSections<AvgPool2dGradOp, avgPoolGrad>>(*ctx);
+  });
 }

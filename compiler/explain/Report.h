@@ -114,24 +114,8 @@ Window windowAt(const Index &at, llvm::ArrayRef<int64_t> kernel,
 /// from, from + 1, ..., from + count - 1 (table rows and columns).
 std::vector<int64_t> indexRange(int64_t from, int64_t count);
 
-// Section writers, one function per op (defined by op family).
-void convForward(Report &r, mlir::Operation *op);
-void convInputGrad(Report &r, mlir::Operation *op);
-void convWeightGrad(Report &r, mlir::Operation *op);
-void biasGrad(Report &r, mlir::Operation *op);
-void poolForward(Report &r, mlir::Operation *op);
-void maxPoolGrad(Report &r, mlir::Operation *op);
-void avgPoolGrad(Report &r, mlir::Operation *op);
-void reluForward(Report &r, mlir::Operation *op);
-void reluGrad(Report &r, mlir::Operation *op);
-void flattenForward(Report &r, mlir::Operation *op);
-void reshapeGrad(Report &r, mlir::Operation *op);
-void addForward(Report &r, mlir::Operation *op);
-void linearForward(Report &r, mlir::Operation *op);
-void linearInputGrad(Report &r, mlir::Operation *op);
-void linearWeightGrad(Report &r, mlir::Operation *op);
-void lossForward(Report &r, mlir::Operation *op);
-void lossGrad(Report &r, mlir::Operation *op);
+/// The section of the seed dL/dL = 1 where the backward pass starts
+/// (LossSections.cpp).
 void seedGradient(Report &r, mlir::Operation *op);
 
 } // namespace tcnnc::explain

@@ -3,12 +3,13 @@
 // tcnn-stage-check loads the dialects and external models exactly as tcnnc
 // does and lists, for every op of the tcnn dialect, the stages attached to
 // it. It exits 1, naming the op and the stage, when one is missing: a new
-// op without an interpreter kernel or a lowering fails the test suite instead of failing
+// op without an interpreter kernel, a lowering or an explanation fails the test suite instead of failing
 // at run time on the first model that uses it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/driver/Registration.h"
+#include "compiler/explain/ExplainInterface.h"
 #include "compiler/interpreter/KernelInterface.h"
 #include "compiler/lowering/LoweringInterface.h"
 #include "dialect/TcnnOps.h"
@@ -36,10 +37,13 @@ int main(int argc, char **argv) {
     bool kernel = !dropped && op.hasInterface<tcnnc::KernelOpInterface>();
     bool lowering =
         !dropped && op.hasInterface<tcnnc::lowering::LoweringOpInterface>();
+    bool sections =
+        !dropped && op.hasInterface<tcnnc::explain::ExplainOpInterface>();
     llvm::outs() << op.getStringRef() << ": "
                  << (forward ? "forward (reverse rule)" : "backward")
                  << ", interpreter " << (kernel ? "yes" : "MISSING")
-                 << ", lowering " << (lowering ? "yes" : "MISSING") << "\n";
+                 << ", lowering " << (lowering ? "yes" : "MISSING")
+                 << ", explanation " << (sections ? "yes" : "MISSING") << "\n";
     auto report = [&](bool present, const char *stage, const char *where) {
       if (present)
         return;
@@ -49,6 +53,7 @@ int main(int argc, char **argv) {
     };
     report(kernel, "interpreter kernel", "compiler/interpreter/");
     report(lowering, "lowering to linalg", "compiler/lowering/");
+    report(sections, "explanation", "compiler/explain/");
   }
   return missing ? 1 : 0;
 }
