@@ -16,6 +16,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialect/GradientInterface.h.inc"
+#include "dialect/Layer.h"
+#include "dialect/LayerInterface.h.inc"
 
 namespace mlir::tcnn {
 /// Names `op`'s result after the layer in its NameLoc plus `suffix`.

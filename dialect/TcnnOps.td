@@ -10,6 +10,7 @@
 
 include "TcnnDialect.td"
 include "GradientInterface.td"
+include "LayerInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -18,7 +19,39 @@ class Tcnn_ForwardOp<string mnemonic, list<Trait> traits = []>
     : Tcnn_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor,
         DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>])>;
 
-def Tcnn_Conv2dOp : Tcnn_ForwardOp<"conv2d"> {
+/// The static methods of LayerOpInterface: name, input count and loss-ness
+/// are spelled in ODS; each op family defines getLayerArgs, planLayer and
+/// buildLayer in dialect/layers/ (a missing one does not compile).
+class Tcnn_LayerDeclarations<string layerName, int numInputs, bit isLoss,
+                             list<string> aliases> {
+  code decls = [{
+    static ::llvm::StringRef getLayerName() { return "}] # layerName # [{"; }
+    static unsigned getNumLayerInputs() { return }] # numInputs # [{; }
+    static bool isLossLayer() { return }] # !if(isLoss, "true", "false") # [{; }
+    /// Other spellings a model file may use.
+    static ::llvm::ArrayRef<::llvm::StringLiteral> getLayerAliases() {
+      }] # !if(!empty(aliases), "return {};",
+               "static constexpr ::llvm::StringLiteral a[] = {\"" #
+               !interleave(aliases, "\", \"") # "\"}; return a;") # [{
+    }
+    static ::llvm::ArrayRef<::mlir::tcnn::LayerArg> getLayerArgs();
+    static ::llvm::LogicalResult planLayer(::mlir::tcnn::LayerPlan &plan);
+    static ::mlir::Value buildLayer(::mlir::OpBuilder &b, ::mlir::Location loc,
+                                    const ::mlir::tcnn::LayerPlan &plan,
+                                    ::mlir::ValueRange inputs,
+                                    ::mlir::ValueRange params);
+  }];
+}
+
+/// A forward op that is also a PyTorch layer of the model language.
+class Tcnn_LayerOp<string mnemonic, string layerName, list<Trait> traits = [],
+                   int numInputs = 1, bit isLoss = 0>
+    : Tcnn_ForwardOp<mnemonic, !listconcat(traits, [Tcnn_LayerOpInterface])> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<layerName, numInputs, isLoss, []>.decls;
+}
+
+def Tcnn_Conv2dOp : Tcnn_LayerOp<"conv2d", "Conv2d"> {
   let summary = "2-D cross-correlation with stride and zero padding (nn.Conv2d)";
   let description = [{
     Computes, for input `x` of shape [N, C_in, H, W], weight `w` of shape
@@ -50,7 +83,8 @@ def Tcnn_Conv2dOp : Tcnn_ForwardOp<"conv2d"> {
 }
 
 /// Shared definition of the two pooling ops.
-class Tcnn_PoolOp<string mnemonic> : Tcnn_ForwardOp<mnemonic> {
+class Tcnn_PoolOp<string mnemonic, string layerName>
+    : Tcnn_LayerOp<mnemonic, layerName> {
   let arguments = (ins Tcnn_Tensor:$input, Tcnn_Pair:$kernel_size,
                    Tcnn_Pair:$stride, Tcnn_Pair:$padding);
   let results = (outs Tcnn_Tensor:$output);
@@ -60,7 +94,7 @@ class Tcnn_PoolOp<string mnemonic> : Tcnn_ForwardOp<mnemonic> {
   }];
 }
 
-def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d"> {
+def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d", "MaxPool2d"> {
   let summary = "2-D max pooling (nn.MaxPool2d)";
   let description = [{
     `y[n, c, i, j] = max_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]` over the
@@ -70,7 +104,7 @@ def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d"> {
   }];
 }
 
-def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d"> {
+def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d", "AvgPool2d"> {
   let summary = "2-D average pooling (nn.AvgPool2d, count_include_pad=True)";
   let description = [{
     `y[n, c, i, j] = (1 / (K_h K_w)) sum_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]`
@@ -79,7 +113,7 @@ def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d"> {
   }];
 }
 
-def Tcnn_ReluOp : Tcnn_ForwardOp<"relu"> {
+def Tcnn_ReluOp : Tcnn_LayerOp<"relu", "ReLU"> {
   let summary = "Rectified linear unit (nn.ReLU)";
   let description = [{ `y = max(x, 0)` elementwise; any shape. }];
   let arguments = (ins Tcnn_Tensor:$input);
@@ -87,7 +121,7 @@ def Tcnn_ReluOp : Tcnn_ForwardOp<"relu"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Tcnn_FlattenOp : Tcnn_ForwardOp<"flatten"> {
+def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {
   let summary = "Flatten all but the batch dimension (nn.Flatten)";
   let description = [{
     Reshapes [N, d1, ..., dk] to [N, d1 * ... * dk] in row-major (C) order,
@@ -98,7 +132,7 @@ def Tcnn_FlattenOp : Tcnn_ForwardOp<"flatten"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
-def Tcnn_LinearOp : Tcnn_ForwardOp<"linear"> {
+def Tcnn_LinearOp : Tcnn_LayerOp<"linear", "Linear"> {
   let summary = "Fully connected layer (nn.Linear)";
   let description = [{
     `y[n, o] = b[o] + sum_f x[n, f] * w[o, f]` for input [N, F], weight
@@ -114,7 +148,9 @@ def Tcnn_LinearOp : Tcnn_ForwardOp<"linear"> {
 
 /// SameOperandsAndResultType both checks and infers the result type.
 def Tcnn_AddOp : Tcnn_Op<"add", [Pure, Commutative, SameOperandsAndResultType,
-    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>]> {
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>, Tcnn_LayerOpInterface]> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<"Add", 2, 0, ["add"]>.decls;
   let summary = "Elementwise sum of two same-shaped tensors (residual add)";
   let description = [{
     `y = a + b` elementwise; both operands must have the same shape. Also
@@ -125,7 +161,7 @@ def Tcnn_AddOp : Tcnn_Op<"add", [Pure, Commutative, SameOperandsAndResultType,
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
 }
 
-def Tcnn_MseLossOp : Tcnn_ForwardOp<"mse_loss"> {
+def Tcnn_MseLossOp : Tcnn_LayerOp<"mse_loss", "MSELoss", [], 2, 1> {
   let summary = "Mean squared error (nn.MSELoss, reduction='mean')";
   let description = [{
     `L = (1 / numel) sum_i (p_i - t_i)^2` for prediction `p` and target `t`
@@ -138,7 +174,8 @@ def Tcnn_MseLossOp : Tcnn_ForwardOp<"mse_loss"> {
   }];
 }
 
-def Tcnn_CrossEntropyLossOp : Tcnn_ForwardOp<"cross_entropy_loss"> {
+def Tcnn_CrossEntropyLossOp
+    : Tcnn_LayerOp<"cross_entropy_loss", "CrossEntropyLoss", [], 2, 1> {
   let summary = "Softmax + negative log-likelihood (nn.CrossEntropyLoss, mean)";
   let description = [{
     For logits `z` [N, C] and class indices `t` [N] (int64, in [0, C)):

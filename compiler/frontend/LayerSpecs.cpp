@@ -3,87 +3,37 @@
 #include "compiler/frontend/LayerSpecs.h"
 
 using namespace tcnnc;
-using T = ArgSpec::Type;
+using mlir::tcnn::LayerArg;
+using mlir::tcnn::LayerArgValue;
+using T = LayerArg::Type;
 
-static const std::vector<LayerSpec> &layerTable() {
-  static const std::vector<LayerSpec> table = {
-      {"Conv2d",
-       LayerKind::Conv2d,
-       1,
-       {{"in_channels", T::Int, true},
-        {"out_channels", T::Int, true},
-        {"kernel_size", T::Pair, true},
-        {"stride", T::Pair, false},
-        {"padding", T::Pair, false},
-        {"bias", T::Bool, false}}},
-      {"MaxPool2d",
-       LayerKind::MaxPool2d,
-       1,
-       {{"kernel_size", T::Pair, true},
-        {"stride", T::Pair, false},
-        {"padding", T::Pair, false}}},
-      {"AvgPool2d",
-       LayerKind::AvgPool2d,
-       1,
-       {{"kernel_size", T::Pair, true},
-        {"stride", T::Pair, false},
-        {"padding", T::Pair, false},
-        {"count_include_pad", T::Bool, false}}},
-      {"ReLU", LayerKind::ReLU, 1, {}},
-      {"Flatten", LayerKind::Flatten, 1, {}},
-      {"Linear",
-       LayerKind::Linear,
-       1,
-       {{"in_features", T::Int, true},
-        {"out_features", T::Int, true},
-        {"bias", T::Bool, false}}},
-      {"Add", LayerKind::Add, 2, {}},
-      {"MSELoss", LayerKind::MSELoss, 2, {}},
-      {"CrossEntropyLoss", LayerKind::CrossEntropyLoss, 2, {}},
-  };
-  return table;
+/// Every registered op that is a layer, under its name and its aliases.
+static std::map<std::string, const LayerKind *>
+layersOf(mlir::MLIRContext &context) {
+  std::map<std::string, const LayerKind *> layers;
+  for (mlir::RegisteredOperationName op : context.getRegisteredOperations())
+    if (const LayerKind *layer =
+            op.getInterface<mlir::tcnn::LayerOpInterface>()) {
+      layers[layer->getLayerName().str()] = layer;
+      for (llvm::StringRef alias : layer->getLayerAliases())
+        layers[alias.str()] = layer;
+    }
+  return layers;
 }
 
-const LayerSpec *tcnnc::lookupLayer(const std::string &name) {
-  for (const LayerSpec &spec : layerTable())
-    if (name == spec.name)
-      return &spec;
-  // `add` reads naturally for the residual connection.
-  if (name == "add")
-    return lookupLayer("Add");
-  return nullptr;
+const LayerKind *tcnnc::lookupLayer(mlir::MLIRContext &context,
+                                    const std::string &name) {
+  auto layers = layersOf(context);
+  auto it = layers.find(name);
+  return it == layers.end() ? nullptr : it->second;
 }
 
-std::string tcnnc::knownLayerNames() {
+std::string tcnnc::knownLayerNames(mlir::MLIRContext &context) {
   std::string names;
-  for (const LayerSpec &spec : layerTable())
-    names += (names.empty() ? "" : ", ") + std::string(spec.name);
+  for (auto &[name, layer] : layersOf(context))
+    if (name == layer->getLayerName())
+      names += (names.empty() ? "" : ", ") + name;
   return names;
-}
-
-int64_t BoundArgs::getInt(const std::string &name, int64_t dflt) const {
-  auto it = values.find(name);
-  return it == values.end() ? dflt : it->second.i;
-}
-
-bool BoundArgs::getBool(const std::string &name, bool dflt) const {
-  auto it = values.find(name);
-  return it == values.end() ? dflt : it->second.b;
-}
-
-std::array<int64_t, 2> BoundArgs::getPair(const std::string &name,
-                                          std::array<int64_t, 2> dflt) const {
-  auto it = values.find(name);
-  if (it == values.end())
-    return dflt;
-  if (it->second.kind == ArgValue::Kind::Int)
-    return {it->second.i, it->second.i};
-  return {it->second.pair[0], it->second.pair[1]};
-}
-
-SourceLoc BoundArgs::locOf(const std::string &name, SourceLoc dflt) const {
-  auto it = values.find(name);
-  return it == values.end() ? dflt : it->second.loc;
 }
 
 static const char *typeDescription(T type) {
@@ -94,6 +44,8 @@ static const char *typeDescription(T type) {
     return "an integer or an (h, w) pair of integers";
   case T::Bool:
     return "true or false";
+  case T::Float:
+    return "a number";
   }
   return "";
 }
@@ -125,45 +77,62 @@ static bool typeMatches(T type, const ArgValue &v) {
     return v.kind == ArgValue::Kind::Int || v.kind == ArgValue::Kind::Pair;
   case T::Bool:
     return v.kind == ArgValue::Kind::Bool;
+  case T::Float:
+    return v.kind == ArgValue::Kind::Float || v.kind == ArgValue::Kind::Int;
   }
   return false;
 }
 
-std::optional<BoundArgs> tcnnc::bindArgs(const LayerSpec &spec,
-                                        const LayerCall &call,
-                                        Diagnostics &diags) {
+/// The binding of a model file's value to an argument of type `type`.
+static LayerArgValue bindValue(T type, const ArgValue &v) {
+  LayerArgValue out;
+  out.type = v.kind == ArgValue::Kind::Pair   ? T::Pair
+             : v.kind == ArgValue::Kind::Bool ? T::Bool
+             : type == T::Float               ? T::Float
+                                              : T::Int;
+  out.i = v.i;
+  out.pair = {v.pair[0], v.pair[1]};
+  out.b = v.b;
+  out.f = v.kind == ArgValue::Kind::Int ? static_cast<double>(v.i) : v.f;
+  return out;
+}
+
+std::optional<BoundArgs> tcnnc::bindArgs(const LayerKind &layer,
+                                         const LayerCall &call,
+                                         Diagnostics &diags) {
+  std::string layerName = layer.getLayerName().str();
+  llvm::ArrayRef<LayerArg> specs = layer.getLayerArgs();
   BoundArgs bound;
   size_t positional = 0;
   bool sawKeyword = false;
   for (const Arg &arg : call.args) {
-    const ArgSpec *target = nullptr;
+    const LayerArg *target = nullptr;
     if (arg.keyword.empty()) {
       if (sawKeyword) {
-        diags.error(arg.loc, std::string(spec.name) +
+        diags.error(arg.loc, layerName +
                                  ": positional argument after a keyword "
                                  "argument");
         return std::nullopt;
       }
-      if (positional >= spec.args.size()) {
-        diags.error(arg.loc,
-                    std::string(spec.name) + " takes at most " +
-                        std::to_string(spec.args.size()) +
-                        " positional argument" +
-                        (spec.args.size() == 1 ? "" : "s") + ", got " +
-                        std::to_string(call.args.size()));
+      if (positional >= specs.size()) {
+        diags.error(arg.loc, layerName + " takes at most " +
+                                 std::to_string(specs.size()) +
+                                 " positional argument" +
+                                 (specs.size() == 1 ? "" : "s") + ", got " +
+                                 std::to_string(call.args.size()));
         return std::nullopt;
       }
-      target = &spec.args[positional++];
+      target = &specs[positional++];
     } else {
       sawKeyword = true;
-      for (const ArgSpec &a : spec.args)
+      for (const LayerArg &a : specs)
         if (arg.keyword == a.name)
           target = &a;
       if (!target) {
         std::string expected;
-        for (const ArgSpec &a : spec.args)
+        for (const LayerArg &a : specs)
           expected += (expected.empty() ? "" : ", ") + std::string(a.name);
-        diags.error(arg.loc, std::string(spec.name) + ": unknown argument '" +
+        diags.error(arg.loc, layerName + ": unknown argument '" +
                                  arg.keyword + "'" +
                                  (expected.empty()
                                       ? " (it takes no arguments)"
@@ -173,23 +142,23 @@ std::optional<BoundArgs> tcnnc::bindArgs(const LayerSpec &spec,
       }
     }
     if (bound.values.count(target->name)) {
-      diags.error(arg.loc, std::string(spec.name) + ": argument '" +
-                               target->name + "' given twice");
+      diags.error(arg.loc, layerName + ": argument '" + target->name +
+                               "' given twice");
       return std::nullopt;
     }
     if (!typeMatches(target->type, arg.value)) {
-      diags.error(arg.value.loc,
-                  std::string(spec.name) + ": " + target->name + " must be " +
-                      typeDescription(target->type) + ", got " +
-                      describeValue(arg.value));
+      diags.error(arg.value.loc, layerName + ": " + target->name +
+                                     " must be " +
+                                     typeDescription(target->type) + ", got " +
+                                     describeValue(arg.value));
       return std::nullopt;
     }
-    bound.values[target->name] = arg.value;
+    bound.values[target->name] = bindValue(target->type, arg.value);
+    bound.locs[target->name] = arg.value.loc;
   }
-  for (const ArgSpec &a : spec.args) {
+  for (const LayerArg &a : specs) {
     if (a.required && !bound.values.count(a.name)) {
-      diags.error(call.loc, std::string(spec.name) + ": missing argument '" +
-                                a.name + "'");
+      diags.error(call.loc, layerName + ": missing argument '" + a.name + "'");
       return std::nullopt;
     }
   }

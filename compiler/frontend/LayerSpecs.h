@@ -1,8 +1,10 @@
 //===- LayerSpecs.h - the layers a model file can use -----------*- C++ -*-===//
 //
-// One table row per layer kind: its PyTorch name, its arguments with their
-// types and defaults, and how many input values it takes. Binding a call's
-// arguments against its row gives every argument error message.
+// There is no table of layers here: every registered op that implements
+// LayerOpInterface is a layer (its PyTorch name, arguments and rules come
+// from the op, dialect/layers/). This file finds a layer by name and binds
+// a call's arguments against the op's argument list, which gives every
+// argument error message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,66 +13,39 @@
 
 #include "compiler/frontend/AST.h"
 #include "compiler/frontend/Diagnostics.h"
+#include "dialect/TcnnOps.h"
 
-#include <array>
+#include "mlir/IR/MLIRContext.h"
+
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace tcnnc {
 
-enum class LayerKind {
-  Conv2d,
-  MaxPool2d,
-  AvgPool2d,
-  ReLU,
-  Flatten,
-  Linear,
-  Add,
-  MSELoss,
-  CrossEntropyLoss,
-};
+/// A layer kind: the op that implements it.
+using LayerKind = mlir::tcnn::LayerOpInterface::Concept;
 
-struct ArgSpec {
-  enum class Type { Int, Pair, Bool };
-  const char *name;
-  Type type;
-  bool required;
-};
+/// The layer a model file calls `name` (e.g. "Conv2d"), or null.
+const LayerKind *lookupLayer(mlir::MLIRContext &context,
+                             const std::string &name);
+/// "AvgPool2d, Conv2d, ..." for error messages.
+std::string knownLayerNames(mlir::MLIRContext &context);
 
-struct LayerSpec {
-  const char *name;
-  LayerKind kind;
-  int numOperands;
-  std::vector<ArgSpec> args;
-  bool isLoss() const {
-    return kind == LayerKind::MSELoss || kind == LayerKind::CrossEntropyLoss;
+/// A call's arguments by name, after binding, with where each was given.
+struct BoundArgs {
+  std::map<std::string, mlir::tcnn::LayerArgValue> values;
+  std::map<std::string, SourceLoc> locs;
+  SourceLoc locOf(const std::string &name, SourceLoc dflt) const {
+    auto it = locs.find(name);
+    return it == locs.end() ? dflt : it->second;
   }
 };
 
-/// The row for `name` (e.g. "Conv2d"), or null.
-const LayerSpec *lookupLayer(const std::string &name);
-/// "Conv2d, MaxPool2d, ..." for error messages.
-std::string knownLayerNames();
-
-/// A call's arguments by name, after binding.
-class BoundArgs {
-public:
-  bool has(const std::string &name) const { return values.count(name); }
-  int64_t getInt(const std::string &name, int64_t dflt) const;
-  bool getBool(const std::string &name, bool dflt) const;
-  /// An int `k` becomes (k, k), as in PyTorch.
-  std::array<int64_t, 2> getPair(const std::string &name,
-                                 std::array<int64_t, 2> dflt) const;
-  SourceLoc locOf(const std::string &name, SourceLoc dflt) const;
-
-  std::map<std::string, ArgValue> values;
-};
-
-/// Binds positional and keyword arguments of `call` against `spec`,
-/// checking names, count, duplicates, required arguments and types.
-std::optional<BoundArgs> bindArgs(const LayerSpec &spec, const LayerCall &call,
+/// Binds positional and keyword arguments of `call` against the layer's
+/// argument list, checking names, count, duplicates, required arguments
+/// and types.
+std::optional<BoundArgs> bindArgs(const LayerKind &layer, const LayerCall &call,
                                   Diagnostics &diags);
 
 } // namespace tcnnc

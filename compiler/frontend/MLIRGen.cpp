@@ -47,14 +47,22 @@ struct DataTensor {
   std::vector<double> values;
 };
 
-/// A layer after checking: what `build` needs to emit its op.
+/// A layer after checking: the op that implements it and its plan, from
+/// which `build` emits the op.
 struct PlannedLayer {
   const LayerStmt *stmt;
-  const LayerSpec *spec;
+  const LayerKind *kind;
   std::vector<std::string> operands; // value names, aliases resolved
-  Shape shape;                       // result shape
-  std::array<int64_t, 2> kernel{}, stride{}, padding{};
-  int weight = -1, bias = -1;        // indices into `tensors`
+  mlir::tcnn::LayerPlan plan;        // arguments, shapes, parameters
+  std::vector<int> params;           // indices into `tensors`, plan order
+  const Shape &shape() const { return plan.result; }
+  /// The index into `tensors` of parameter `name` ("weight"), or -1.
+  int param(const std::string &name) const {
+    for (size_t i = 0; i < params.size(); ++i)
+      if (plan.params[i].name == name)
+        return params[i];
+    return -1;
+  }
 };
 
 /// What a value name refers to.
@@ -85,8 +93,7 @@ private:
   bool declareName(const std::string &name, ValueRef ref);
   bool planLayers();
   bool planLayer(const LayerStmt &stmt);
-  bool checkLayer(PlannedLayer &layer, const BoundArgs &args,
-                  const std::vector<Shape> &inputs);
+  bool checkLayer(PlannedLayer &layer, const BoundArgs &args);
   int addParam(const std::string &layer, const char *param,
                std::vector<int64_t> shape, int64_t fanIn, SourceLoc loc);
   bool assignParams();
@@ -99,7 +106,7 @@ private:
   mlir::Location locFor(const std::string &name, SourceLoc loc);
   mlir::Type typeOf(const DataTensor &t);
   mlir::Value emitLayer(mlir::OpBuilder &b, const PlannedLayer &layer,
-                        llvm::ArrayRef<mlir::Value> inputs,
+                        mlir::ValueRange inputs,
                         llvm::ArrayRef<mlir::Value> args);
 
   mlir::MLIRContext &context;
@@ -160,7 +167,7 @@ bool Generator::declareTensors() {
 Shape Generator::shapeOf(const std::string &name) const {
   const ValueRef &ref = names.at(name);
   if (ref.kind == ValueRef::Kind::Layer)
-    return layers[ref.index].shape;
+    return layers[ref.index].shape();
   const auto &s = tensors[ref.index].shape;
   return Shape(s.begin(), s.end());
 }
@@ -187,26 +194,26 @@ bool Generator::planLayers() {
 }
 
 bool Generator::planLayer(const LayerStmt &stmt) {
-  const LayerSpec *spec = lookupLayer(stmt.call.kind);
-  if (!spec) {
+  const LayerKind *kind = lookupLayer(context, stmt.call.kind);
+  if (!kind) {
     diags.error(stmt.call.loc, "unknown layer '" + stmt.call.kind +
-                                   "' (known layers: " + knownLayerNames() +
-                                   ")");
+                                   "' (known layers: " +
+                                   knownLayerNames(context) + ")");
     return false;
   }
-  auto args = bindArgs(*spec, stmt.call, diags);
+  std::string layerName = kind->getLayerName().str();
+  auto args = bindArgs(*kind, stmt.call, diags);
   if (!args)
     return false;
-  if (static_cast<int>(stmt.operands.size()) != spec->numOperands) {
+  unsigned numInputs = kind->getNumLayerInputs();
+  if (stmt.operands.size() != numInputs) {
     diags.error(stmt.operands.empty() ? stmt.loc : stmt.operands[0].second,
-                std::string(spec->name) + " takes " +
-                    std::to_string(spec->numOperands) + " input value" +
-                    (spec->numOperands == 1 ? "" : "s") + ", got " +
+                layerName + " takes " + std::to_string(numInputs) +
+                    " input value" + (numInputs == 1 ? "" : "s") + ", got " +
                     std::to_string(stmt.operands.size()));
     return false;
   }
-  PlannedLayer layer{&stmt, spec, {}, {}, {}, {}, {}};
-  std::vector<Shape> inputs;
+  PlannedLayer layer{&stmt, kind, {}, {}, {}};
   for (const auto &[name, loc] : stmt.operands) {
     std::string resolved = name;
     if (auto alias = model.aliases.find(name);
@@ -226,24 +233,25 @@ bool Generator::planLayer(const LayerStmt &stmt) {
     }
     bool isTarget = it->second.kind == ValueRef::Kind::Tensor &&
                     tensors[it->second.index].role == DataTensor::Role::Target;
-    bool targetSlot = spec->isLoss() && layer.operands.size() == 1;
+    bool targetSlot = kind->isLossLayer() && layer.operands.size() == 1;
     if (isTarget && !targetSlot) {
       diags.error(loc, "target '" + name +
                            "' can only be the second input of a loss");
       return false;
     }
     if (targetSlot && !isTarget) {
-      diags.error(loc, std::string(spec->name) + ": second input '" + name +
+      diags.error(loc, layerName + ": second input '" + name +
                            "' must be a target declared with 'target'");
       return false;
     }
     layer.operands.push_back(resolved);
-    inputs.push_back(shapeOf(resolved));
+    layer.plan.inputs.push_back(shapeOf(resolved));
+    layer.plan.inputNames.push_back(name);
   }
-  if (!checkLayer(layer, *args, inputs))
+  if (!checkLayer(layer, *args))
     return false;
   int index = static_cast<int>(layers.size());
-  if (spec->isLoss()) {
+  if (kind->isLossLayer()) {
     if (lossLayer >= 0) {
       diags.error(stmt.loc, "a model has exactly one loss; '" +
                                 layers[lossLayer].stmt->name +
@@ -272,122 +280,35 @@ int Generator::addParam(const std::string &layer, const char *param,
   return static_cast<int>(tensors.size()) - 1;
 }
 
-bool Generator::checkLayer(PlannedLayer &layer, const BoundArgs &args,
-                           const std::vector<Shape> &inputs) {
+bool Generator::checkLayer(PlannedLayer &layer, const BoundArgs &args) {
+  using mlir::tcnn::LayerErrorAt;
   const LayerStmt &stmt = *layer.stmt;
-  auto fail = [&](SourceLoc loc) {
-    return [this, loc](const llvm::Twine &msg) { diags.error(loc, msg); };
+  mlir::tcnn::LayerPlan &plan = layer.plan;
+  plan.args = args.values;
+  // The op's rule reports at the call, an argument or an input value.
+  auto report = [&](const LayerErrorAt &at, const llvm::Twine &msg) {
+    SourceLoc loc = at.kind == LayerErrorAt::Kind::Argument
+                        ? args.locOf(at.argument, stmt.call.loc)
+                    : at.kind == LayerErrorAt::Kind::Operand
+                        ? stmt.operands[at.operand].second
+                        : stmt.call.loc;
+    diags.error(loc, msg);
   };
-  std::optional<Shape> shape;
-  switch (layer.spec->kind) {
-  case LayerKind::Conv2d: {
-    int64_t in = args.getInt("in_channels", 0);
-    int64_t out = args.getInt("out_channels", 0);
-    if (in <= 0 || out <= 0) {
-      diags.error(stmt.call.loc, "Conv2d: in_channels and out_channels must "
-                                 "be positive");
-      return false;
-    }
-    const Shape &x = inputs[0];
-    if (x.size() == 4 && x[1] != in) {
-      diags.error(args.locOf("in_channels", stmt.call.loc),
-                  "Conv2d: in_channels is " + std::to_string(in) +
-                      " but input '" + stmt.operands[0].first + "' " +
-                      shapes::str(x) + " has " + std::to_string(x[1]) +
-                      " channels");
-      return false;
-    }
-    layer.kernel = args.getPair("kernel_size", {1, 1});
-    layer.stride = args.getPair("stride", {1, 1});
-    layer.padding = args.getPair("padding", {0, 0});
-    Shape w{out, in, layer.kernel[0], layer.kernel[1]};
-    Shape b{out};
-    bool hasBias = args.getBool("bias", true);
-    shape = shapes::conv2d(x, w, hasBias ? std::optional(llvm::ArrayRef(b))
-                                         : std::nullopt,
-                           layer.stride, layer.padding, fail(stmt.call.loc));
-    if (!shape)
-      return false;
-    int64_t fanIn = in * layer.kernel[0] * layer.kernel[1];
-    layer.weight = addParam(stmt.name, "weight", {w.begin(), w.end()}, fanIn,
-                            stmt.loc);
-    if (hasBias)
-      layer.bias = addParam(stmt.name, "bias", {out}, fanIn, stmt.loc);
-    break;
-  }
-  case LayerKind::MaxPool2d:
-  case LayerKind::AvgPool2d: {
-    if (args.has("count_include_pad") && !args.getBool("count_include_pad",
-                                                       true)) {
-      diags.error(args.locOf("count_include_pad", stmt.call.loc),
-                  "AvgPool2d: count_include_pad=false is not supported");
-      return false;
-    }
-    layer.kernel = args.getPair("kernel_size", {1, 1});
-    layer.stride = args.getPair("stride", layer.kernel);
-    layer.padding = args.getPair("padding", {0, 0});
-    const char *op = layer.spec->kind == LayerKind::MaxPool2d ? "max_pool2d"
-                                                              : "avg_pool2d";
-    shape = shapes::pool2d(op, inputs[0], layer.kernel, layer.stride,
-                           layer.padding, fail(stmt.call.loc));
-    break;
-  }
-  case LayerKind::ReLU:
-    shape = inputs[0];
-    break;
-  case LayerKind::Flatten:
-    shape = shapes::flatten(inputs[0], fail(stmt.call.loc));
-    break;
-  case LayerKind::Linear: {
-    int64_t in = args.getInt("in_features", 0);
-    int64_t out = args.getInt("out_features", 0);
-    if (in <= 0 || out <= 0) {
-      diags.error(stmt.call.loc, "Linear: in_features and out_features must "
-                                 "be positive");
-      return false;
-    }
-    const Shape &x = inputs[0];
-    if (x.size() == 2 && x[1] != in) {
-      diags.error(args.locOf("in_features", stmt.call.loc),
-                  "Linear: in_features is " + std::to_string(in) +
-                      " but input '" + stmt.operands[0].first + "' " +
-                      shapes::str(x) + " has " + std::to_string(x[1]) +
-                      " features");
-      return false;
-    }
-    Shape w{out, in}, b{out};
-    bool hasBias = args.getBool("bias", true);
-    shape = shapes::linear(x, w, hasBias ? std::optional(llvm::ArrayRef(b))
-                                         : std::nullopt,
-                           fail(stmt.call.loc));
-    if (!shape)
-      return false;
-    layer.weight = addParam(stmt.name, "weight", {out, in}, in, stmt.loc);
-    if (hasBias)
-      layer.bias = addParam(stmt.name, "bias", {out}, in, stmt.loc);
-    break;
-  }
-  case LayerKind::Add:
-    shape = shapes::add(inputs[0], inputs[1], fail(stmt.operands[1].second));
-    break;
-  case LayerKind::MSELoss:
-    shape = shapes::mseLoss(inputs[0], inputs[1],
-                            fail(stmt.operands[1].second));
-    break;
-  case LayerKind::CrossEntropyLoss: {
-    shape = shapes::crossEntropyLoss(inputs[0], inputs[1],
-                                     fail(stmt.operands[1].second));
-    if (shape) {
-      DataTensor &target = tensors[names.at(layer.operands[1]).index];
-      target.classIndices = true;
-      target.classes = inputs[0][1];
-    }
-    break;
-  }
-  }
-  if (!shape)
+  plan.error = report;
+  bool planned = mlir::succeeded(layer.kind->planLayer(plan));
+  plan.error = nullptr;
+  if (!planned)
     return false;
-  layer.shape = *shape;
+  for (const auto &p : plan.params)
+    layer.params.push_back(addParam(stmt.name, p.name.c_str(),
+                                    {p.shape.begin(), p.shape.end()}, p.fanIn,
+                                    stmt.loc));
+  if (plan.classIndexInput) {
+    DataTensor &target =
+        tensors[names.at(layer.operands[*plan.classIndexInput]).index];
+    target.classIndices = true;
+    target.classes = plan.numClasses;
+  }
   return true;
 }
 
@@ -402,16 +323,18 @@ bool Generator::assignParams() {
       return false;
     }
     const PlannedLayer &layer = layers[it->second];
-    int index = assign.param == "weight" ? layer.weight
-                : assign.param == "bias" ? layer.bias
-                                         : -1;
+    int index = layer.param(assign.param);
     if (index < 0) {
-      std::string has = layer.weight < 0   ? "no parameters"
-                        : layer.bias < 0   ? "only 'weight'"
-                                           : "'weight' and 'bias'";
+      std::string has;
+      for (const auto &p : layer.plan.params)
+        has += (has.empty() ? "'" : " and '") + p.name + "'";
+      has = layer.plan.params.empty()       ? "no parameters"
+            : layer.plan.params.size() == 1 ? "only " + has
+                                            : has;
       diags.error(assign.loc, "layer '" + assign.layer + "' (" +
-                                  layer.spec->name + ") has no parameter '" +
-                                  assign.param + "'; it has " + has);
+                                  layer.kind->getLayerName() +
+                                  ") has no parameter '" + assign.param +
+                                  "'; it has " + has);
       return false;
     }
     DataTensor &t = tensors[index];
@@ -445,8 +368,8 @@ bool Generator::checkMemory() {
     locs.push_back(t.loc);
   }
   for (const PlannedLayer &l : layers) {
-    budget.add(l.stmt->name, {l.shape.begin(), l.shape.end()},
-               shapes::numElements(l.shape), 4, Kind::Activation,
+    budget.add(l.stmt->name, {l.shape().begin(), l.shape().end()},
+               shapes::numElements(l.shape()), 4, Kind::Activation,
                static_cast<int>(locs.size()));
     locs.push_back(l.stmt->loc);
   }
@@ -495,8 +418,7 @@ bool Generator::initializeTensors() {
     if (!assign.index)
       continue;
     const PlannedLayer &layer = layers[layerIndex.at(assign.layer)];
-    DataTensor &t =
-        tensors[assign.param == "weight" ? layer.weight : layer.bias];
+    DataTensor &t = tensors[layer.param(assign.param)];
     int64_t flat = 0;
     for (size_t d = 0; d < t.shape.size(); ++d)
       flat = flat * t.shape[d] + (*assign.index)[d];
@@ -522,45 +444,14 @@ mlir::Type Generator::typeOf(const DataTensor &t) {
   return mlir::RankedTensorType::get(t.shape, elem);
 }
 
-static mlir::DenseI64ArrayAttr pairAttr(mlir::OpBuilder &b,
-                                        std::array<int64_t, 2> p) {
-  return b.getDenseI64ArrayAttr({p[0], p[1]});
-}
-
 mlir::Value Generator::emitLayer(mlir::OpBuilder &b, const PlannedLayer &layer,
-                                 llvm::ArrayRef<mlir::Value> in,
+                                 mlir::ValueRange in,
                                  llvm::ArrayRef<mlir::Value> args) {
-  using namespace mlir::tcnn;
-  mlir::Location loc = locFor(layer.stmt->name, layer.stmt->call.loc);
-  mlir::Value weight = layer.weight >= 0 ? args[layer.weight] : nullptr;
-  mlir::Value bias = layer.bias >= 0 ? args[layer.bias] : nullptr;
-  switch (layer.spec->kind) {
-  case LayerKind::Conv2d:
-    return b.create<Conv2dOp>(loc, in[0], weight, bias,
-                              pairAttr(b, layer.stride),
-                              pairAttr(b, layer.padding));
-  case LayerKind::MaxPool2d:
-    return b.create<MaxPool2dOp>(loc, in[0], pairAttr(b, layer.kernel),
-                                 pairAttr(b, layer.stride),
-                                 pairAttr(b, layer.padding));
-  case LayerKind::AvgPool2d:
-    return b.create<AvgPool2dOp>(loc, in[0], pairAttr(b, layer.kernel),
-                                 pairAttr(b, layer.stride),
-                                 pairAttr(b, layer.padding));
-  case LayerKind::ReLU:
-    return b.create<ReluOp>(loc, in[0]);
-  case LayerKind::Flatten:
-    return b.create<FlattenOp>(loc, in[0]);
-  case LayerKind::Linear:
-    return b.create<LinearOp>(loc, in[0], weight, bias);
-  case LayerKind::Add:
-    return b.create<AddOp>(loc, in[0], in[1]);
-  case LayerKind::MSELoss:
-    return b.create<MseLossOp>(loc, in[0], in[1]);
-  case LayerKind::CrossEntropyLoss:
-    return b.create<CrossEntropyLossOp>(loc, in[0], in[1]);
-  }
-  llvm_unreachable("unknown layer kind");
+  llvm::SmallVector<mlir::Value, 2> params;
+  for (int index : layer.params)
+    params.push_back(args[index]);
+  return layer.kind->buildLayer(b, locFor(layer.stmt->name, layer.stmt->call.loc),
+                                layer.plan, in, params);
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {

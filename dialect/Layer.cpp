@@ -1,0 +1,32 @@
+//===- Layer.cpp - a forward op as a PyTorch layer ------------------------===//
+
+#include "dialect/TcnnOps.h"
+
+using namespace mlir::tcnn;
+
+#include "dialect/LayerInterface.cpp.inc"
+
+int64_t LayerPlan::getInt(llvm::StringRef name, int64_t dflt) const {
+  auto it = args.find(name.str());
+  return it == args.end() ? dflt : it->second.i;
+}
+
+bool LayerPlan::getBool(llvm::StringRef name, bool dflt) const {
+  auto it = args.find(name.str());
+  return it == args.end() ? dflt : it->second.b;
+}
+
+double LayerPlan::getFloat(llvm::StringRef name, double dflt) const {
+  auto it = args.find(name.str());
+  return it == args.end() ? dflt : it->second.f;
+}
+
+std::array<int64_t, 2> LayerPlan::getPair(llvm::StringRef name,
+                                          std::array<int64_t, 2> dflt) const {
+  auto it = args.find(name.str());
+  if (it == args.end())
+    return dflt;
+  if (it->second.type == LayerArg::Type::Int)
+    return {it->second.i, it->second.i};
+  return it->second.pair;
+}
