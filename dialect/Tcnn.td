@@ -1,9 +1,12 @@
 //===- Tcnn.td - everything the tcnn dialect defines -------*- tablegen -*-===//
 //
-// The single tablegen entry point: forward ops, backward ops and the
-// gradient interface they implement.
+// The single tablegen entry point for ops: one file per op family, each
+// holding a family's forward and backward ops.
 //
 //===----------------------------------------------------------------------===//
 
-include "TcnnOps.td"
-include "TcnnGradOps.td"
+include "dialect/ops/Conv.td"
+include "dialect/ops/Pool.td"
+include "dialect/ops/Elementwise.td"
+include "dialect/ops/Linear.td"
+include "dialect/ops/Loss.td"

@@ -2,7 +2,7 @@
 //
 // There is no table of layers here: every registered op that implements
 // LayerOpInterface is a layer (its PyTorch name, arguments and rules come
-// from the op, dialect/layers/). This file finds a layer by name and binds
+// from the op, dialect/ops/). This file finds a layer by name and binds
 // a call's arguments against the op's argument list, which gives every
 // argument error message.
 //

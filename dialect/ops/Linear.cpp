@@ -1,4 +1,12 @@
-//===- LinearLayers.cpp - nn.Linear in a model file -----------------------===//
+//===- Linear.cpp - nn.Linear: layer and reverse rule ---------------------===//
+//
+// How a model file spells each op of the family (LayerOpInterface), and
+// each forward op's reverse-mode rule (GradientOpInterface): given the
+// gradient of the result, build the backward ops of ops/Linear.td. Backward
+// ops take the forward op's location, so every derived op points back at
+// the layer (and model-file line) it differentiates.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialect/TcnnOps.h"
 
@@ -46,4 +54,23 @@ Value LinearOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                            ValueRange inputs, ValueRange params) {
   return b.create<LinearOp>(loc, inputs[0], params[0],
                             params.size() > 1 ? params[1] : Value());
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse-mode rules
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::buildGradients(OpBuilder &b, Value dy,
+                                       ArrayRef<bool> needed,
+                                       MutableArrayRef<Value> grads) {
+  Location loc = getLoc();
+  if (needed[0])
+    grads[0] = b.create<LinearInputGradOp>(loc, getInput().getType(), dy,
+                                           getWeight());
+  if (needed[1])
+    grads[1] = b.create<LinearWeightGradOp>(loc, getWeight().getType(), dy,
+                                            getInput());
+  if (getBias() && needed[2])
+    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
+  return success();
 }

@@ -1,4 +1,12 @@
-//===- PoolLayers.cpp - nn.MaxPool2d, nn.AvgPool2d in a model file --------===//
+//===- Pool.cpp - nn.MaxPool2d, nn.AvgPool2d: layers, reverse rules -------===//
+//
+// How a model file spells each op of the family (LayerOpInterface), and
+// each forward op's reverse-mode rule (GradientOpInterface): given the
+// gradient of the result, build the backward ops of ops/Pool.td. Backward
+// ops take the forward op's location, so every derived op points back at
+// the layer (and model-file line) it differentiates.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialect/TcnnOps.h"
 
@@ -70,4 +78,28 @@ Value AvgPool2dOp::buildLayer(OpBuilder &b, Location loc,
                               const LayerPlan &plan, ValueRange inputs,
                               ValueRange) {
   return buildPool<AvgPool2dOp>(b, loc, plan, inputs);
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse-mode rules
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2dOp::buildGradients(OpBuilder &b, Value dy,
+                                          ArrayRef<bool> needed,
+                                          MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<MaxPool2dGradOp>(
+        getLoc(), getInput().getType(), dy, getInput(), getKernelSizeAttr(),
+        getStrideAttr(), getPaddingAttr());
+  return success();
+}
+
+LogicalResult AvgPool2dOp::buildGradients(OpBuilder &b, Value dy,
+                                          ArrayRef<bool> needed,
+                                          MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<AvgPool2dGradOp>(getLoc(), getInput().getType(), dy,
+                                         getKernelSizeAttr(), getStrideAttr(),
+                                         getPaddingAttr());
+  return success();
 }

@@ -1,4 +1,12 @@
-//===- ConvLayers.cpp - nn.Conv2d in a model file -------------------------===//
+//===- Conv.cpp - nn.Conv2d: layer and reverse rule -----------------------===//
+//
+// How a model file spells each op of the family (LayerOpInterface), and
+// each forward op's reverse-mode rule (GradientOpInterface): given the
+// gradient of the result, build the backward ops of ops/Conv.td. Backward
+// ops take the forward op's location, so every derived op points back at
+// the layer (and model-file line) it differentiates.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialect/TcnnOps.h"
 
@@ -55,4 +63,25 @@ Value Conv2dOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
   return b.create<Conv2dOp>(loc, inputs[0], params[0],
                             params.size() > 1 ? params[1] : Value(),
                             pair("stride", {1, 1}), pair("padding", {0, 0}));
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse-mode rules
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2dOp::buildGradients(OpBuilder &b, Value dy,
+                                       ArrayRef<bool> needed,
+                                       MutableArrayRef<Value> grads) {
+  Location loc = getLoc();
+  if (needed[0])
+    grads[0] = b.create<Conv2dInputGradOp>(loc, getInput().getType(), dy,
+                                           getWeight(), getStrideAttr(),
+                                           getPaddingAttr());
+  if (needed[1])
+    grads[1] = b.create<Conv2dWeightGradOp>(loc, getWeight().getType(), dy,
+                                            getInput(), getStrideAttr(),
+                                            getPaddingAttr());
+  if (getBias() && needed[2])
+    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
+  return success();
 }

@@ -1,0 +1,97 @@
+//===- Conv.td - conv2d and its gradients ------------------*- tablegen -*-===//
+//
+// The nn.Conv2d family: the forward op, its input, weight and bias
+// gradients. Their layer descriptions and reverse rules are in
+// Conv.cpp beside this file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_OPS_CONV_TD
+#define TCNN_OPS_CONV_TD
+
+include "dialect/TcnnOpBase.td"
+
+def Tcnn_Conv2dOp : Tcnn_LayerOp<"conv2d", "Conv2d"> {
+  let summary = "2-D cross-correlation with stride and zero padding (nn.Conv2d)";
+  let description = [{
+    Computes, for input `x` of shape [N, C_in, H, W], weight `w` of shape
+    [C_out, C_in, K_h, K_w] and optional bias `b` of shape [C_out]:
+
+    ```
+    y[n, o, i, j] = b[o] + sum_{c, p, q} x_pad[n, c, i*s_h + p, j*s_w + q] * w[o, c, p, q]
+    ```
+
+    where `x_pad` is `x` with `padding` zeros on each side, i.e.
+    `x_pad[n, c, h, w] = x[n, c, h - p_h, w - p_w]` (zero outside `x`).
+    The output is [N, C_out, H_out, W_out] with
+    `H_out = floor((H + 2 p_h - K_h) / s_h) + 1`, as in PyTorch.
+
+    Example:
+    ```mlir
+    %y = tcnn.conv2d %x, %w, %b stride [1, 1] padding [1, 1]
+        : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<1x2x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$input, Tcnn_Tensor:$weight,
+                   Optional<Tcnn_Tensor>:$bias,
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `stride` $stride `padding` $padding
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tcnn_Conv2dInputGradOp : Tcnn_BackwardOp<"conv2d_input_grad", "_dinput"> {
+  let summary = "Gradient of conv2d with respect to its input";
+  let description = [{
+    `dx[n, c, h, w] = sum_{o, i, j, p, q : i*s_h + p - p_h = h, j*s_w + q - p_w = w} dy[n, o, i, j] * w[o, c, p, q]`
+
+    Each upstream gradient `dy[n, o, i, j]` scales a copy of the kernel
+    `w[o, :, :, :]`, which is placed back on the input where the forward
+    window was (top-left corner at `(i*s_h - p_h, j*s_w - p_w)`);
+    overlapping copies are summed and parts falling on padding dropped.
+    Equivalently: dilate `dy` with `s - 1` zeros, pad it with `K - 1 - p`,
+    and cross-correlate with the kernel flipped in both spatial dims.
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$weight,
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $weight `stride` $stride `padding` $padding attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Tcnn_Conv2dWeightGradOp : Tcnn_BackwardOp<"conv2d_weight_grad", "_dweight"> {
+  let summary = "Gradient of conv2d with respect to its weight";
+  let description = [{
+    `dw[o, c, p, q] = sum_{n, i, j} dy[n, o, i, j] * x_pad[n, c, i*s_h + p, j*s_w + q]`
+
+    The sum over every output position of the upstream gradient times that
+    position's receptive field.
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input,
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+  let results = (outs Tcnn_Tensor:$weight_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $input `stride` $stride `padding` $padding attr-dict
+    `:` functional-type(operands, results)
+  }];
+}
+
+def Tcnn_BiasGradOp : Tcnn_BackwardOp<"bias_grad", "_dbias"> {
+  let summary = "Gradient of a conv2d or linear bias: sum over all but dim 1";
+  let description = [{
+    `db[o] = sum_{n, ...} dy[n, o, ...]`: the upstream gradient summed over
+    the batch and every spatial position, for conv2d ([N, O, H, W]) and
+    linear ([N, O]) alike.
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad);
+  let results = (outs Tcnn_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    $output_grad attr-dict `:` type($output_grad) `->` type($bias_grad)
+  }];
+}
+
+#endif // TCNN_OPS_CONV_TD

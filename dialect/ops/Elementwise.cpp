@@ -1,0 +1,95 @@
+//===- Elementwise.cpp - ReLU, Flatten, Add: layers and reverse rules -----===//
+//
+// How a model file spells each op of the family (LayerOpInterface), and
+// each forward op's reverse-mode rule (GradientOpInterface): given the
+// gradient of the result, build the backward ops of ops/Elementwise.td. Backward
+// ops take the forward op's location, so every derived op points back at
+// the layer (and model-file line) it differentiates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/TcnnOps.h"
+
+using namespace mlir;
+using namespace mlir::tcnn;
+
+ArrayRef<LayerArg> ReluOp::getLayerArgs() { return {}; }
+
+LogicalResult ReluOp::planLayer(LayerPlan &plan) {
+  plan.result = plan.inputs[0];
+  return success();
+}
+
+Value ReluOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                         ValueRange inputs, ValueRange) {
+  return b.create<ReluOp>(loc, inputs[0]);
+}
+
+ArrayRef<LayerArg> FlattenOp::getLayerArgs() { return {}; }
+
+LogicalResult FlattenOp::planLayer(LayerPlan &plan) {
+  auto shape = shapes::flatten(plan.inputs[0], plan.atCall());
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value FlattenOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                            ValueRange inputs, ValueRange) {
+  return b.create<FlattenOp>(loc, inputs[0]);
+}
+
+ArrayRef<LayerArg> AddOp::getLayerArgs() { return {}; }
+
+LogicalResult AddOp::planLayer(LayerPlan &plan) {
+  auto shape = shapes::add(plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value AddOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                        ValueRange inputs, ValueRange) {
+  return b.create<AddOp>(loc, inputs[0], inputs[1]);
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse-mode rules
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReluOp::buildGradients(OpBuilder &b, Value dy,
+                                     ArrayRef<bool> needed,
+                                     MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<ReluGradOp>(getLoc(), getInput().getType(), dy,
+                                    getInput());
+  return success();
+}
+
+LogicalResult FlattenOp::buildGradients(OpBuilder &b, Value dy,
+                                        ArrayRef<bool> needed,
+                                        MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<ReshapeOp>(getLoc(), getInput().getType(), dy);
+  return success();
+}
+
+LogicalResult ReshapeOp::buildGradients(OpBuilder &b, Value dy,
+                                        ArrayRef<bool> needed,
+                                        MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<ReshapeOp>(getLoc(), getInput().getType(), dy);
+  return success();
+}
+
+LogicalResult AddOp::buildGradients(OpBuilder &, Value dy,
+                                    ArrayRef<bool> needed,
+                                    MutableArrayRef<Value> grads) {
+  // d(a + b)/da = d(a + b)/db = 1: both operands receive dy unchanged.
+  for (unsigned i = 0; i < 2; ++i)
+    if (needed[i])
+      grads[i] = dy;
+  return success();
+}

@@ -1,0 +1,76 @@
+//===- Elementwise.td - relu, flatten, add -----------------*- tablegen -*-===//
+//
+// The elementwise and shape family: relu, flatten and add, and the
+// backward ops relu_grad and reshape. Their layer descriptions and reverse rules are in
+// Elementwise.cpp beside this file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TCNN_OPS_ELEMENTWISE_TD
+#define TCNN_OPS_ELEMENTWISE_TD
+
+include "dialect/TcnnOpBase.td"
+
+def Tcnn_ReluOp : Tcnn_LayerOp<"relu", "ReLU"> {
+  let summary = "Rectified linear unit (nn.ReLU)";
+  let description = [{ `y = max(x, 0)` elementwise; any shape. }];
+  let arguments = (ins Tcnn_Tensor:$input);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Tcnn_ReluGradOp : Tcnn_BackwardOp<"relu_grad", "_dinput",
+    [AllTypesMatch<["output_grad", "input", "input_grad"]>]> {
+  // AllTypesMatch is the whole check.
+  let hasVerifier = 0;
+  let summary = "Gradient of relu: pass where the input was positive";
+  let description = [{
+    `dx = x > 0 ? dy : 0` elementwise (0 at x == 0, as PyTorch).
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = "$output_grad `,` $input attr-dict `:` type($input)";
+}
+
+def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {
+  let summary = "Flatten all but the batch dimension (nn.Flatten)";
+  let description = [{
+    Reshapes [N, d1, ..., dk] to [N, d1 * ... * dk] in row-major (C) order,
+    as `nn.Flatten()` with its default `start_dim=1`.
+  }];
+  let arguments = (ins Tcnn_Tensor:$input);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Tcnn_ReshapeOp : Tcnn_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>], "_dinput"> {
+  let summary = "Row-major reshape to the result type";
+  let description = [{
+    Reinterprets the elements in row-major order with the result's shape;
+    the element count must match. The backward rule of `flatten` (a
+    reshape back to the input shape); its own backward rule is the reverse
+    reshape.
+  }];
+  let arguments = (ins Tcnn_Tensor:$input);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+/// SameOperandsAndResultType both checks and infers the result type.
+def Tcnn_AddOp : Tcnn_Op<"add", [Pure, Commutative, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>, Tcnn_LayerOpInterface]> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<"Add", 2, 0, ["add"]>.decls;
+  let summary = "Elementwise sum of two same-shaped tensors (residual add)";
+  let description = [{
+    `y = a + b` elementwise; both operands must have the same shape. Also
+    used by the autodiff pass to sum the gradients of a value used twice.
+  }];
+  let arguments = (ins Tcnn_Tensor:$lhs, Tcnn_Tensor:$rhs);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+}
+
+#endif // TCNN_OPS_ELEMENTWISE_TD

@@ -1,0 +1,74 @@
+//===- Loss.cpp - MSELoss, CrossEntropyLoss: layers, reverse rules --------===//
+//
+// How a model file spells each op of the family (LayerOpInterface), and
+// each forward op's reverse-mode rule (GradientOpInterface): given the
+// gradient of the result, build the backward ops of ops/Loss.td. Backward
+// ops take the forward op's location, so every derived op points back at
+// the layer (and model-file line) it differentiates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/TcnnOps.h"
+
+using namespace mlir;
+using namespace mlir::tcnn;
+
+ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return {}; }
+
+LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
+  auto shape =
+      shapes::mseLoss(plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                            ValueRange inputs, ValueRange) {
+  return b.create<MseLossOp>(loc, inputs[0], inputs[1]);
+}
+
+ArrayRef<LayerArg> CrossEntropyLossOp::getLayerArgs() { return {}; }
+
+LogicalResult CrossEntropyLossOp::planLayer(LayerPlan &plan) {
+  auto shape = shapes::crossEntropyLoss(plan.inputs[0], plan.inputs[1],
+                                        plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  // The target holds one class index in [0, classes) per batch element.
+  plan.classIndexInput = 1;
+  plan.numClasses = plan.inputs[0][1];
+  return success();
+}
+
+Value CrossEntropyLossOp::buildLayer(OpBuilder &b, Location loc,
+                                     const LayerPlan &, ValueRange inputs,
+                                     ValueRange) {
+  return b.create<CrossEntropyLossOp>(loc, inputs[0], inputs[1]);
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse-mode rules
+//===----------------------------------------------------------------------===//
+
+LogicalResult MseLossOp::buildGradients(OpBuilder &b, Value dLoss,
+                                        ArrayRef<bool> needed,
+                                        MutableArrayRef<Value> grads) {
+  // The target is data, never differentiated (as a tensor without
+  // requires_grad in PyTorch).
+  if (needed[0])
+    grads[0] = b.create<MseLossGradOp>(getLoc(), getInput().getType(), dLoss,
+                                       getInput(), getTarget());
+  return success();
+}
+
+LogicalResult CrossEntropyLossOp::buildGradients(OpBuilder &b, Value dLoss,
+                                                 ArrayRef<bool> needed,
+                                                 MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<CrossEntropyLossGradOp>(
+        getLoc(), getInput().getType(), dLoss, getInput(), getTarget());
+  return success();
+}
