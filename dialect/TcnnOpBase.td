@@ -58,4 +58,31 @@ class Tcnn_BackwardOp<string mnemonic, string suffix,
   let hasVerifier = 1;
 }
 
+/// An elementwise activation layer: one input, result of the same type
+/// (SameOperandsAndResultType checks and infers it), attributes from the
+/// layer's keyword arguments.
+class Tcnn_ElementwiseLayerOp<string mnemonic, string layerName>
+    : Tcnn_Op<mnemonic, [Pure, SameOperandsAndResultType,
+        DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>,
+        Tcnn_LayerOpInterface]> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<layerName, 1, 0, []>.decls;
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+/// The backward op of an elementwise activation: it reads the upstream
+/// gradient and the forward input, plus the forward op's attributes
+/// (`attrs`); all tensors have one type.
+class Tcnn_ElementwiseGradOp<string mnemonic, dag attrs = (ins)>
+    : Tcnn_BackwardOp<mnemonic, "_dinput",
+        [AllTypesMatch<["output_grad", "input", "input_grad"]>]> {
+  // AllTypesMatch is the whole check.
+  let hasVerifier = 0;
+  let arguments = !con((ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input),
+                       attrs);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = "$output_grad `,` $input attr-dict `:` type($input)";
+}
+
 #endif // TCNN_OP_BASE_TD

@@ -12,7 +12,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -103,17 +102,9 @@ std::string Report::kindOf(const std::string &layer) const {
   auto it = forwardOps.find(layer);
   if (it == forwardOps.end())
     return "?";
-  return llvm::TypeSwitch<Operation *, std::string>(it->second)
-      .Case([](Conv2dOp) { return "Conv2d"; })
-      .Case([](MaxPool2dOp) { return "MaxPool2d"; })
-      .Case([](AvgPool2dOp) { return "AvgPool2d"; })
-      .Case([](ReluOp) { return "ReLU"; })
-      .Case([](FlattenOp) { return "Flatten"; })
-      .Case([](LinearOp) { return "Linear"; })
-      .Case([](AddOp) { return "Add"; })
-      .Case([](MseLossOp) { return "MSELoss"; })
-      .Case([](CrossEntropyLossOp) { return "CrossEntropyLoss"; })
-      .Default([](Operation *) { return "?"; });
+  if (auto kind = dyn_cast<LayerOpInterface>(it->second))
+    return kind.getLayerName().str();
+  return "?";
 }
 
 std::string Report::describe(Value v) const {

@@ -19,17 +19,11 @@ def Tcnn_ReluOp : Tcnn_LayerOp<"relu", "ReLU"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Tcnn_ReluGradOp : Tcnn_BackwardOp<"relu_grad", "_dinput",
-    [AllTypesMatch<["output_grad", "input", "input_grad"]>]> {
-  // AllTypesMatch is the whole check.
-  let hasVerifier = 0;
+def Tcnn_ReluGradOp : Tcnn_ElementwiseGradOp<"relu_grad"> {
   let summary = "Gradient of relu: pass where the input was positive";
   let description = [{
     `dx = x > 0 ? dy : 0` elementwise (0 at x == 0, as PyTorch).
   }];
-  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input);
-  let results = (outs Tcnn_Tensor:$input_grad);
-  let assemblyFormat = "$output_grad `,` $input attr-dict `:` type($input)";
 }
 
 def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {

@@ -39,20 +39,11 @@ class Layer:
         return "%s(%s)" % (self.kind, ", ".join(parts))
 
     def module(self):
-        kw = dict(self.kwargs)
-        if self.kind == "Conv2d":
-            return nn.Conv2d(*self.args, **kw)
-        if self.kind == "Linear":
-            return nn.Linear(*self.args, **kw)
-        if self.kind == "MaxPool2d":
-            return nn.MaxPool2d(*self.args, **kw)
-        if self.kind == "AvgPool2d":
-            return nn.AvgPool2d(*self.args, **kw)
-        if self.kind == "ReLU":
-            return nn.ReLU()
-        if self.kind == "Flatten":
-            return nn.Flatten()
-        return None  # Add is applied in forward()
+        """The torch.nn module of the same name and arguments (tcnn spells
+        layers as PyTorch does); Add is applied in forward()."""
+        if self.kind == "Add":
+            return None
+        return getattr(nn, self.kind)(*self.args, **self.kwargs)
 
 
 class Model:
