@@ -57,6 +57,61 @@ static void reluGrad(Report &r, Operation *op) {
   r.compareTensor("input gradient", full, dx);
 }
 
+static void leakyReluForward(Report &r, Operation *op) {
+  auto f = cast<LeakyReluOp>(op);
+  Markdown &md = r.md;
+  const Tensor &x = r.value(f.getInput()), &y = r.value(f.getOutput());
+  double slope = f.getNegativeSlope().convertToDouble();
+  r.beginSection(op, "forward");
+  Index at = r.positionIn(y.shape);
+  double xv = x.data[flat(x.shape, at)];
+  double calculated = xv > 0 ? xv : slope * xv;
+  int64_t scaled = 0;
+  for (double v : x.data)
+    scaled += v <= 0;
+  md.para("Input " + r.describe(f.getInput()) + " " + shapeStr(x.shape) +
+          ", output of the same shape, negative slope $a = " +
+          md.num(slope) + "$. $$y = \\begin{cases} x & x > 0 \\\\ a\\,x & "
+          "x \\le 0 \\end{cases}$$");
+  md.para("**Explained position** " + indexStr(at) + ": " +
+          (xv > 0 ? "$x = " + md.op(xv) + " > 0$, so $y = " + md.op(xv) +
+                        "$ (passed through)"
+                  : "$x = " + md.op(xv) + " \\le 0$, so $y = " +
+                        md.op(slope) + " \\times (" + md.op(xv) + ") = " +
+                        md.num(calculated) + "$ (scaled)") +
+          ". Over the whole tensor, " + std::to_string(scaled) + " of " +
+          std::to_string(y.size()) + " inputs are scaled by $a$.");
+  r.compare("output at " + indexStr(at), calculated,
+            y.data[flat(y.shape, at)]);
+}
+
+static void leakyReluGrad(Report &r, Operation *op) {
+  auto g = cast<LeakyReluGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
+               &dx = r.value(g.getInputGrad());
+  double slope = g.getNegativeSlope().convertToDouble();
+  r.beginSection(op, "backward");
+  Index at = r.positionIn(dy.shape);
+  int64_t i = flat(dy.shape, at);
+  double up = r.upstream(g.getOutputGrad(), at);
+  md.para("$$\\frac{\\partial L}{\\partial x} = \\begin{cases} "
+          "\\dfrac{\\partial L}{\\partial y} & x > 0 \\\\ a\\,"
+          "\\dfrac{\\partial L}{\\partial y} & x \\le 0 \\end{cases}"
+          "\\qquad a = " +
+          md.num(slope) + "$$");
+  md.para("The LeakyReLU's input there was " + md.num(x.data[i]) + ", so " +
+          (x.data[i] > 0
+               ? "the gradient passes through: " + md.num(up) + "."
+               : "the gradient is scaled: $" + md.op(slope) + " \\times " +
+                     (up < 0 ? "(" + md.op(up) + ")" : md.op(up)) + " = " +
+                     md.num(slope * up) + "$."));
+  std::vector<double> full(dx.size());
+  for (int64_t k = 0; k < dx.size(); ++k)
+    full[k] = x.data[k] > 0 ? dy.data[k] : slope * dy.data[k];
+  r.compareTensor("input gradient", full, dx);
+}
+
 static void flattenForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value input = op->getOperand(0);
@@ -118,6 +173,10 @@ void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnSections<ReluOp, reluForward>>(*ctx);
     ReluGradOp::attachInterface<FnSections<ReluGradOp, reluGrad>>(*ctx);
+    LeakyReluOp::attachInterface<FnSections<LeakyReluOp, leakyReluForward>>(
+        *ctx);
+    LeakyReluGradOp::attachInterface<
+        FnSections<LeakyReluGradOp, leakyReluGrad>>(*ctx);
     FlattenOp::attachInterface<FnSections<FlattenOp, flattenForward>>(*ctx);
     ReshapeOp::attachInterface<FnSections<ReshapeOp, reshapeGrad>>(*ctx);
     AddOp::attachInterface<FnSections<AddOp, addForward>>(*ctx);

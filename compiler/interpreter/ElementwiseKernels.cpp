@@ -43,6 +43,23 @@ namespace {
 using namespace mlir::tcnn;
 
 Tensor evalRelu(ReluOp o, ValueLookup in) { return relu(in(o.getInput())); }
+/// y = x > 0 ? x : slope * x.
+Tensor evalLeakyRelu(LeakyReluOp o, ValueLookup in) {
+  Tensor y = in(o.getInput());
+  double slope = o.getNegativeSlope().convertToDouble();
+  for (double &v : y.data)
+    v = v > 0 ? v : slope * v;
+  return y;
+}
+/// dx = x > 0 ? dy : slope * dy.
+Tensor evalLeakyReluGrad(LeakyReluGradOp o, ValueLookup in) {
+  const Tensor &x = in(o.getInput());
+  Tensor dx = in(o.getOutputGrad());
+  double slope = o.getNegativeSlope().convertToDouble();
+  for (int64_t i = 0; i < dx.size(); ++i)
+    dx.data[i] = x.data[i] > 0 ? dx.data[i] : slope * dx.data[i];
+  return dx;
+}
 Tensor evalReluGrad(ReluGradOp o, ValueLookup in) {
   return reluGrad(in(o.getOutputGrad()), in(o.getInput()));
 }
@@ -60,6 +77,9 @@ void tcnnc::registerElementwiseKernels(mlir::DialectRegistry &registry) {
   registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnKernel<ReluOp, evalRelu>>(*ctx);
     ReluGradOp::attachInterface<FnKernel<ReluGradOp, evalReluGrad>>(*ctx);
+    LeakyReluOp::attachInterface<FnKernel<LeakyReluOp, evalLeakyRelu>>(*ctx);
+    LeakyReluGradOp::attachInterface<
+        FnKernel<LeakyReluGradOp, evalLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnKernel<AddOp, evalAdd>>(*ctx);
     FlattenOp::attachInterface<
         FnKernel<FlattenOp, evalReshape<FlattenOp>>>(*ctx);

@@ -35,6 +35,34 @@ Value lowerReluGrad(ReluGradOp op, OpBuilder &b) {
       });
 }
 
+/// y = x > 0 ? x : slope * x.
+Value lowerLeakyRelu(LeakyReluOp op, OpBuilder &b) {
+  double slope = op.getNegativeSlope().convertToDouble();
+  return elementwise(
+      b, op.getLoc(), op.getType(), {op.getInput()},
+      [slope](OpBuilder &nb, Location l, ValueRange a) {
+        Value positive = nb.create<arith::CmpFOp>(
+            l, arith::CmpFPredicate::OGT, a[0], f32(nb, l, 0.0));
+        Value scaled = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, slope));
+        return nb.create<arith::SelectOp>(l, positive, a[0], scaled)
+            .getResult();
+      });
+}
+
+/// dx = x > 0 ? dy : slope * dy.
+Value lowerLeakyReluGrad(LeakyReluGradOp op, OpBuilder &b) {
+  double slope = op.getNegativeSlope().convertToDouble();
+  return elementwise(
+      b, op.getLoc(), op.getType(), {op.getOutputGrad(), op.getInput()},
+      [slope](OpBuilder &nb, Location l, ValueRange a) {
+        Value positive = nb.create<arith::CmpFOp>(
+            l, arith::CmpFPredicate::OGT, a[1], f32(nb, l, 0.0));
+        Value scaled = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, slope));
+        return nb.create<arith::SelectOp>(l, positive, a[0], scaled)
+            .getResult();
+      });
+}
+
 Value lowerAdd(AddOp op, OpBuilder &b) {
   return elementwise(
       b, op.getLoc(), op.getType(), {op.getLhs(), op.getRhs()},
@@ -55,6 +83,10 @@ void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnLowering<ReluOp, lowerRelu>>(*ctx);
     ReluGradOp::attachInterface<FnLowering<ReluGradOp, lowerReluGrad>>(*ctx);
+    LeakyReluOp::attachInterface<FnLowering<LeakyReluOp, lowerLeakyRelu>>(
+        *ctx);
+    LeakyReluGradOp::attachInterface<
+        FnLowering<LeakyReluGradOp, lowerLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnLowering<AddOp, lowerAdd>>(*ctx);
     FlattenOp::attachInterface<FnLowering<FlattenOp, lowerReshape<FlattenOp>>>(
         *ctx);

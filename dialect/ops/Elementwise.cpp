@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - ReLU, Flatten, Add: layers and reverse rules -----===//
+//===- Elementwise.cpp - activations, Flatten, Add: layers, reverse rules ===//
 //
 // How a model file spells each op of the family (LayerOpInterface), and
 // each forward op's reverse-mode rule (GradientOpInterface): given the
@@ -23,6 +23,24 @@ LogicalResult ReluOp::planLayer(LayerPlan &plan) {
 Value ReluOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                          ValueRange inputs, ValueRange) {
   return b.create<ReluOp>(loc, inputs[0]);
+}
+
+ArrayRef<LayerArg> LeakyReluOp::getLayerArgs() {
+  static const LayerArg args[] = {{"negative_slope", LayerArg::Type::Float}};
+  return args;
+}
+
+LogicalResult LeakyReluOp::planLayer(LayerPlan &plan) {
+  plan.result = plan.inputs[0];
+  return success();
+}
+
+Value LeakyReluOp::buildLayer(OpBuilder &b, Location loc,
+                              const LayerPlan &plan, ValueRange inputs,
+                              ValueRange) {
+  return b.create<LeakyReluOp>(loc, inputs[0],
+                               b.getF64FloatAttr(
+                                   plan.getFloat("negative_slope", 0.01)));
 }
 
 ArrayRef<LayerArg> FlattenOp::getLayerArgs() { return {}; }
@@ -65,6 +83,15 @@ LogicalResult ReluOp::buildGradients(OpBuilder &b, Value dy,
   if (needed[0])
     grads[0] = b.create<ReluGradOp>(getLoc(), getInput().getType(), dy,
                                     getInput());
+  return success();
+}
+
+LogicalResult LeakyReluOp::buildGradients(OpBuilder &b, Value dy,
+                                          ArrayRef<bool> needed,
+                                          MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<LeakyReluGradOp>(getLoc(), getInput().getType(), dy,
+                                         getInput(), getNegativeSlopeAttr());
   return success();
 }
 

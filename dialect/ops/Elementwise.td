@@ -26,6 +26,35 @@ def Tcnn_ReluGradOp : Tcnn_ElementwiseGradOp<"relu_grad"> {
   }];
 }
 
+def Tcnn_LeakyReluOp : Tcnn_ElementwiseLayerOp<"leaky_relu", "LeakyReLU"> {
+  let summary = "Leaky rectified linear unit (nn.LeakyReLU)";
+  let description = [{
+    `y = x > 0 ? x : negative_slope * x` elementwise; any shape.
+    `negative_slope` defaults to 0.01, as in PyTorch.
+
+    Example:
+    ```mlir
+    %y = tcnn.leaky_relu %x {negative_slope = 2.000000e-01 : f64} : tensor<1x2x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$input,
+                   DefaultValuedAttr<F64Attr, "0.01">:$negative_slope);
+}
+
+def Tcnn_LeakyReluGradOp
+    : Tcnn_ElementwiseGradOp<"leaky_relu_grad", (ins F64Attr:$negative_slope)> {
+  let summary = "Gradient of leaky_relu";
+  let description = [{
+    `dx = x > 0 ? dy : negative_slope * dy` elementwise (the slope at
+    x == 0, as PyTorch).
+
+    Example:
+    ```mlir
+    %dx = tcnn.leaky_relu_grad %dy, %x {negative_slope = 2.000000e-01 : f64} : tensor<1x2x8x8xf32>
+    ```
+  }];
+}
+
 def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {
   let summary = "Flatten all but the batch dimension (nn.Flatten)";
   let description = [{

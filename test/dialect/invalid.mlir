@@ -215,3 +215,27 @@ func.func @relu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<3x2xf32>) {
   %0 = "tcnn.relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @leaky_relu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<3x2xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.leaky_relu_grad' op failed to verify that all of {output_grad, input, input_grad} have same type}}
+  %0 = "tcnn.leaky_relu_grad"(%dy, %x) {negative_slope = 1.000000e-02 : f64} : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @leaky_relu_grad_no_slope(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.leaky_relu_grad' op requires attribute 'negative_slope'}}
+  %0 = "tcnn.leaky_relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @leaky_relu_type(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{'tcnn.leaky_relu' op requires the same type for all operands and results}}
+  %0 = "tcnn.leaky_relu"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
