@@ -13,32 +13,19 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import Layer as L, Model, TorchModel
+from tcnn_torch import TorchModel
+from test_models import config, example
 
 torch.set_num_threads(1)
 
-MODELS = [
-    (Model("tinycnn", [1, 1, 8, 8],
-           [L("conv1", "Conv2d", 1, 2, 3, padding=1), L("relu1", "ReLU"), L("pool1", "MaxPool2d", 2),
-            L("conv2", "Conv2d", 2, 4, 3, padding=1), L("relu2", "ReLU"), L("pool2", "AvgPool2d", 2),
-            L("conv3", "Conv2d", 4, 2, 1), L("relu3", "ReLU"), L("conv_out", "Conv2d", 2, 2, 2),
-            L("logits", "Flatten")], wrt_x=False), "tinycnn.tcnn"),
-    (Model("residual", [2, 4, 6, 6],
-           [L("stem", "Conv2d", 4, 4, 3, padding=1), L("branch", "ReLU"),
-            L("conv", "Conv2d", 4, 4, 3, padding=1), L("sum", "Add", inputs=["conv", "stem"]),
-            L("act", "ReLU"), L("pool", "AvgPool2d", 2), L("flat", "Flatten"),
-            L("out", "Linear", 36, 3)], wrt_x=False), "residual.tcnn"),
-    (Model("lenet5", [8, 1, 28, 28],
-           [L("conv1", "Conv2d", 1, 6, 5, padding=2), L("relu1", "ReLU"), L("pool1", "MaxPool2d", 2),
-            L("conv2", "Conv2d", 6, 16, 5), L("relu2", "ReLU"), L("pool2", "MaxPool2d", 2),
-            L("flatten1", "Flatten"), L("fc1", "Linear", 400, 120), L("relu3", "ReLU"),
-            L("fc2", "Linear", 120, 84), L("relu4", "ReLU"), L("fc3", "Linear", 84, 10)],
-           loss="CrossEntropyLoss", x_name="images", y_name="labels", wrt_x=False), "lenet5.tcnn"),
-    (Model("strided_padded", [2, 3, 9, 8],
-           [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
-            L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
-            L("a1", "AvgPool2d", 2, padding=1)], wrt_x=False), None),
-]
+# Three examples and a strided, padded configuration (test_models.py),
+# without the input gradient.
+MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
+          (example("residual"), "residual.tcnn"),
+          (example("lenet5"), "lenet5.tcnn"),
+          (config("strided_padded"), None)]
+for model, _ in MODELS:
+    model.wrt_x = False
 
 NUM = r"(-?\d+\.\d+)"
 

@@ -13,7 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tcnn_torch import Layer as L, Model, TorchModel
+from tcnn_torch import TorchModel
+from test_models import example
 
 torch.set_num_threads(1)
 LR = 0.05
@@ -35,12 +36,7 @@ def main():
                          check=True, capture_output=True, text=True).stdout
     tcnn_losses = losses_of(out)
 
-    model = Model("lenet5", [8, 1, 28, 28],
-                  [L("conv1", "Conv2d", 1, 6, 5, padding=2), L("relu1", "ReLU"), L("pool1", "MaxPool2d", 2),
-                   L("conv2", "Conv2d", 6, 16, 5), L("relu2", "ReLU"), L("pool2", "MaxPool2d", 2),
-                   L("flatten1", "Flatten"), L("fc1", "Linear", 400, 120), L("relu3", "ReLU"),
-                   L("fc2", "Linear", 120, 84), L("relu4", "ReLU"), L("fc3", "Linear", 84, 10)],
-                  loss="CrossEntropyLoss", x_name="images", y_name="labels")
+    model = example("lenet5")
     net = TorchModel(model)
     load = lambda d, n: torch.from_numpy(np.load(os.path.join(d, n + ".npy")))
     with torch.no_grad():

@@ -1,0 +1,80 @@
+"""The models every PyTorch comparison uses, described once: the
+configurations of test/pytorch/compare_torch.py, and the examples' PyTorch
+twins (also used by test/explain/report_vs_torch.py and
+test/pytorch/train_sgd.py). Add a model here and every comparison that
+iterates over the lists covers it."""
+
+from tcnn_torch import Layer as L, Model
+
+TIES = "[[1, 1, 2, 2, 0], [1, 1, 2, 2, 0], [3, 3, 0, 0, 5], [3, 3, 0, 0, 5], [1, 1, 1, 1, 1]]"
+
+CONFIGS = [
+    Model("stride1_pad0", [1, 1, 6, 6], [L("c", "Conv2d", 1, 2, 3)]),
+    Model("stride2_pad1_multichannel", [2, 3, 7, 7],
+          [L("c", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r", "ReLU")]),
+    Model("stride3_pad2_nonsquare", [1, 2, 9, 8],
+          [L("c", "Conv2d", 2, 3, (3, 2), stride=3, padding=(2, 1))]),
+    Model("stride_2x1_nonsquare_input", [1, 2, 5, 9],
+          [L("c", "Conv2d", 2, 2, (2, 3), stride=(2, 1), padding=(0, 2), bias=False)]),
+    Model("batch4_conv_pool_linear", [4, 1, 8, 8],
+          [L("c1", "Conv2d", 1, 3, 3, padding=1), L("r1", "ReLU"), L("p1", "MaxPool2d", 2),
+           L("f", "Flatten"), L("fc", "Linear", 48, 5)]),
+    Model("maxpool_overlapping", [2, 2, 7, 7],
+          [L("c", "Conv2d", 2, 2, 1), L("p", "MaxPool2d", 3, stride=2, padding=1)]),
+    Model("maxpool_ties", [1, 1, 5, 5],
+          [L("p", "MaxPool2d", 2, stride=1)], x_init=TIES),
+    Model("maxpool_ties_padding", [1, 1, 5, 5],
+          [L("p", "MaxPool2d", 3, stride=2, padding=1)], x_init=TIES),
+    Model("avgpool_padding", [2, 3, 6, 5],
+          [L("c", "Conv2d", 3, 2, 3, padding=1), L("p", "AvgPool2d", 3, stride=2, padding=1)]),
+    Model("linear_cross_entropy", [4, 2, 4, 4],
+          [L("f", "Flatten"), L("fc1", "Linear", 32, 16), L("r", "ReLU"),
+           L("fc2", "Linear", 16, 6)], loss="CrossEntropyLoss"),
+    Model("residual_graph", [2, 3, 5, 5],
+          [L("stem", "Conv2d", 3, 3, 3, padding=1), L("a", "ReLU"),
+           L("b", "Conv2d", 3, 3, 3, padding=1), L("s", "Add", inputs=["b", "stem"]),
+           L("o", "ReLU")]),
+    Model("leaky_relu_default_and_slope", [2, 3, 6, 6],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("a", "LeakyReLU"),
+           L("c2", "Conv2d", 4, 2, 3), L("b", "LeakyReLU", 0.2),
+           L("p", "MaxPool2d", 2), L("d", "LeakyReLU", negative_slope=1.5)]),
+    Model("strided_padded", [2, 3, 9, 8],
+           [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
+            L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
+            L("a1", "AvgPool2d", 2, padding=1)]),
+    Model("value_used_three_times", [1, 2, 4, 4],
+          [L("c", "Conv2d", 2, 2, 3, padding=1), L("d", "Add", inputs=["c", "c"]),
+           L("e", "Add", inputs=["d", "c"])]),
+]
+
+# The examples of examples/, rebuilt from their own model files, with
+# their file names.
+EXAMPLES = [
+    (Model("tinycnn", [1, 1, 8, 8],
+           [L("conv1", "Conv2d", 1, 2, 3, padding=1), L("relu1", "ReLU"), L("pool1", "MaxPool2d", 2),
+            L("conv2", "Conv2d", 2, 4, 3, padding=1), L("relu2", "ReLU"), L("pool2", "AvgPool2d", 2),
+            L("conv3", "Conv2d", 4, 2, 1), L("relu3", "ReLU"), L("conv_out", "Conv2d", 2, 2, 2),
+            L("logits", "Flatten")], wrt_x=False), "tinycnn.tcnn"),
+    (Model("lenet5", [8, 1, 28, 28],
+           [L("conv1", "Conv2d", 1, 6, 5, padding=2), L("relu1", "ReLU"), L("pool1", "MaxPool2d", 2),
+            L("conv2", "Conv2d", 6, 16, 5), L("relu2", "ReLU"), L("pool2", "MaxPool2d", 2),
+            L("flatten1", "Flatten"), L("fc1", "Linear", 400, 120), L("relu3", "ReLU"),
+            L("fc2", "Linear", 120, 84), L("relu4", "ReLU"), L("fc3", "Linear", 84, 10)],
+           loss="CrossEntropyLoss", x_name="images", y_name="labels"), "lenet5.tcnn"),
+    (Model("conv_stride1", [1, 1, 4, 4], [L("conv", "Conv2d", 1, 1, 2, bias=False)]), "conv_stride1.tcnn"),
+    (Model("conv_stride2", [1, 1, 4, 4], [L("conv", "Conv2d", 1, 1, 2, stride=2, bias=False)]), "conv_stride2.tcnn"),
+    (Model("residual", [2, 4, 6, 6],
+           [L("stem", "Conv2d", 4, 4, 3, padding=1), L("branch", "ReLU"),
+            L("conv", "Conv2d", 4, 4, 3, padding=1), L("sum", "Add", inputs=["conv", "stem"]),
+            L("act", "ReLU"), L("pool", "AvgPool2d", 2), L("flat", "Flatten"),
+            L("out", "Linear", 36, 3)]), "residual.tcnn"),
+]
+
+
+def example(name):
+    """The twin of examples/NAME.tcnn."""
+    return next(m for m, f in EXAMPLES if m.name == name)
+
+
+def config(name):
+    return next(m for m in CONFIGS if m.name == name)
