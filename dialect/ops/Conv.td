@@ -53,6 +53,12 @@ def Tcnn_Conv2dInputGradOp : Tcnn_BackwardOp<"conv2d_input_grad", "_dinput"> {
     overlapping copies are summed and parts falling on padding dropped.
     Equivalently: dilate `dy` with `s - 1` zeros, pad it with `K - 1 - p`,
     and cross-correlate with the kernel flipped in both spatial dims.
+
+    Example:
+    ```mlir
+    %dx = tcnn.conv2d_input_grad %dy, %w stride [1, 1] padding [0, 0]
+            : (tensor<8x16x10x10xf32>, tensor<16x6x5x5xf32>) -> tensor<8x6x14x14xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$weight,
                    Tcnn_Pair:$stride, Tcnn_Pair:$padding);
@@ -70,6 +76,12 @@ def Tcnn_Conv2dWeightGradOp : Tcnn_BackwardOp<"conv2d_weight_grad", "_dweight"> 
 
     The sum over every output position of the upstream gradient times that
     position's receptive field.
+
+    Example:
+    ```mlir
+    %dw = tcnn.conv2d_weight_grad %dy, %x stride [1, 1] padding [2, 2]
+            : (tensor<8x6x28x28xf32>, tensor<8x1x28x28xf32>) -> tensor<6x1x5x5xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input,
                    Tcnn_Pair:$stride, Tcnn_Pair:$padding);
@@ -86,6 +98,11 @@ def Tcnn_BiasGradOp : Tcnn_BackwardOp<"bias_grad", "_dbias"> {
     `db[o] = sum_{n, ...} dy[n, o, ...]`: the upstream gradient summed over
     the batch and every spatial position, for conv2d ([N, O, H, W]) and
     linear ([N, O]) alike.
+
+    Example:
+    ```mlir
+    %db = tcnn.bias_grad %dy : tensor<8x6x28x28xf32> -> tensor<6xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad);
   let results = (outs Tcnn_Tensor:$bias_grad);

@@ -38,9 +38,12 @@ LogicalResult LeakyReluOp::planLayer(LayerPlan &plan) {
 Value LeakyReluOp::buildLayer(OpBuilder &b, Location loc,
                               const LayerPlan &plan, ValueRange inputs,
                               ValueRange) {
-  return b.create<LeakyReluOp>(loc, inputs[0],
-                               b.getF64FloatAttr(
-                                   plan.getFloat("negative_slope", 0.01)));
+  // Without the argument the attribute stays unset: its default is the
+  // ODS definition's.
+  FloatAttr slope;
+  if (plan.has("negative_slope"))
+    slope = b.getF64FloatAttr(plan.getFloat("negative_slope", 0));
+  return b.create<LeakyReluOp>(loc, inputs[0], slope);
 }
 
 ArrayRef<LayerArg> FlattenOp::getLayerArgs() { return {}; }

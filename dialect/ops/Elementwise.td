@@ -13,7 +13,14 @@ include "dialect/TcnnOpBase.td"
 
 def Tcnn_ReluOp : Tcnn_LayerOp<"relu", "ReLU"> {
   let summary = "Rectified linear unit (nn.ReLU)";
-  let description = [{ `y = max(x, 0)` elementwise; any shape. }];
+  let description = [{
+    `y = max(x, 0)` elementwise; any shape.
+
+    Example:
+    ```mlir
+    %y = tcnn.relu %x : tensor<1x2x8x8xf32>
+    ```
+  }];
   let arguments = (ins Tcnn_Tensor:$input);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -23,6 +30,11 @@ def Tcnn_ReluGradOp : Tcnn_ElementwiseGradOp<"relu_grad"> {
   let summary = "Gradient of relu: pass where the input was positive";
   let description = [{
     `dx = x > 0 ? dy : 0` elementwise (0 at x == 0, as PyTorch).
+
+    Example:
+    ```mlir
+    %dx = tcnn.relu_grad %dy, %x : tensor<1x2x8x8xf32>
+    ```
   }];
 }
 
@@ -60,6 +72,11 @@ def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {
   let description = [{
     Reshapes [N, d1, ..., dk] to [N, d1 * ... * dk] in row-major (C) order,
     as `nn.Flatten()` with its default `start_dim=1`.
+
+    Example:
+    ```mlir
+    %y = tcnn.flatten %x : tensor<8x16x5x5xf32> -> tensor<8x400xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$input);
   let results = (outs Tcnn_Tensor:$output);
@@ -74,6 +91,11 @@ def Tcnn_ReshapeOp : Tcnn_Op<"reshape", [Pure,
     the element count must match. The backward rule of `flatten` (a
     reshape back to the input shape); its own backward rule is the reverse
     reshape.
+
+    Example:
+    ```mlir
+    %dx = tcnn.reshape %dy : tensor<8x400xf32> -> tensor<8x16x5x5xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$input);
   let results = (outs Tcnn_Tensor:$output);
@@ -90,6 +112,11 @@ def Tcnn_AddOp : Tcnn_Op<"add", [Pure, Commutative, SameOperandsAndResultType,
   let description = [{
     `y = a + b` elementwise; both operands must have the same shape. Also
     used by the autodiff pass to sum the gradients of a value used twice.
+
+    Example:
+    ```mlir
+    %y = tcnn.add %a, %b : tensor<2x4x6x6xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$lhs, Tcnn_Tensor:$rhs);
   let results = (outs Tcnn_Tensor:$output);

@@ -16,6 +16,11 @@ def Tcnn_MseLossOp : Tcnn_LayerOp<"mse_loss", "MSELoss", [], 2, 1> {
   let description = [{
     `L = (1 / numel) sum_i (p_i - t_i)^2` for prediction `p` and target `t`
     of the same shape; the result is a 0-d tensor.
+
+    Example:
+    ```mlir
+    %loss = tcnn.mse_loss %p, %t : tensor<1x2xf32>, tensor<1x2xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$input, Tcnn_Tensor:$target);
   let results = (outs Tcnn_Scalar:$loss);
@@ -30,6 +35,11 @@ def Tcnn_MseLossGradOp : Tcnn_BackwardOp<"mse_loss_grad", "_dinput",
   let description = [{
     `dp = dL * 2 (p - t) / numel`, where `dL` is the upstream gradient of
     the loss (1 when the loss is the function's result).
+
+    Example:
+    ```mlir
+    %dp = tcnn.mse_loss_grad %dloss, %p, %t : tensor<f32>, tensor<1x2xf32>, tensor<1x2xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Scalar:$loss_grad, Tcnn_Tensor:$input,
                    Tcnn_Tensor:$target);
@@ -46,6 +56,11 @@ def Tcnn_CrossEntropyLossOp
   let description = [{
     For logits `z` [N, C] and class indices `t` [N] (int64, in [0, C)):
     `L = (1 / N) sum_n (logsumexp_c z[n, c] - z[n, t[n]])`; 0-d result.
+
+    Example:
+    ```mlir
+    %loss = tcnn.cross_entropy_loss %z, %t : tensor<8x10xf32>, tensor<8xi64>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$input, Tcnn_IndexTensor:$target);
   let results = (outs Tcnn_Scalar:$loss);
@@ -59,6 +74,12 @@ def Tcnn_CrossEntropyLossGradOp : Tcnn_BackwardOp<"cross_entropy_loss_grad", "_d
   let summary = "Gradient of cross_entropy_loss with respect to its logits";
   let description = [{
     `dz[n, c] = dL * (softmax(z[n])[c] - (c == t[n] ? 1 : 0)) / N`.
+
+    Example:
+    ```mlir
+    %dz = tcnn.cross_entropy_loss_grad %dloss, %z, %t
+            : tensor<f32>, tensor<8x10xf32>, tensor<8xi64>
+    ```
   }];
   let arguments = (ins Tcnn_Scalar:$loss_grad, Tcnn_Tensor:$input,
                    Tcnn_IndexTensor:$target);

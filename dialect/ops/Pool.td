@@ -30,6 +30,12 @@ def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d", "MaxPool2d"> {
     `K_h x K_w` window, where padded positions hold -infinity (they never
     win). Output size as conv2d; padding must be at most half the kernel,
     as PyTorch requires.
+
+    Example:
+    ```mlir
+    %y = tcnn.max_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0]
+            : tensor<8x6x28x28xf32> -> tensor<8x6x14x14xf32>
+    ```
   }];
 }
 
@@ -39,6 +45,12 @@ def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d", "AvgPool2d"> {
     `y[n, c, i, j] = (1 / (K_h K_w)) sum_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]`
     where padded positions hold 0 and still count in the divisor, as
     PyTorch's default `count_include_pad=True`.
+
+    Example:
+    ```mlir
+    %y = tcnn.avg_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0]
+            : tensor<1x4x4x4xf32> -> tensor<1x4x2x2xf32>
+    ```
   }];
 }
 
@@ -49,6 +61,12 @@ def Tcnn_MaxPool2dGradOp : Tcnn_BackwardOp<"max_pool2d_grad", "_dinput"> {
     of the window's maximum; ties go to the first maximum in row-major
     window order (as PyTorch), padded positions never win, and windows that
     overlap accumulate into the same input position.
+
+    Example:
+    ```mlir
+    %dx = tcnn.max_pool2d_grad %dy, %x kernel [2, 2] stride [2, 2] padding [0, 0]
+            : (tensor<8x6x14x14xf32>, tensor<8x6x28x28xf32>) -> tensor<8x6x28x28xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input,
                    Tcnn_Pair:$kernel_size, Tcnn_Pair:$stride,
@@ -67,6 +85,12 @@ def Tcnn_AvgPool2dGradOp : Tcnn_BackwardOp<"avg_pool2d_grad", "_dinput"> {
 
     The divisor is always `K_h K_w` (count_include_pad=True), also for
     windows that overlap the padding.
+
+    Example:
+    ```mlir
+    %dx = tcnn.avg_pool2d_grad %dy kernel [2, 2] stride [2, 2] padding [0, 0]
+            : tensor<1x4x2x2xf32> -> tensor<1x4x4x4xf32>
+    ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Pair:$kernel_size,
                    Tcnn_Pair:$stride, Tcnn_Pair:$padding);
