@@ -35,32 +35,31 @@ Value lowerReluGrad(ReluGradOp op, OpBuilder &b) {
       });
 }
 
-/// y = x > 0 ? x : slope * x.
-Value lowerLeakyRelu(LeakyReluOp op, OpBuilder &b) {
-  double slope = op.getNegativeSlope().convertToDouble();
-  return elementwise(
-      b, op.getLoc(), op.getType(), {op.getInput()},
-      [slope](OpBuilder &nb, Location l, ValueRange a) {
-        Value positive = nb.create<arith::CmpFOp>(
-            l, arith::CmpFPredicate::OGT, a[0], f32(nb, l, 0.0));
-        Value scaled = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, slope));
-        return nb.create<arith::SelectOp>(l, positive, a[0], scaled)
-            .getResult();
-      });
+/// `test > 0 ? value : slope * value`: LeakyReLU with test = value = x,
+/// its gradient with test = x and value = dy.
+Value leakySelect(OpBuilder &b, Location l, Value test, Value value,
+                  double slope) {
+  Value positive = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, test,
+                                           f32(b, l, 0.0));
+  Value scaled = b.create<arith::MulFOp>(l, value, f32(b, l, slope));
+  return b.create<arith::SelectOp>(l, positive, value, scaled);
 }
 
-/// dx = x > 0 ? dy : slope * dy.
+Value lowerLeakyRelu(LeakyReluOp op, OpBuilder &b) {
+  double slope = op.getNegativeSlope().convertToDouble();
+  return elementwise(b, op.getLoc(), op.getType(), {op.getInput()},
+                     [slope](OpBuilder &nb, Location l, ValueRange a) {
+                       return leakySelect(nb, l, a[0], a[0], slope);
+                     });
+}
+
 Value lowerLeakyReluGrad(LeakyReluGradOp op, OpBuilder &b) {
   double slope = op.getNegativeSlope().convertToDouble();
-  return elementwise(
-      b, op.getLoc(), op.getType(), {op.getOutputGrad(), op.getInput()},
-      [slope](OpBuilder &nb, Location l, ValueRange a) {
-        Value positive = nb.create<arith::CmpFOp>(
-            l, arith::CmpFPredicate::OGT, a[1], f32(nb, l, 0.0));
-        Value scaled = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, slope));
-        return nb.create<arith::SelectOp>(l, positive, a[0], scaled)
-            .getResult();
-      });
+  return elementwise(b, op.getLoc(), op.getType(),
+                     {op.getOutputGrad(), op.getInput()},
+                     [slope](OpBuilder &nb, Location l, ValueRange a) {
+                       return leakySelect(nb, l, a[1], a[0], slope);
+                     });
 }
 
 Value lowerAdd(AddOp op, OpBuilder &b) {
@@ -83,8 +82,7 @@ void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnLowering<ReluOp, lowerRelu>>(*ctx);
     ReluGradOp::attachInterface<FnLowering<ReluGradOp, lowerReluGrad>>(*ctx);
-    LeakyReluOp::attachInterface<FnLowering<LeakyReluOp, lowerLeakyRelu>>(
-        *ctx);
+    LeakyReluOp::attachInterface<FnLowering<LeakyReluOp, lowerLeakyRelu>>(*ctx);
     LeakyReluGradOp::attachInterface<
         FnLowering<LeakyReluGradOp, lowerLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnLowering<AddOp, lowerAdd>>(*ctx);
