@@ -1,19 +1,23 @@
 #!/usr/bin/python3
 """Times one training step of tcnn's compiled executables and of PyTorch.
 
-    /usr/bin/python3 bench/run.py [--quick]     (after scripts/build.sh)
+    /usr/bin/python3 bench/run.py [--quick] [--rounds N]   (after scripts/build.sh)
 
-For each benchmark model (fp32, NCHW): the compile time of `tcnnc -o`, the
-time per step of forward + loss + backward of every parameter gradient (no
-input gradient), then the same with the SGD update (lr 0.01), for the
-compiled executable (`--repeat`) and for PyTorch with one thread, their
-ratio, and the executable's GFLOP/s and share of this machine's one-core
-fp32 peak (158 GFLOP/s: AVX-512, two FMA units). Figures only: nothing
-here passes or fails.
+First it measures this core's fp32 FMA peak (bench/fma_peak.c, compiled
+for the host CPU: machines differ, so no peak is assumed). Then, for N
+rounds (default 3), each round timing every model once in turn, so that
+a noisy neighbour hits every contender alike: the compiled executable
+(`--repeat`), PyTorch with 1 thread and PyTorch with 2 threads, one
+training step = forward + loss + backward of every parameter gradient (no
+input gradient), without and with the SGD update (lr 0.01). It prints the
+medians over the rounds, the ratios, the executable's GFLOP/s and its share
+of the measured peak, and the compile time of `tcnnc -o`, plus the compile
+time of a 1000-layer chain. Figures only: nothing here passes or fails.
 """
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +32,6 @@ import torch.nn.functional as F  # noqa: E402
 
 from tcnn_torch import Layer as L, Model, TorchModel  # noqa: E402
 
-PEAK_GFLOPS = 158.0
 TCNNC = os.path.join(ROOT, "build", "bin", "tcnnc")
 
 MODELS = [
@@ -118,38 +121,84 @@ def time_torch(model, steps, sgd):
     return (time.perf_counter() - t0) / steps
 
 
+def measure_peak(tmp):
+    """This core's fp32 FMA peak in GFLOP/s: the best of three runs."""
+    exe = os.path.join(tmp, "fma_peak")
+    subprocess.run(["clang-19", "-O2", "-march=native", os.path.join(HERE, "fma_peak.c"),
+                    "-o", exe], check=True)
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+        runs.append(float(re.search(r"GFLOP/s ([0-9.]+)", out).group(1)))
+    return max(runs), out.split("(")[1].split(",")[0]
+
+
+def time_exe(exe, steps):
+    out = subprocess.run([exe, "--repeat", str(steps)], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.search(r"forward\+backward: ([0-9.]+) ms/step; with SGD update: ([0-9.]+)", out)
+    return float(m.group(1)), float(m.group(2))
+
+
+def compile_chain(tmp, n=1000):
+    src = os.path.join(tmp, "chain.tcnn")
+    with open(src, "w") as f:
+        f.write("model chain\ninput x: [1, 4]\ntarget y: [1, 4]\nnet = sequential(x) {\n"
+                + "  ReLU()\n" * n + "}\nloss = MSELoss()(net, y)\n")
+    t0 = time.perf_counter()
+    subprocess.run([TCNNC, src, "-o", os.path.join(tmp, "chain")], check=True)
+    return time.perf_counter() - t0
+
+
 def main():
     quick = "--quick" in sys.argv
-    torch.set_num_threads(1)
-    print("tcnn vs PyTorch %s (1 thread), one training step, fp32\n" % torch.__version__)
-    header = ("%-12s %10s %12s %12s %7s %12s %12s %7s %9s %7s"
-              % ("model", "compile s", "tcnn ms", "torch ms", "ratio",
-                 "tcnn+SGD ms", "torch+SGD", "ratio", "GFLOP/s", "%peak"))
-    print(header)
-    print("-" * len(header))
+    rounds = 3
+    if "--rounds" in sys.argv:
+        rounds = max(1, int(sys.argv[sys.argv.index("--rounds") + 1]))
+    median = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
+        peak, width = measure_peak(tmp)
+        print("tcnn vs PyTorch %s, one training step, fp32; medians of %d interleaved rounds"
+              % (torch.__version__, rounds))
+        print("this core's measured fp32 peak: %.1f GFLOP/s (%s, FMA loop)\n" % (peak, width))
+        exes, compile_s, steps_of = {}, {}, {}
         for model, steps in MODELS:
-            if quick:
-                steps = max(1, steps // 10)
+            steps_of[model.name] = max(1, steps // 10) if quick else steps
             src = os.path.join(tmp, model.name + ".tcnn")
             with open(src, "w") as f:
                 f.write(model.tcnn_source())
-            exe = os.path.join(tmp, model.name)
+            exes[model.name] = os.path.join(tmp, model.name)
             t0 = time.perf_counter()
-            subprocess.run([TCNNC, src, "-o", exe], check=True)
-            compile_s = time.perf_counter() - t0
-            out = subprocess.run([exe, "--repeat", str(steps)], check=True,
-                                 capture_output=True, text=True).stdout
-            m = re.search(r"forward\+backward: ([0-9.]+) ms/step; with SGD update: ([0-9.]+)", out)
-            ours, ours_sgd = float(m.group(1)), float(m.group(2))
-            theirs = 1e3 * time_torch(model, steps, False)
-            theirs_sgd = 1e3 * time_torch(model, steps, True)
-            gflops = training_flops(model) / (ours * 1e-3) / 1e9
-            print("%-12s %10.2f %12.3f %12.3f %7.2f %12.3f %12.3f %7.2f %9.2f %6.1f%%"
-                  % (model.name, compile_s, ours, theirs, ours / theirs, ours_sgd,
-                     theirs_sgd, ours_sgd / theirs_sgd, gflops,
-                     100 * gflops / PEAK_GFLOPS))
-    print("\nratio = tcnn time / PyTorch time (above 1: tcnn is slower).")
+            subprocess.run([TCNNC, src, "-o", exes[model.name]], check=True)
+            compile_s[model.name] = time.perf_counter() - t0
+        times = {m.name: {k: [] for k in ("tcnn", "tcnn_sgd", "t1", "t1_sgd", "t2", "t2_sgd")}
+                 for m, _ in MODELS}
+        for _ in range(rounds):
+            for model, _ in MODELS:
+                t, steps = times[model.name], steps_of[model.name]
+                ours, ours_sgd = time_exe(exes[model.name], steps)
+                t["tcnn"].append(ours)
+                t["tcnn_sgd"].append(ours_sgd)
+                for threads in (1, 2):
+                    torch.set_num_threads(threads)
+                    t["t%d" % threads].append(1e3 * time_torch(model, steps, False))
+                    t["t%d_sgd" % threads].append(1e3 * time_torch(model, steps, True))
+        torch.set_num_threads(1)
+        header = ("%-12s %9s %10s %10s %10s %8s %8s %11s %11s %8s %9s %7s"
+                  % ("model", "compile s", "tcnn ms", "torch1 ms", "torch2 ms", "vs t1",
+                     "vs t2", "tcnn+SGD", "torch1+SGD", "vs t1", "GFLOP/s", "%peak"))
+        print(header)
+        print("-" * len(header))
+        for model, _ in MODELS:
+            t = {k: median(v) for k, v in times[model.name].items()}
+            gflops = training_flops(model) / (t["tcnn"] * 1e-3) / 1e9
+            print("%-12s %9.2f %10.3f %10.3f %10.3f %8.2f %8.2f %11.3f %11.3f %8.2f %9.2f %6.1f%%"
+                  % (model.name, compile_s[model.name], t["tcnn"], t["t1"], t["t2"],
+                     t["tcnn"] / t["t1"], t["tcnn"] / t["t2"], t["tcnn_sgd"], t["t1_sgd"],
+                     t["tcnn_sgd"] / t["t1_sgd"], gflops, 100 * gflops / peak))
+        print("\nvs t1, vs t2 = tcnn time / PyTorch time with 1 or 2 threads (above 1: tcnn is"
+              " slower); tcnn's executables run on one thread.")
+        print("compile time of a chain of 1000 ReLUs (tcnnc -o): %.2f s" % compile_chain(tmp))
 
 
 if __name__ == "__main__":
