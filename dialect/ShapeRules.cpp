@@ -167,9 +167,13 @@ shapes::pool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
           " must be at most half of kernel_size " + pair(kernel));
     return std::nullopt;
   }
-  return Shape{input[0], input[1],
-               windowOutputSize(input[2], kernel[0], stride[0], padding[0]),
-               windowOutputSize(input[3], kernel[1], stride[1], padding[1])};
+  // Padding can make the output one row and column larger than the input.
+  return addressableResult(
+      layer,
+      Shape{input[0], input[1],
+            windowOutputSize(input[2], kernel[0], stride[0], padding[0]),
+            windowOutputSize(input[3], kernel[1], stride[1], padding[1])},
+      error);
 }
 
 std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,

@@ -2,38 +2,36 @@
 
 #include "compiler/frontend/LayerSpecs.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
 using namespace tcnnc;
 using mlir::tcnn::LayerArg;
 using mlir::tcnn::LayerArgValue;
 using T = LayerArg::Type;
 
-/// Every registered op that is a layer, under its name and its aliases.
-static std::map<std::string, const LayerKind *>
-layersOf(mlir::MLIRContext &context) {
-  std::map<std::string, const LayerKind *> layers;
-  for (mlir::RegisteredOperationName op : context.getRegisteredOperations())
-    if (const LayerKind *layer =
-            op.getInterface<mlir::tcnn::LayerOpInterface>()) {
-      layers[layer->getLayerName().str()] = layer;
-      for (llvm::StringRef alias : layer->getLayerAliases())
-        layers[alias.str()] = layer;
-    }
-  return layers;
+/// The layer description of a registered op, if it is a layer.
+static const LayerKind *layerOf(mlir::RegisteredOperationName op) {
+  return op.getInterface<mlir::tcnn::LayerOpInterface>();
 }
 
 const LayerKind *tcnnc::lookupLayer(mlir::MLIRContext &context,
                                     const std::string &name) {
-  auto layers = layersOf(context);
-  auto it = layers.find(name);
-  return it == layers.end() ? nullptr : it->second;
+  for (mlir::RegisteredOperationName op : context.getRegisteredOperations())
+    if (const LayerKind *layer = layerOf(op))
+      if (layer->getLayerName() == name ||
+          llvm::is_contained(layer->getLayerAliases(), name))
+        return layer;
+  return nullptr;
 }
 
 std::string tcnnc::knownLayerNames(mlir::MLIRContext &context) {
-  std::string names;
-  for (auto &[name, layer] : layersOf(context))
-    if (name == layer->getLayerName())
-      names += (names.empty() ? "" : ", ") + name;
-  return names;
+  std::vector<std::string> names;
+  for (mlir::RegisteredOperationName op : context.getRegisteredOperations())
+    if (const LayerKind *layer = layerOf(op))
+      names.push_back(layer->getLayerName().str());
+  llvm::sort(names);
+  return llvm::join(names, ", ");
 }
 
 static const char *typeDescription(T type) {

@@ -22,7 +22,6 @@ std::optional<NpyArray> tcnnc::readNpy(const std::string &path,
     return std::nullopt;
   }
   NpyArray array;
-  array.dtype = info.dtype;
   array.shape.assign(info.shape, info.shape + info.rank);
   array.data.resize(info.count);
   for (int64_t i = 0; i < info.count; ++i)

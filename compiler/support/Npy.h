@@ -17,8 +17,6 @@ namespace tcnnc {
 
 struct NpyArray {
   std::vector<int64_t> shape;
-  /// NumPy dtype string as the file has it: "<f4", "<i4" or "<i8".
-  std::string dtype;
   /// The values, widened to double (exact: float32, or class indices that
   /// the caller checks against the number of classes).
   std::vector<double> data;
