@@ -10,6 +10,7 @@
 #include "tcnn_runtime.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,12 @@ static int parse_long(const char *opt, const char *text, long *out) {
 }
 
 int tcnn_main(const tcnn_model *m, int argc, char **argv) {
+  /* A training step allocates and frees the same activation buffers every
+   * time. glibc would mmap each large one and unmap it on free, so every
+   * step would fault in fresh zeroed pages; keeping freed memory in the
+   * heap lets the next step reuse it. */
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   state s;
   memset(&s, 0, sizeof s);
   s.m = m;
@@ -365,6 +372,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
     sgd(&s, lr);
   }
   if (repeat > 0) {
+    m->grad(s.args, &s.loss, s.output, s.grads); /* warm-up: page faults */
     double t0 = now_seconds();
     for (long r = 0; r < repeat; ++r)
       m->grad(s.args, &s.loss, s.output, s.grads);

@@ -141,15 +141,23 @@ mlir::OwningOpRef<mlir::ModuleOp> tcnnc::loadModel(mlir::MLIRContext &context,
 /// op writes its own buffer and is never merged.
 static const char *const kLinalgPasses =
     "tcnn-to-linalg,func.func(empty-tensor-to-alloc-tensor),canonicalize,cse";
+static const char *const kTiledPasses = "tcnn-tile,canonicalize,cse";
+static const char *const kVectorPasses = "tcnn-vectorize,canonicalize,cse";
+/// Hoisting the accumulators needs the self-copies of tiled loops folded
+/// (cse, canonicalize) and the transfers on whole buffers, not subviews
+/// (fold-memref-alias-ops).
 static const char *const kLoopsPasses =
     "tcnn-export,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs=true},"
+    "cse,canonicalize,fold-memref-alias-ops,canonicalize,tcnn-lower-vectors,"
+    "scf-forall-to-parallel,"
     "buffer-deallocation-pipeline,tcnn-copies-to-linalg,"
     "convert-linalg-to-loops,canonicalize,cse";
 static const char *const kLlvmPasses =
-    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "expand-strided-metadata,lower-affine,convert-vector-to-scf,"
+    "convert-scf-to-cf,convert-vector-to-llvm,"
     "convert-math-to-llvm,convert-arith-to-llvm,finalize-memref-to-llvm,"
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
     "convert-cf-to-llvm,reconcile-unrealized-casts";
@@ -158,6 +166,10 @@ std::string tcnnc::passPipeline(Stage to) {
   std::string passes;
   if (to >= Stage::Linalg)
     passes += kLinalgPasses;
+  if (to >= Stage::Tiled)
+    passes += std::string(",") + kTiledPasses;
+  if (to >= Stage::Vector)
+    passes += std::string(",") + kVectorPasses;
   if (to >= Stage::Loops)
     passes += std::string(",") + kLoopsPasses;
   if (to >= Stage::LlvmMlir)

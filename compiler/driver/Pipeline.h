@@ -24,6 +24,8 @@ enum class Stage {
   Mlir,     ///< the forward function, tcnn dialect
   MlirGrad, ///< after -tcnn-autodiff
   Linalg,   ///< after -tcnn-to-linalg: linalg on tensors
+  Tiled,    ///< convolutions and matmuls tiled into register blocks
+  Vector,   ///< the tiles vectorized (vector dialect, still on tensors)
   Loops,    ///< bufferized, out-params, deallocated, loops on memrefs
   LlvmMlir, ///< the LLVM dialect
   LlvmIr,   ///< LLVM IR, optimized at O3 for the host CPU

@@ -12,6 +12,7 @@
 #include "compiler/interpreter/KernelInterface.h"
 #include "compiler/lowering/LoweringInterface.h"
 #include "compiler/lowering/Passes.h"
+#include "compiler/optimize/Passes.h"
 #include "dialect/TcnnDialect.h"
 #include "dialect/transforms/Passes.h"
 
@@ -34,6 +35,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -57,6 +59,8 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
+  // Tiling, vectorization and the bufferization of their loops.
+  tcnnc::optimize::registerOptimizeInterfaces(registry);
   // What each tcnn op attaches for each stage: its interpreter kernel, its
   // lowering to linalg and its sections in an explanation.
   tcnnc::registerKernels(registry);
@@ -70,6 +74,11 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
 void tcnnc::registerPasses() {
   mlir::tcnn::registerTcnnPasses();
   tcnnc::lowering::registerTcnnLoweringPasses();
+  tcnnc::optimize::registerTcnnOptimizePasses();
+  mlir::memref::registerFoldMemRefAliasOps();
+  mlir::registerSCFForallToParallelLoop();
+  mlir::registerConvertVectorToSCF();
+  mlir::registerConvertVectorToLLVMPass();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

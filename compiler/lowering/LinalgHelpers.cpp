@@ -36,6 +36,34 @@ Value lw::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
                                  x, lowHigh, lowHigh, value);
 }
 
+Value lw::padDims(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
+                  ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<OpFoldResult> lows, highs;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    shape[d] += low[d] + high[d];
+    lows.push_back(b.getIndexAttr(low[d]));
+    highs.push_back(b.getIndexAttr(high[d]));
+  }
+  return b.create<tensor::PadOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), x, lows, highs,
+      value);
+}
+
+Value lw::transpose(OpBuilder &b, Location loc, Value x,
+                    ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : perm)
+    shape.push_back(type.getDimSize(d));
+  Value init = b.create<tensor::EmptyOp>(loc, shape, type.getElementType());
+  return b.create<linalg::TransposeOp>(loc, x, init, perm).getResult()[0];
+}
+
 SmallVector<int64_t> lw::paddedShape(ArrayRef<int64_t> shape,
                                      ArrayRef<int64_t> pad) {
   SmallVector<int64_t> padded(shape);

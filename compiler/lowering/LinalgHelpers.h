@@ -27,6 +27,18 @@ mlir::Value zeros(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                        llvm::ArrayRef<int64_t> pad, mlir::Value value);
 
+/// `x` grown by `low[d]` / `high[d]` elements of `value` before / after
+/// each dimension d (tensor.pad); `x` itself when nothing is added.
+mlir::Value padDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                    mlir::Value value);
+
+/// `x` with its dimensions permuted: result dimension d is `x`'s
+/// dimension perm[d] (linalg.transpose). The lowerings use it to move
+/// between PyTorch's NCHW and the layouts the fast paths read.
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      llvm::ArrayRef<int64_t> perm);
+
 /// `shape` [N, C, H, W] grown by `pad` on each side of H and W.
 llvm::SmallVector<int64_t> paddedShape(llvm::ArrayRef<int64_t> shape,
                                        llvm::ArrayRef<int64_t> pad);

@@ -1,11 +1,10 @@
 //===- LowerConv.cpp - conv2d and its gradients to linalg -----------------===//
 //
-// Forward: tensor.pad + linalg.conv_2d_nchw_fchw (strides as attribute),
-// accumulating onto the broadcast bias. Backward: linalg.generic whose
-// indexing maps spell the receptive field, `i * s + p`, on the padded
-// input: the weight gradient reads it (a reduction over n, i, j), the
-// input gradient writes it (each dy scales a kernel copy added back where
-// the window was), then the padding is sliced off.
+// All three convolutions of a training step become linalg.conv_2d_nhwc_hwcf
+// on channels-last data, so that the one tiled and vectorized schedule of
+// that op (docs/pipeline.md) serves forward, input gradient and weight
+// gradient alike; transposes convert from and to PyTorch's layouts at the
+// op's boundary.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +14,7 @@
 #include "dialect/TcnnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -30,66 +30,126 @@ namespace {
 constexpr IteratorType par = IteratorType::parallel;
 constexpr IteratorType red = IteratorType::reduction;
 
-Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto type = op.getType();
-  Value x =
-      padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
-  Value init = biasInit(b, loc, op.getBias(), type);
+/// PyTorch's layouts at the op's boundary, channels-last inside: the
+/// vectorized convolution reads a row of input channels and a row of
+/// output channels contiguously. Every convolution of the step (forward,
+/// input gradient, weight gradient) becomes this one op so that one fast
+/// path serves all three.
+Value convNhwc(OpBuilder &b, Location loc, Value image, Value filter,
+               Value init, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations) {
   return b
-      .create<linalg::Conv2DNchwFchwOp>(
-          op.getLoc(), TypeRange{type}, ValueRange{x, op.getWeight()},
-          ValueRange{init}, i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+      .create<linalg::Conv2DNhwcHwcfOp>(
+          loc, TypeRange{init.getType()}, ValueRange{image, filter},
+          ValueRange{init}, i64Pair(b, strides), i64Pair(b, dilations))
       ->getResult(0);
 }
 
-/// Iteration space (n, c, i, j, o, p, q); dx_pad[n, c, i*sh+p, j*sw+q] +=
-/// dy[n, o, i, j] * w[o, c, p, q].
+/// y = conv(x, w) + b: x [N,C,H,W] -> padded NHWC, w [F,C,KH,KW] -> HWCF,
+/// the bias broadcast as the accumulator's initial value, the NHWF result
+/// transposed back to NCHW.
+Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  ArrayRef<int64_t> pad = op.getPadding();
+  Value x = transpose(b, loc, op.getInput(), {0, 2, 3, 1});
+  x = padDims(b, loc, x, {0, pad[0], pad[1], 0}, {0, pad[0], pad[1], 0},
+              f32(b, loc, 0.0));
+  Value w = transpose(b, loc, op.getWeight(), {2, 3, 1, 0});
+  ArrayRef<int64_t> s = type.getShape();
+  auto nhwf = RankedTensorType::get({s[0], s[2], s[3], s[1]}, b.getF32Type());
+  Value init = zeros(b, loc, nhwf.getShape());
+  if (Value bias = op.getBias()) {
+    Value empty = b.create<tensor::EmptyOp>(loc, nhwf.getShape(),
+                                            b.getF32Type());
+    init = b.create<linalg::BroadcastOp>(loc, bias, empty,
+                                         ArrayRef<int64_t>{0, 1, 2})
+               .getResult()[0];
+  }
+  Value y = convNhwc(b, loc, x, w, init, op.getStride(), {1, 1});
+  return transpose(b, loc, y, {0, 3, 1, 2});
+}
+
+/// dx = dy dilated by the stride, zero-padded by `k - 1 - p`, convolved
+/// (stride 1) with the kernel flipped in both spatial axes and its
+/// channels swapped: dx[n, y, x, c] = sum P[n, y + a, x + b, o] *
+/// wf[a, b, o, c], where wf[a, b, o, c] = w[o, c, kh-1-a, kw-1-b] and P
+/// holds dy[n, i, j, o] at (k-1-p + i*s, k-1-p + j*s). Rows of dy that land
+/// outside P only ever reached the padding.
 Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
   ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1);
+  int64_t o = wType.getDimSize(0);
+  int64_t k[2] = {wType.getDimSize(2), wType.getDimSize(3)};
+  int64_t in[2] = {type.getDimSize(2), type.getDimSize(3)};
+  int64_t out[2] = {dyType.getDimSize(2), dyType.getDimSize(3)};
+
+  // The flipped kernel, [kh, kw, o, c]; the flip is on the output map.
   MLIRContext *ctx = b.getContext();
-  AffineExpr n, c, i, j, o, p, q;
-  bindDims(ctx, n, c, i, j, o, p, q);
-  auto map = [&](ArrayRef<AffineExpr> e) {
-    return AffineMap::get(7, 0, e, ctx);
-  };
-  Value dx = scatterToInput(
-      b, loc, type, pad, {op.getOutputGrad(), op.getWeight()},
-      {map({n, o, i, j}), map({o, c, p, q}),
-       map({n, c, i * s[0] + p, j * s[1] + q})},
-      {par, par, red, red, red, red, red},
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        Value prod = nb.create<arith::MulFOp>(l, a[0], a[1]);
-        return nb.create<arith::AddFOp>(l, a[2], prod).getResult();
-      });
-  return dx;
+  AffineExpr eo, ec, ep, eq;
+  bindDims(ctx, eo, ec, ep, eq);
+  auto flippedType =
+      RankedTensorType::get({k[0], k[1], o, c}, b.getF32Type());
+  Value wf = generic(
+      b, loc, flippedType, {op.getWeight()}, nullptr,
+      {AffineMap::getMultiDimIdentityMap(4, ctx),
+       AffineMap::get(4, 0, {k[0] - 1 - ep, k[1] - 1 - eq, eo, ec}, ctx)},
+      {par, par, par, par},
+      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+
+  // P: the dilated, padded upstream gradient, NHWC.
+  SmallVector<int64_t> pShape = {n, in[0] + k[0] - 1, in[1] + k[1] - 1, o};
+  Value p = zeros(b, loc, pShape);
+  SmallVector<int64_t> first(2), count(2), at(2);
+  for (int d = 0; d < 2; ++d) {
+    int64_t low = k[d] - 1 - pad[d];
+    int64_t i0 = low >= 0 ? 0 : (-low + s[d] - 1) / s[d];
+    int64_t i1 = std::min(out[d] - 1, (pShape[d + 1] - 1 - low) / s[d]);
+    first[d] = i0;
+    count[d] = i1 - i0 + 1;
+    at[d] = low + i0 * s[d];
+  }
+  if (count[0] > 0 && count[1] > 0) {
+    Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
+    auto idx = [&](ArrayRef<int64_t> v) {
+      return llvm::to_vector(llvm::map_range(
+          v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
+    };
+    auto sliceType =
+        RankedTensorType::get({n, count[0], count[1], o}, b.getF32Type());
+    Value slice = b.create<tensor::ExtractSliceOp>(
+        loc, sliceType, dy, idx({0, first[0], first[1], 0}),
+        idx({n, count[0], count[1], o}), idx({1, 1, 1, 1}));
+    p = b.create<tensor::InsertSliceOp>(
+        loc, slice, p, idx({0, at[0], at[1], 0}),
+        idx({n, count[0], count[1], o}), idx({1, s[0], s[1], 1}));
+  }
+  Value dx = convNhwc(b, loc, p, wf, zeros(b, loc, {n, in[0], in[1], c}),
+                      {1, 1}, {1, 1});
+  return transpose(b, loc, dx, {0, 3, 1, 2});
 }
 
-/// Iteration space (o, c, p, q, n, i, j); dw[o, c, p, q] +=
-/// dy[n, o, i, j] * x_pad[n, c, i*sh+p, j*sw+q].
+/// dw[o, c, p, q] = sum over n, i, j of dy[n, o, i, j] * x_pad[n, c, i*sh+p,
+/// j*sw+q]: the same convolution with the roles swapped. The "image" is
+/// x_pad laid out [c, h, w, n], the "filter" dy laid out [i, j, n, o], the
+/// stride becomes a dilation, and the [c, kh, kw, o] result is transposed
+/// to [o, c, kh, kw].
 Value lowerConv2dWeightGrad(Conv2dWeightGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> s = op.getStride();
-  Value x =
-      padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
-  MLIRContext *ctx = b.getContext();
-  AffineExpr o, c, p, q, n, i, j;
-  bindDims(ctx, o, c, p, q, n, i, j);
-  auto map = [&](ArrayRef<AffineExpr> e) {
-    return AffineMap::get(7, 0, e, ctx);
-  };
-  return generic(b, loc, type, {op.getOutputGrad(), x},
-                 zeros(b, loc, type.getShape()),
-                 {map({n, o, i, j}), map({n, c, i * s[0] + p, j * s[1] + q}),
-                  map({o, c, p, q})},
-                 {par, par, par, par, red, red, red},
-                 [](OpBuilder &nb, Location l, ValueRange a) {
-                   Value prod = nb.create<arith::MulFOp>(l, a[0], a[1]);
-                   return nb.create<arith::AddFOp>(l, a[2], prod).getResult();
-                 });
+  ArrayRef<int64_t> pad = op.getPadding();
+  Value x = transpose(b, loc, op.getInput(), {1, 2, 3, 0});
+  x = padDims(b, loc, x, {0, pad[0], pad[1], 0}, {0, pad[0], pad[1], 0},
+              f32(b, loc, 0.0));
+  Value dy = transpose(b, loc, op.getOutputGrad(), {2, 3, 0, 1});
+  ArrayRef<int64_t> w = type.getShape();
+  Value dw = convNhwc(b, loc, x, dy, zeros(b, loc, {w[1], w[2], w[3], w[0]}),
+                      {1, 1}, op.getStride());
+  return transpose(b, loc, dw, {3, 0, 1, 2});
 }
 
 /// db[o] = sum of dy over every dimension but 1.

@@ -16,12 +16,17 @@ using namespace tcnnc::lowering;
 
 namespace {
 
+/// Every product is a plain linalg.matmul, row-major on both sides, so the
+/// one vectorized schedule reads rows of its right operand contiguously:
+/// the weight [out, in] is transposed once per step for the forward, dy for
+/// the weight gradient.
 Value lowerLinear(LinearOp op, OpBuilder &b) {
-  Value init = biasInit(b, op.getLoc(), op.getBias(), op.getType());
+  Location loc = op.getLoc();
+  Value init = biasInit(b, loc, op.getBias(), op.getType());
+  Value wT = transpose(b, loc, op.getWeight(), {1, 0});
   return b
-      .create<linalg::MatmulTransposeBOp>(
-          op.getLoc(), TypeRange{op.getType()},
-          ValueRange{op.getInput(), op.getWeight()}, ValueRange{init})
+      .create<linalg::MatmulOp>(loc, TypeRange{op.getType()},
+                                ValueRange{op.getInput(), wT}, ValueRange{init})
       ->getResult(0);
 }
 
@@ -34,12 +39,14 @@ Value lowerLinearInputGrad(LinearInputGradOp op, OpBuilder &b) {
       ->getResult(0);
 }
 
+/// dw[o, i] = sum over n of dy[n, o] x[n, i] = (dy^T x)[o, i].
 Value lowerLinearWeightGrad(LinearWeightGradOp op, OpBuilder &b) {
-  Value init = zeros(b, op.getLoc(), op.getType().getShape());
+  Location loc = op.getLoc();
+  Value init = zeros(b, loc, op.getType().getShape());
+  Value dyT = transpose(b, loc, op.getOutputGrad(), {1, 0});
   return b
-      .create<linalg::MatmulTransposeAOp>(
-          op.getLoc(), TypeRange{op.getType()},
-          ValueRange{op.getOutputGrad(), op.getInput()}, ValueRange{init})
+      .create<linalg::MatmulOp>(loc, TypeRange{op.getType()},
+                                ValueRange{dyT, op.getInput()}, ValueRange{init})
       ->getResult(0);
 }
 

@@ -1,0 +1,34 @@
+//===- Schedule.h - which tiles each linalg op gets -------------*- C++ -*-===//
+
+#ifndef TCNN_OPTIMIZE_SCHEDULE_H
+#define TCNN_OPTIMIZE_SCHEDULE_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace tcnnc::optimize {
+
+/// How one linalg op is tiled before it is vectorized. Sizes are per loop
+/// of the op (0 = not tiled) and always divide the loop's extent.
+struct Schedule {
+  /// Tiles distributed over threads (scf.forall); empty for none.
+  llvm::SmallVector<int64_t> forall;
+  /// Tiles of the sequential loops inside (scf.for).
+  llvm::SmallVector<int64_t> loops;
+  /// Whether the tile is a 2-D convolution to rewrite as a 1-D one.
+  bool decompose = false;
+};
+
+/// The schedule of `op`, or none if it stays as it is (it then becomes
+/// plain loops).
+std::optional<Schedule> scheduleFor(mlir::linalg::LinalgOp op);
+
+/// The largest divisor of `extent` that is at most `limit`; `extent`
+/// itself when it is at most 1.5 x `limit` (a prime 17 channels is better
+/// one 17-wide tile than 17 tiles of 1).
+int64_t tileSize(int64_t extent, int64_t limit);
+
+} // namespace tcnnc::optimize
+
+#endif // TCNN_OPTIMIZE_SCHEDULE_H
