@@ -50,6 +50,12 @@ static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
           "backward, and with\n"
           "                         the SGD update) and print the time per "
           "step\n"
+          "  --profile              time every op of N more steps (N of "
+          "--repeat, else 10):\n"
+          "                         ms/step, share, GFLOP/s and %% of this "
+          "core's peak\n"
+          "  --peak GFLOPS          the peak --profile compares with (default: "
+          "measured)\n"
           "  --help                 this text\n\n"
           "Tensors:\n",
           argv0, m->name);
@@ -322,6 +328,8 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   const char *dump_dir = NULL, *save_dir = NULL;
   long train = 0, repeat = 0;
   float lr = 0.01f;
+  int profile = 0;
+  double peak = 0;
   for (int a = 1; a < argc; ++a) {
     const char *opt = argv[a];
     int has_value = a + 1 < argc;
@@ -329,6 +337,20 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       usage(m, argv[0], stdout);
       rc = 0;
       goto done;
+    }
+    if (!strcmp(opt, "--profile")) {
+      profile = 1;
+      continue;
+    }
+    if (!strcmp(opt, "--peak")) {
+      char *end;
+      if (!has_value || (peak = strtod(argv[a + 1], &end), end == argv[a + 1]) ||
+          *end || !isfinite(peak) || peak <= 0) {
+        fprintf(stderr, "error: --peak expects a positive number of GFLOP/s\n");
+        goto done;
+      }
+      ++a;
+      continue;
     }
     if (!strcmp(opt, "--input") || !strcmp(opt, "--param") ||
         !strcmp(opt, "--dump") || !strcmp(opt, "--train") ||
@@ -385,6 +407,18 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
     printf("forward+backward: %.4f ms/step; with SGD update: %.4f ms/step "
            "(%ld steps each)\n",
            1e3 * (t1 - t0) / repeat, 1e3 * (t2 - t1) / repeat, repeat);
+  }
+  if (profile) {
+    long steps = repeat > 0 ? repeat : 10;
+    if (peak <= 0)
+      peak = tcnn_measure_peak();
+    if (tcnn_profile_start(m->num_profile_ops) != 0) {
+      fprintf(stderr, "error: out of memory for --profile\n");
+      goto done;
+    }
+    for (long r = 0; r < steps; ++r)
+      m->grad(s.args, &s.loss, s.output, s.grads);
+    tcnn_profile_report(m, steps, peak);
   }
   m->grad(s.args, &s.loss, s.output, s.grads);
   report(&s);

@@ -32,6 +32,14 @@ typedef struct {
   const void *data;           /* the values embedded in the model */
 } tcnn_tensor_info;
 
+/** One op of the gradient function, timed under --profile. */
+typedef struct {
+  const char *layer;          /* "conv1" */
+  const char *op;             /* "conv2d_weight_grad" */
+  int backward;               /* 0 forward pass, 1 backward pass */
+  int64_t flops;              /* of the op's definition, per step */
+} tcnn_profile_op;
+
 /** A compiled model: its arguments and its gradient entry point. */
 typedef struct {
   const char *name;
@@ -44,7 +52,23 @@ typedef struct {
   const tcnn_tensor_info *args; /* in call order; params last */
   /* grad(args, loss, output, grads): grads[k] is dL/d(k-th param) */
   void (*grad)(void **args, float *loss, float *output, float **grads);
+  int num_profile_ops;
+  const tcnn_profile_op *profile_ops; /* grad calls tcnn_profile_begin/end */
 } tcnn_model;
+
+/** Called by the generated code around op `id` (an index into
+ * profile_ops); they do nothing unless profiling is on. */
+void tcnn_profile_begin(int32_t id);
+void tcnn_profile_end(int32_t id);
+
+/** Starts accumulating the time of each of `num_ops` ops (0 stops). */
+int tcnn_profile_start(int num_ops);
+/** Prints the table of the ops' times over `steps` steps against `peak`
+ * GFLOP/s, and stops profiling. */
+void tcnn_profile_report(const tcnn_model *model, long steps, double peak);
+/** This core's fp32 peak in GFLOP/s: an FMA loop on the widest vectors the
+ * CPU has. */
+double tcnn_measure_peak(void);
 
 /** The main() of a tcnn executable; returns the process exit code. */
 int tcnn_main(const tcnn_model *model, int argc, char **argv);

@@ -160,6 +160,31 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
   return s;
 }
 
+void tcnnc::codegen::readProfileTable(ModuleOp module, ModelInterface &model) {
+  auto table = module->getAttrOfType<ArrayAttr>("tcnn.profile");
+  if (!table)
+    return;
+  for (auto entry : table.getAsRange<DictionaryAttr>()) {
+    ProfiledOp op;
+    op.layer = entry.getAs<StringAttr>("layer").str();
+    op.op = entry.getAs<StringAttr>("op").str();
+    op.pass = entry.getAs<StringAttr>("pass").str();
+    op.flops = entry.getAs<IntegerAttr>("flops").getInt();
+    model.profile.push_back(op);
+  }
+}
+
+/// `text` as a C string literal.
+static std::string cString(llvm::StringRef text) {
+  std::string s = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      s += '\\';
+    s += c;
+  }
+  return s + "\"";
+}
+
 std::string tcnnc::codegen::generateMain(const ModelInterface &m,
                                            const std::string &headerName) {
   std::string s;
@@ -176,6 +201,12 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
       os << (d ? ", " : "") << t.shape[d];
     os << "}, " << t.count << ", " << P << "_data_" << t.cname << "},\n";
   }
+  os << "};\n\nstatic const tcnn_profile_op profile_ops[] = {\n";
+  for (const ProfiledOp &op : m.profile)
+    os << "  {" << cString(op.layer) << ", " << cString(op.op) << ", "
+       << (op.pass == "forward" ? 0 : 1) << ", " << op.flops << "},\n";
+  if (m.profile.empty())
+    os << "  {0, 0, 0, 0},\n";
   os << "};\n\nstatic void grad(void **a, float *loss, float *out, float "
         "**g) {\n  "
      << P << "_grad(";
@@ -192,7 +223,7 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
   os << "}, " << m.outputCount << ", " << m.args.size()
-     << ", args, grad};\n\n"
+     << ", args, grad, " << m.profile.size() << ", profile_ops};\n\n"
      << "int main(int argc, char **argv) { return tcnn_main(&model, argc, "
         "argv); }\n";
   return s;

@@ -25,6 +25,12 @@ struct TensorInterface {
   int64_t count = 1;
 };
 
+/// One op timed by the executable's --profile (-tcnn-profile).
+struct ProfiledOp {
+  std::string layer, op, pass;
+  int64_t flops = 0;
+};
+
 struct ModelInterface {
   std::string name;   ///< model name
   std::string prefix; ///< C prefix of every symbol
@@ -34,7 +40,12 @@ struct ModelInterface {
   std::string lossC, outputC;
   std::vector<int64_t> outputShape;
   int64_t outputCount = 1;
+  std::vector<ProfiledOp> profile; ///< indexed by profile id
 };
+
+/// Reads the table -tcnn-profile leaves in the module attribute
+/// `tcnn.profile` into `model.profile`.
+void readProfileTable(mlir::ModuleOp module, ModelInterface &model);
 
 /// Reads the interface of a module holding @forward and @forward_grad
 /// (with parameter gradients only). Fails with an error on the module.

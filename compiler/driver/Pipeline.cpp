@@ -164,6 +164,9 @@ static const char *const kLlvmPasses =
 
 std::string tcnnc::passPipeline(Stage to) {
   std::string passes;
+  // Only executables time their ops (--profile); libraries stay plain.
+  if (to == Stage::Exe)
+    passes += "tcnn-profile,";
   if (to >= Stage::Linalg)
     passes += kLinalgPasses;
   if (to >= Stage::Tiled)
@@ -210,6 +213,9 @@ static bool writeOutput(const std::string &path, llvm::StringRef bytes) {
 static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
                       const std::optional<codegen::ModelInterface> &model) {
   std::string error;
+  std::optional<codegen::ModelInterface> described = model;
+  if (described)
+    codegen::readProfileTable(module, *described);
   auto tm = codegen::hostTargetMachine(options.targetCpu, error);
   if (!tm) {
     llvm::errs() << "tcnnc: error: " << error << "\n";
@@ -236,7 +242,7 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
     return writeOutput(options.outputFilename, code) ? 0 : 1;
 
   std::string header =
-      codegen::generateHeader(*model, llvm::sys::path::filename(
+      codegen::generateHeader(*described, llvm::sys::path::filename(
                                           options.inputFilename).str());
   if (options.stage == Stage::Lib) {
     std::string base = options.outputFilename;
@@ -259,7 +265,7 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
     llvm::raw_fd_ostream objectStream(fd, /*shouldClose=*/true);
     objectStream << code;
   }
-  bool linked = codegen::linkExecutable(*model, std::string(objectPath),
+  bool linked = codegen::linkExecutable(*described, std::string(objectPath),
                                         header, options.outputFilename, error);
   llvm::sys::fs::remove(objectPath);
   if (!linked) {

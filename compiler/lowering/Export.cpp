@@ -86,6 +86,8 @@ struct ExportPass : public tcnnc::lowering::impl::TcnnExportBase<ExportPass> {
       global.erase();
     }
     for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isDeclaration()) // the runtime's, such as tcnn_profile_begin
+        continue;
       copyAliasedResults(func);
       StringRef suffix =
           func->hasAttr(mlir::tcnn::kGradientOfAttr) ? "grad" : "forward";

@@ -168,15 +168,33 @@ Value lowerBiasGrad(BiasGradOp op, OpBuilder &b) {
                  });
 }
 
+/// 2 x (elements of the forward output) x (c_in kh kw), for all three.
+int64_t convFlops(Value output, Value weight) {
+  auto y = cast<ShapedType>(output.getType());
+  ArrayRef<int64_t> w = cast<ShapedType>(weight.getType()).getShape();
+  return 2 * y.getNumElements() * w[1] * w[2] * w[3];
+}
+int64_t conv2dFlops(Conv2dOp op) {
+  return convFlops(op.getResult(), op.getWeight());
+}
+int64_t conv2dInputGradFlops(Conv2dInputGradOp op) {
+  return convFlops(op.getOutputGrad(), op.getWeight());
+}
+int64_t conv2dWeightGradFlops(Conv2dWeightGradOp op) {
+  return convFlops(op.getOutputGrad(), op.getResult());
+}
+
 } // namespace
 
 void tcnnc::lowering::registerConvLowerings(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
-    Conv2dOp::attachInterface<FnLowering<Conv2dOp, lowerConv2d>>(*ctx);
-    Conv2dInputGradOp::attachInterface<
-        FnLowering<Conv2dInputGradOp, lowerConv2dInputGrad>>(*ctx);
+    Conv2dOp::attachInterface<
+        FnLowering<Conv2dOp, lowerConv2d, conv2dFlops>>(*ctx);
+    Conv2dInputGradOp::attachInterface<FnLowering<
+        Conv2dInputGradOp, lowerConv2dInputGrad, conv2dInputGradFlops>>(*ctx);
     Conv2dWeightGradOp::attachInterface<
-        FnLowering<Conv2dWeightGradOp, lowerConv2dWeightGrad>>(*ctx);
+        FnLowering<Conv2dWeightGradOp, lowerConv2dWeightGrad,
+                   conv2dWeightGradFlops>>(*ctx);
     BiasGradOp::attachInterface<FnLowering<BiasGradOp, lowerBiasGrad>>(*ctx);
   });
 }

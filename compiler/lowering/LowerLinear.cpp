@@ -50,14 +50,31 @@ Value lowerLinearWeightGrad(LinearWeightGradOp op, OpBuilder &b) {
       ->getResult(0);
 }
 
+/// 2 x n x in x out for all three products.
+int64_t linearFlops(Value x, Value weight) {
+  auto w = cast<ShapedType>(weight.getType());
+  return 2 * cast<ShapedType>(x.getType()).getDimSize(0) * w.getNumElements();
+}
+int64_t linearOpFlops(LinearOp op) {
+  return linearFlops(op.getInput(), op.getWeight());
+}
+int64_t linearInputGradFlops(LinearInputGradOp op) {
+  return linearFlops(op.getOutputGrad(), op.getWeight());
+}
+int64_t linearWeightGradFlops(LinearWeightGradOp op) {
+  return linearFlops(op.getOutputGrad(), op.getResult());
+}
+
 } // namespace
 
 void tcnnc::lowering::registerLinearLowerings(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
-    LinearOp::attachInterface<FnLowering<LinearOp, lowerLinear>>(*ctx);
-    LinearInputGradOp::attachInterface<
-        FnLowering<LinearInputGradOp, lowerLinearInputGrad>>(*ctx);
+    LinearOp::attachInterface<
+        FnLowering<LinearOp, lowerLinear, linearOpFlops>>(*ctx);
+    LinearInputGradOp::attachInterface<FnLowering<
+        LinearInputGradOp, lowerLinearInputGrad, linearInputGradFlops>>(*ctx);
     LinearWeightGradOp::attachInterface<
-        FnLowering<LinearWeightGradOp, lowerLinearWeightGrad>>(*ctx);
+        FnLowering<LinearWeightGradOp, lowerLinearWeightGrad,
+                   linearWeightGradFlops>>(*ctx);
   });
 }

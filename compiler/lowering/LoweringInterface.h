@@ -13,12 +13,24 @@ namespace tcnnc::lowering {
 
 /// Attaches `Fn` as the lowering of `OpT` (one line per op in each family's
 /// registration function).
-template <typename OpT, mlir::Value (*Fn)(OpT, mlir::OpBuilder &)>
+/// One floating-point operation per result element: the count of
+/// elementwise ops, pooling and losses.
+int64_t resultElements(mlir::Operation *op);
+
+template <typename OpT>
+int64_t resultElementsOf(OpT op) {
+  return resultElements(op.getOperation());
+}
+
+/// The lowering model of OpT: `Fn` builds it, `Flops` counts its work.
+template <typename OpT, mlir::Value (*Fn)(OpT, mlir::OpBuilder &),
+          int64_t (*Flops)(OpT) = &resultElementsOf<OpT>>
 struct FnLowering
-    : LoweringOpInterface::ExternalModel<FnLowering<OpT, Fn>, OpT> {
+    : LoweringOpInterface::ExternalModel<FnLowering<OpT, Fn, Flops>, OpT> {
   mlir::Value lower(mlir::Operation *op, mlir::OpBuilder &b) const {
     return Fn(mlir::cast<OpT>(op), b);
   }
+  int64_t flops(mlir::Operation *op) const { return Flops(mlir::cast<OpT>(op)); }
 };
 
 /// Attaches every op family's lowering.

@@ -20,6 +20,11 @@ def Tcnn_LoweringOpInterface : OpInterface<"LoweringOpInterface"> {
   let methods = [
     InterfaceMethod<"Builds the op's result from upstream dialects.",
       "::mlir::Value", "lower", (ins "::mlir::OpBuilder &":$b)>,
+    InterfaceMethod<[{
+        The floating-point operations of the op's mathematical definition
+        (a multiply-add counts 2), whatever its lowering executes: the
+        executable's --profile divides them by the op's time.
+      }], "int64_t", "flops", (ins)>,
   ];
 }
 

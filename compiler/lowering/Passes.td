@@ -21,6 +21,21 @@ def TcnnToLinalg : Pass<"tcnn-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def TcnnProfile : Pass<"tcnn-profile", "mlir::ModuleOp"> {
+  let summary = "Time every tcnn op of the gradient function";
+  let description = [{
+    Brackets each tcnn op of the function marked `tcnn.gradient_of` with
+    calls to the runtime's `tcnn_profile_begin(i32)` and
+    `tcnn_profile_end(i32)`, and records in the module attribute
+    `tcnn.profile` one dictionary per op: its layer name, op name, whether
+    it belongs to the forward or the backward pass, and its floating-point
+    operations (LoweringOpInterface::flops). Run before -tcnn-to-linalg,
+    whose lowering of each op lands between its two calls. Executables
+    only: their `--profile` option prints the table.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect"];
+}
+
 def TcnnExport : Pass<"tcnn-export", "mlir::ModuleOp"> {
   let summary = "Give a model's functions and data their C names";
   let description = [{

@@ -58,6 +58,14 @@ struct TcnnToLinalgPass
 };
 } // namespace
 
+int64_t tcnnc::lowering::resultElements(Operation *op) {
+  int64_t n = 0;
+  for (Type t : op->getResultTypes())
+    if (auto shaped = dyn_cast<ShapedType>(t))
+      n += shaped.getNumElements();
+  return n;
+}
+
 void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
   registerConvLowerings(registry);
   registerPoolLowerings(registry);
