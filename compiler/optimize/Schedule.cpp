@@ -49,15 +49,60 @@ Schedule matmulSchedule(ArrayRef<int64_t> r) {
   return s;
 }
 
+/// The ops of a step that only move or map data (ReLU and its gradient,
+/// the layout transposes around convolutions) are memory-bound: they get
+/// one vector per tile along a row, threads sharing the outermost
+/// dimension. A transpose tiles both its source's and its result's
+/// innermost dimensions, so that it reads and writes whole vectors and
+/// the 2-D vector.transpose between them becomes shuffles.
+Schedule rowSchedule(ArrayRef<int64_t> r, std::optional<unsigned> sourceInner) {
+  Schedule s;
+  unsigned rank = r.size();
+  s.loops.assign(rank, 1);
+  s.loops[rank - 1] = tileSize(r[rank - 1], sourceInner ? 16 : 64);
+  if (sourceInner && *sourceInner != rank - 1)
+    s.loops[*sourceInner] = tileSize(r[*sourceInner], 16);
+  if (rank > 1 && r[0] > 1) {
+    s.forall.assign(1, 1);
+    s.loops[0] = 0;
+  }
+  return s;
+}
+
+/// A linalg.generic whose every loop is parallel and whose every operand
+/// is read at the loop indices (or broadcast): an elementwise map.
+bool isElementwise(linalg::GenericOp op) {
+  if (op.getNumReductionLoops() != 0 || op.getNumLoops() == 0)
+    return false;
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return false;
+  return llvm::all_of(op.getBody()->getOperations(), [](Operation &inner) {
+    return isa<linalg::YieldOp>(inner) ||
+           inner.getDialect()->getNamespace() == "arith" ||
+           inner.getDialect()->getNamespace() == "math";
+  });
+}
+
 } // namespace
 
 std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic) || !op.hasPureTensorSemantics())
+  if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+      !op.hasPureTensorSemantics())
     return std::nullopt;
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
     return convSchedule(ranges);
   if (isa<linalg::MatmulOp>(op))
     return matmulSchedule(ranges);
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
+    // The result dimension that is the source's innermost one.
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    unsigned inner = llvm::find(perm, int64_t(perm.size() - 1)) - perm.begin();
+    return rowSchedule(ranges, inner);
+  }
+  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      generic && isElementwise(generic))
+    return rowSchedule(ranges, std::nullopt);
   return std::nullopt;
 }
