@@ -50,6 +50,8 @@ static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
           "backward, and with\n"
           "                         the SGD update) and print the time per "
           "step\n"
+          "  --threads N            threads of the parallel loops (default: "
+          "every core)\n"
           "  --profile              time every op of N more steps (N of "
           "--repeat, else 10):\n"
           "                         ms/step, share, GFLOP/s and %% of this "
@@ -293,6 +295,9 @@ static int parse_long(const char *opt, const char *text, long *out) {
   return 0;
 }
 
+/* LLVM's OpenMP runtime, which runs the generated parallel loops. */
+extern void omp_set_num_threads(int);
+
 int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   /* A training step allocates and frees the same activation buffers every
    * time. glibc would mmap each large one and unmap it on free, so every
@@ -329,6 +334,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   long train = 0, repeat = 0;
   float lr = 0.01f;
   int profile = 0;
+  long threads = 0;
   double peak = 0;
   for (int a = 1; a < argc; ++a) {
     const char *opt = argv[a];
@@ -337,6 +343,18 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       usage(m, argv[0], stdout);
       rc = 0;
       goto done;
+    }
+    if (!strcmp(opt, "--threads")) {
+      if (!has_value || parse_long(opt, argv[a + 1], &threads) != 0)
+        goto done;
+      if (threads < 1 || threads > 4096) {
+        fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
+                threads);
+        goto done;
+      }
+      omp_set_num_threads((int)threads);
+      ++a;
+      continue;
     }
     if (!strcmp(opt, "--profile")) {
       profile = 1;

@@ -19,6 +19,9 @@
 #ifndef TCNN_RUNTIME_INCLUDE_DIR
 #error "TCNN_RUNTIME_INCLUDE_DIR must name the directory of tcnn_runtime.h"
 #endif
+#ifndef TCNN_OPENMP_LIBRARY
+#error "TCNN_OPENMP_LIBRARY must name LLVM's libomp"
+#endif
 #ifndef TCNN_RUNTIME_LIBRARY
 #error "TCNN_RUNTIME_LIBRARY must name libtcnn_runtime.a"
 #endif
@@ -147,7 +150,8 @@ bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
       std::string inc2 = std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR;
       llvm::SmallVector<llvm::StringRef> args = {
           *cc,        "-O2",        "-w",      inc1, inc2, mainPath,
-          objectFile, TCNN_RUNTIME_LIBRARY, "-lm", "-o", tmpOutput};
+          objectFile, TCNN_RUNTIME_LIBRARY, TCNN_OPENMP_LIBRARY, "-lm",
+          "-o",       tmpOutput};
       std::string message;
       int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
                                          &message);

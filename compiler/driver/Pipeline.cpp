@@ -155,12 +155,18 @@ static const char *const kLoopsPasses =
     "scf-forall-to-parallel,"
     "buffer-deallocation-pipeline,tcnn-copies-to-linalg,"
     "convert-linalg-to-loops,canonicalize,cse";
+/// Executables run the parallel loops on threads; a library (tcnnc -c)
+/// keeps them sequential, so that it needs nothing but libc and libm.
+static const char *const kThreadPasses = "convert-scf-to-openmp";
+/// finalize-memref-to-llvm runs before convert-scf-to-cf: it lowers the
+/// memref.alloca_scope that convert-scf-to-openmp wraps around each
+/// parallel body, which must still be a single block.
 static const char *const kLlvmPasses =
     "expand-strided-metadata,lower-affine,convert-vector-to-scf,"
-    "convert-scf-to-cf,convert-vector-to-llvm,"
+    "finalize-memref-to-llvm,convert-scf-to-cf,convert-vector-to-llvm,"
     "convert-math-to-llvm,convert-arith-to-llvm,finalize-memref-to-llvm,"
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-    "convert-cf-to-llvm,reconcile-unrealized-casts";
+    "convert-cf-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
 
 std::string tcnnc::passPipeline(Stage to) {
   std::string passes;
@@ -175,6 +181,8 @@ std::string tcnnc::passPipeline(Stage to) {
     passes += std::string(",") + kVectorPasses;
   if (to >= Stage::Loops)
     passes += std::string(",") + kLoopsPasses;
+  if (to >= Stage::Loops && to != Stage::Lib)
+    passes += std::string(",") + kThreadPasses;
   if (to >= Stage::LlvmMlir)
     passes += std::string(",") + kLlvmPasses;
   return passes;

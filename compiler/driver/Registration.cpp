@@ -41,6 +41,8 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Transforms/Passes.h"
 
 void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
@@ -52,7 +54,7 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
                   mlir::bufferization::BufferizationDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::affine::AffineDialect, mlir::cf::ControlFlowDialect,
-                  mlir::LLVM::LLVMDialect>();
+                  mlir::LLVM::LLVMDialect, mlir::omp::OpenMPDialect>();
   // How each dialect's tensor ops become memref ops.
   mlir::arith::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::linalg::registerBufferizableOpInterfaceExternalModels(registry);
@@ -69,6 +71,7 @@ void tcnnc::registerDialects(mlir::DialectRegistry &registry) {
   // LLVM dialect -> LLVM IR.
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
 }
 
 void tcnnc::registerPasses() {
@@ -77,6 +80,8 @@ void tcnnc::registerPasses() {
   tcnnc::optimize::registerTcnnOptimizePasses();
   mlir::memref::registerFoldMemRefAliasOps();
   mlir::registerSCFForallToParallelLoop();
+  mlir::registerConvertSCFToOpenMPPass();
+  mlir::registerConvertOpenMPToLLVMPass();
   mlir::registerConvertVectorToSCF();
   mlir::registerConvertVectorToLLVMPass();
   mlir::registerCanonicalizerPass();

@@ -1,6 +1,7 @@
 // RUN: tcnn-opt %s -split-input-file -tcnn-to-linalg | FileCheck %s
-// Backward ops become linalg.generic; the receptive field is the affine
-// map i * stride + p on the padded input.
+// Backward convolutions become convolutions; the other backward ops
+// become linalg.generic, where the receptive field is the affine map
+// i * stride + p on the padded input.
 
 func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: tensor<1x2x7x7xf32>) -> (tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) {
   %dx = tcnn.conv2d_input_grad %dy, %w stride [2, 2] padding [1, 1] : (tensor<1x3x4x4xf32>, tensor<3x2x3x3xf32>) -> tensor<1x2x7x7xf32>
@@ -8,22 +9,25 @@ func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: ten
   %db = tcnn.bias_grad %dy : tensor<1x3x4x4xf32> -> tensor<3xf32>
   return %dx, %dw, %db : tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>
 }
-// CHECK-DAG: #[[DY7:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2, d3)>
-// CHECK-DAG: #[[W7:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5, d6)>
-// CHECK-DAG: #[[SCATTER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6)>
-// CHECK-DAG: #[[DYW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
-// CHECK-DAG: #[[GATHER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
+// The input gradient is a stride-1 convolution of dy, dilated by the stride
+// (an insert_slice with strides 2 into zeros, at k - 1 - p = 1), with the
+// kernel flipped in both spatial axes and its channels swapped.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (-d2 + 2, -d3 + 2, d0, d1)>
 // CHECK-LABEL: func.func @conv_grads(
-// Input gradient: kernel copies scaled by dy, added back where the window was.
-// CHECK: %[[DXP:.*]] = linalg.generic {indexing_maps = [#[[DY7]], #[[W7]], #[[SCATTER]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: outs(%{{.*}} : tensor<1x2x9x9xf32>)
-// CHECK: arith.mulf
-// CHECK: arith.addf
-// CHECK: tensor.extract_slice %[[DXP]][0, 0, 1, 1] [1, 2, 7, 7] [1, 1, 1, 1] : tensor<1x2x9x9xf32> to tensor<1x2x7x7xf32>
-// Weight gradient: the sum over positions of dy times the receptive field.
-// CHECK: tensor.pad
-// CHECK: linalg.generic {indexing_maps = [#[[DYW]], #[[GATHER]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: outs(%{{.*}} : tensor<3x2x3x3xf32>)
+// CHECK-SAME: %[[DY:[^:]*]]: tensor<1x3x4x4xf32>, %[[W:[^:]*]]: tensor<3x2x3x3xf32>, %[[X:[^:]*]]: tensor<1x2x7x7xf32>
+// CHECK: %[[WF:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[FLIP]]], {{.*}} ins(%[[W]] : tensor<3x2x3x3xf32>) outs(%{{.*}} : tensor<3x3x3x2xf32>)
+// CHECK: %[[DYT:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[DYD:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 4, 4, 3] [1, 2, 2, 1] : tensor<1x4x4x3xf32> into tensor<1x9x9x3xf32>
+// CHECK: %[[DX:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[DYD]], %[[WF]] : tensor<1x9x9x3xf32>, tensor<3x3x3x2xf32>) outs(%{{.*}} : tensor<1x7x7x2xf32>)
+// CHECK: linalg.transpose ins(%[[DX]] : tensor<1x7x7x2xf32>) outs(%{{.*}} : tensor<1x2x7x7xf32>) permutation = [0, 3, 1, 2]
+// The weight gradient is the same convolution with roles swapped: x as
+// [c, h, w, n] padded, dy as [i, j, n, o], the stride as a dilation.
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x2x7x7xf32>) outs(%{{.*}} : tensor<2x7x7x1xf32>) permutation = [1, 2, 3, 0]
+// CHECK: %[[XP:.*]] = tensor.pad %[[XT]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[DYW:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<4x4x1x3xf32>) permutation = [2, 3, 0, 1]
+// CHECK: %[[DW:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XP]], %[[DYW]] : tensor<2x9x9x1xf32>, tensor<4x4x1x3xf32>) outs(%{{.*}} : tensor<2x3x3x3xf32>)
+// CHECK: linalg.transpose ins(%[[DW]] : tensor<2x3x3x3xf32>) outs(%{{.*}} : tensor<3x2x3x3xf32>) permutation = [3, 0, 1, 2]
 // Bias gradient: a reduction over all but dimension 1.
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "reduction"]
 // CHECK-SAME: outs(%{{.*}} : tensor<3xf32>)

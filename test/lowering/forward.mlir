@@ -1,6 +1,7 @@
 // RUN: tcnn-opt %s -split-input-file -tcnn-to-linalg | FileCheck %s
-// Forward ops become linalg named ops: convolution and pooling with their
-// strides, matmuls for linear, tensor.pad for padding.
+// Forward ops become linalg named ops: convolution (channels-last, between
+// layout transposes) and pooling with their strides, matmuls for linear,
+// tensor.pad for padding.
 
 func.func @conv(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x4x4xf32> {
   %y = tcnn.conv2d %x, %w, %b stride [2, 2] padding [1, 1] : (tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
@@ -8,10 +9,13 @@ func.func @conv(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<3xf
 }
 // CHECK-LABEL: func.func @conv(
 // CHECK-SAME: %[[X:.*]]: tensor<1x2x7x7xf32>, %[[W:.*]]: tensor<3x2x3x3xf32>, %[[B:.*]]: tensor<3xf32>
-// CHECK: %[[XP:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: tensor<1x2x7x7xf32> to tensor<1x2x9x9xf32>
-// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xf32>) outs(%{{.*}} : tensor<1x3x4x4xf32>) dimensions = [0, 2, 3]
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[XP]], %[[W]] : tensor<1x2x9x9xf32>, tensor<3x2x3x3xf32>) outs(%[[INIT]] : tensor<1x3x4x4xf32>)
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x2x7x7xf32>) outs(%{{.*}} : tensor<1x7x7x2xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[XP:.*]] = tensor.pad %[[XT]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor<1x7x7x2xf32> to tensor<1x9x9x2xf32>
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<3x2x3x3xf32>) outs(%{{.*}} : tensor<3x3x2x3xf32>) permutation = [2, 3, 1, 0]
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xf32>) outs(%{{.*}} : tensor<1x4x4x3xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[XP]], %[[WT]] : tensor<1x9x9x2xf32>, tensor<3x3x2x3xf32>) outs(%[[INIT]] : tensor<1x4x4x3xf32>)
+// CHECK: linalg.transpose ins(%[[Y]] : tensor<1x4x4x3xf32>) outs(%{{.*}} : tensor<1x3x4x4xf32>) permutation = [0, 3, 1, 2]
 // CHECK-NOT: tcnn.
 
 // -----
@@ -42,7 +46,8 @@ func.func @linear(%x: tensor<4x6xf32>, %w: tensor<5x6xf32>, %b: tensor<5xf32>) -
 }
 // CHECK-LABEL: func.func @linear(
 // CHECK: %[[INIT:.*]] = linalg.broadcast ins(%{{.*}} : tensor<5xf32>) outs(%{{.*}} : tensor<4x5xf32>) dimensions = [0]
-// CHECK: linalg.matmul_transpose_b ins(%{{.*}}, %{{.*}} : tensor<4x6xf32>, tensor<5x6xf32>) outs(%[[INIT]] : tensor<4x5xf32>)
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<5x6xf32>) outs(%{{.*}} : tensor<6x5xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul ins(%{{.*}}, %[[WT]] : tensor<4x6xf32>, tensor<6x5xf32>) outs(%[[INIT]] : tensor<4x5xf32>)
 
 // -----
 
