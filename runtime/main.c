@@ -344,8 +344,12 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       rc = 0;
       goto done;
     }
+    if ((!strcmp(opt, "--threads") || !strcmp(opt, "--peak")) && !has_value) {
+      fprintf(stderr, "error: %s needs a value (see --help)\n", opt);
+      goto done;
+    }
     if (!strcmp(opt, "--threads")) {
-      if (!has_value || parse_long(opt, argv[a + 1], &threads) != 0)
+      if (parse_long(opt, argv[a + 1], &threads) != 0)
         goto done;
       if (threads < 1 || threads > 4096) {
         fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
@@ -362,7 +366,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
     }
     if (!strcmp(opt, "--peak")) {
       char *end;
-      if (!has_value || (peak = strtod(argv[a + 1], &end), end == argv[a + 1]) ||
+      if ((peak = strtod(argv[a + 1], &end), end == argv[a + 1]) ||
           *end || !isfinite(peak) || peak <= 0) {
         fprintf(stderr, "error: --peak expects a positive number of GFLOP/s\n");
         goto done;

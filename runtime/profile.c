@@ -59,16 +59,17 @@ void tcnn_profile_report(const tcnn_model *m, long steps, double peak) {
   for (int i = 0; i < op_count; ++i)
     total += op_seconds[i];
   printf("profile: %ld steps, fp32 peak %.1f GFLOP/s\n", steps, peak);
-  printf("%-4s %-12s %-24s %-8s %10s %6s %10s %7s\n", "id", "layer", "op",
-         "pass", "ms/step", "time", "GFLOP/s", "%peak");
+  printf("%-4s %-12s %-24s %-8s %10s %10s %6s %10s %7s\n", "id", "layer",
+         "op", "pass", "MFLOP", "ms/step", "time", "GFLOP/s", "%peak");
   for (int i = 0; i < op_count; ++i) {
     const tcnn_profile_op *op = &m->profile_ops[i];
     double ms = 1e3 * op_seconds[i] / steps;
     double gflops = op_seconds[i] > 0
                         ? (double)op->flops * steps / op_seconds[i] / 1e9
                         : 0;
-    printf("%-4d %-12s %-24s %-8s %10.4f %5.1f%% %10.2f %6.1f%%\n", i,
-           op->layer, op->op, op->backward ? "backward" : "forward", ms,
+    printf("%-4d %-12s %-24s %-8s %10.4f %10.4f %5.1f%% %10.2f %6.1f%%\n", i,
+           op->layer, op->op, op->backward ? "backward" : "forward",
+           op->flops / 1e6, ms,
            total > 0 ? 100 * op_seconds[i] / total : 0, gflops,
            peak > 0 ? 100 * gflops / peak : 0);
   }
