@@ -31,9 +31,12 @@ namespace {
 Schedule convSchedule(ArrayRef<int64_t> r) {
   int64_t n = r[0], ow = r[2], f = r[3], c = r[6];
   int64_t fT = tileSize(f, 16);
-  int64_t owT = ow >= 8 ? tileSize(ow, 16) : 1;
-  int64_t nT = owT == 1 ? tileSize(n, 16) : 1;
-  int64_t cT = tileSize(c, owT == 1 ? 8 : 32);
+  // Short rows (the 3 or 5 kernel columns of a weight gradient, the 4x4
+  // maps of late layers) take whole rows and make up the block with images.
+  bool shortRows = ow < 8;
+  int64_t owT = shortRows ? ow : tileSize(ow, 16);
+  int64_t nT = shortRows ? tileSize(n, std::max<int64_t>(1, 16 / ow)) : 1;
+  int64_t cT = tileSize(c, shortRows ? 8 : 32);
   Schedule s;
   s.forall = {nT, 0, 0, fT};
   s.loops = {0, 1, owT, 0, 1, 1, cT};

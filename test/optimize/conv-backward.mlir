@@ -19,11 +19,12 @@ func.func @weight_grad(%dy: tensor<8x32x32x32xf32>, %x: tensor<8x16x64x64xf32>) 
   return %dw : tensor<32x16x3x3xf32>
 }
 // The "images" are the 16 input channels, the "filter" dy [i, j, n, o]
-// with the stride as its dilation. The output rows are only 3 wide, so the
-// register block is 16 input channels x 16 output channels, reducing over
-// slices of 8 images; the threads share the two output-channel blocks.
+// with the stride as its dilation. Output rows are only 3 kernel columns
+// wide, so a tile takes whole rows of 4 channels (12 rows of accumulators)
+// times 16 output channels, reducing over slices of 8 images; threads share
+// 4 x 2 such blocks.
 // TILED-LABEL: func.func @weight_grad(
-// TILED: scf.forall (%{{.*}}) in (2)
-// TILED: linalg.conv_1d_nwc_wcf {dilations = dense<2> : vector<1xi64>, strides = dense<1> : vector<1xi64>, tcnn.vectorize} ins(%{{.*}}, %{{.*}} : tensor<16x1x8xf32>, tensor<1x8x16xf32>) outs(%{{.*}} : tensor<16x1x16xf32>)
+// TILED: scf.forall (%{{.*}}, %{{.*}}) in (4, 2)
+// TILED: linalg.conv_1d_nwc_wcf {dilations = dense<2> : vector<1xi64>, strides = dense<1> : vector<1xi64>, tcnn.vectorize} ins(%{{.*}}, %{{.*}} : tensor<4x3x8xf32>, tensor<1x8x16xf32>) outs(%{{.*}} : tensor<4x3x16xf32>)
 // VECTOR-LABEL: func.func @weight_grad(
-// VECTOR: vector.contract {{.*}} : vector<16x1x8xf32>, vector<8x16xf32> into vector<16x1x16xf32>
+// VECTOR: vector.contract {{.*}} : vector<4x3x8xf32>, vector<8x16xf32> into vector<4x3x16xf32>
