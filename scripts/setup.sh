@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools clang-19
-  libclang-rt-19-dev
+  libclang-rt-19-dev libomp-19-dev
   cmake ninja-build ccache g++ python3 python3-numpy python3-torch valgrind
   graphviz chromium
 )
