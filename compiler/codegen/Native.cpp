@@ -87,7 +87,7 @@ tcnnc::codegen::toOptimizedLLVMIR(mlir::ModuleOp module,
   }
   llvmModule->setTargetTriple(tm.getTargetTriple().str());
   llvmModule->setDataLayout(tm.createDataLayout());
-  auto optimize = mlir::makeOptimizingTransformer(3, 0, &tm);
+  auto optimize = mlir::makeOptimizingTransformer(2, 0, &tm);
   if (llvm::Error err = optimize(llvmModule.get())) {
     module.emitError() << "LLVM optimization failed: "
                        << llvm::toString(std::move(err));

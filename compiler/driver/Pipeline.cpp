@@ -352,6 +352,15 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
         return 1;
       return writeOutput(options.outputFilename, report) ? 0 : 1;
     }
+    // An executable calls only the gradient function: compiling the
+    // forward function too would add a third of the code for LLVM to
+    // optimize and nothing to run.
+    if (options.stage == Stage::Exe)
+      for (auto func : llvm::make_early_inc_range(
+               module->getOps<mlir::func::FuncOp>()))
+        if (!func.isDeclaration() &&
+            !func->hasAttr(mlir::tcnn::kGradientOfAttr))
+          func.erase();
     if (!options.run && !options.checkGradients &&
         mlir::failed(runPasses(*module, passPipeline(options.stage), timing)))
       return 1;

@@ -36,7 +36,7 @@ Schedule convSchedule(ArrayRef<int64_t> r) {
   bool shortRows = ow < 8;
   int64_t owT = shortRows ? ow : tileSize(ow, 16);
   int64_t nT = shortRows ? tileSize(n, std::max<int64_t>(1, 16 / ow)) : 1;
-  int64_t cT = tileSize(c, shortRows ? 8 : 32);
+  int64_t cT = tileSize(c, 8);
   Schedule s;
   s.forall = {nT, 0, 0, fT};
   s.loops = {0, 1, owT, 0, 1, 1, cT};
@@ -45,7 +45,10 @@ Schedule convSchedule(ArrayRef<int64_t> r) {
 }
 
 /// Matmuls [m, n, k]: an 8-row by up-to-32-column block of accumulators,
-/// k in slices of 16.
+/// one k at a time: each step broadcasts 8 elements of a column of A
+/// against a row of B, the classic register-blocked outer product. Wider
+/// k slices would make the contraction lowering transpose A's tile first,
+/// element by element for odd widths.
 Schedule matmulSchedule(ArrayRef<int64_t> r) {
   Schedule s;
   s.loops = {tileSize(r[0], 8), tileSize(r[1], 32), tileSize(r[2], 16)};
@@ -89,11 +92,44 @@ bool isElementwise(linalg::GenericOp op) {
 
 } // namespace
 
+namespace {
+
+/// Below this many loop iterations an op is not worth waking threads for:
+/// a fork and join costs a few microseconds, the whole of tinycnn's step.
+constexpr int64_t kMinParallelWork = int64_t(1) << 17;
+
+/// `s` without threads: the forall tiles become sequential tiles.
+Schedule sequential(Schedule s) {
+  for (size_t d = 0; d < s.forall.size(); ++d)
+    if (s.forall[d] != 0)
+      s.loops[d] = s.forall[d];
+  s.forall.clear();
+  return s;
+}
+
+std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
+                                   ArrayRef<int64_t> ranges);
+
+} // namespace
+
 std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
       !op.hasPureTensorSemantics())
     return std::nullopt;
+  std::optional<Schedule> s = scheduleOf(op, ranges);
+  int64_t work = 1;
+  for (int64_t r : ranges)
+    work *= r;
+  if (s && work < kMinParallelWork)
+    return sequential(*s);
+  return s;
+}
+
+namespace {
+
+std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
+                                   ArrayRef<int64_t> ranges) {
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
     return convSchedule(ranges);
   if (isa<linalg::MatmulOp>(op))
@@ -102,6 +138,11 @@ std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
     // The result dimension that is the source's innermost one.
     ArrayRef<int64_t> perm = transpose.getPermutation();
     unsigned inner = llvm::find(perm, int64_t(perm.size() - 1)) - perm.begin();
+    // A narrow side (the 3 or 6 channels of a first layer) would make the
+    // 2-D vector.transpose element-by-element inserts and extracts: more
+    // code than scalar loops, and no faster.
+    if (tileSize(ranges.back(), 16) < 8 || tileSize(ranges[inner], 16) < 8)
+      return std::nullopt;
     return rowSchedule(ranges, inner);
   }
   if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
@@ -109,3 +150,5 @@ std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
     return rowSchedule(ranges, std::nullopt);
   return std::nullopt;
 }
+
+} // namespace
