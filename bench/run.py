@@ -6,12 +6,13 @@
 First it measures this core's fp32 FMA peak (bench/fma_peak.c, compiled
 for the host CPU: machines differ, so no peak is assumed). Then, for N
 rounds (default 3), each round timing every model once in turn, so that
-a noisy neighbour hits every contender alike: the compiled executable
-(`--repeat`), PyTorch with 1 thread and PyTorch with 2 threads, one
-training step = forward + loss + backward of every parameter gradient (no
-input gradient), without and with the SGD update (lr 0.01). It prints the
-medians over the rounds, the ratios, the executable's GFLOP/s and its share
-of the measured peak, and the compile time of `tcnnc -o`, plus the compile
+a noisy neighbour hits every contender alike: the compiled executable with
+1 and with 2 threads (`--threads`, `--repeat`), PyTorch with 1 thread and
+with 2 threads; one training step = forward + loss + backward of every
+parameter gradient (no input gradient), and with the SGD update (lr 0.01).
+It prints the medians over the rounds, the ratios, the executable's
+GFLOP/s and its share of the measured peak, the compile time of
+`tcnnc -o`, each model's per-op `--profile` (1 thread), and the compile
 time of a 1000-layer chain. Figures only: nothing here passes or fails.
 """
 
@@ -133,8 +134,8 @@ def measure_peak(tmp):
     return max(runs), out.split("(")[1].split(",")[0]
 
 
-def time_exe(exe, steps):
-    out = subprocess.run([exe, "--repeat", str(steps)], check=True,
+def time_exe(exe, steps, threads):
+    out = subprocess.run([exe, "--threads", str(threads), "--repeat", str(steps)], check=True,
                          capture_output=True, text=True).stdout
     m = re.search(r"forward\+backward: ([0-9.]+) ms/step; with SGD update: ([0-9.]+)", out)
     return float(m.group(1)), float(m.group(2))
@@ -171,33 +172,47 @@ def main():
             t0 = time.perf_counter()
             subprocess.run([TCNNC, src, "-o", exes[model.name]], check=True)
             compile_s[model.name] = time.perf_counter() - t0
-        times = {m.name: {k: [] for k in ("tcnn", "tcnn_sgd", "t1", "t1_sgd", "t2", "t2_sgd")}
+        times = {m.name: {k: [] for k in ("tcnn", "tcnn_sgd", "tcnn2", "t1", "t1_sgd", "t2",
+                                          "t2_sgd")}
                  for m, _ in MODELS}
         for _ in range(rounds):
             for model, _ in MODELS:
                 t, steps = times[model.name], steps_of[model.name]
-                ours, ours_sgd = time_exe(exes[model.name], steps)
+                ours, ours_sgd = time_exe(exes[model.name], steps, 1)
                 t["tcnn"].append(ours)
                 t["tcnn_sgd"].append(ours_sgd)
+                t["tcnn2"].append(time_exe(exes[model.name], steps, 2)[0])
                 for threads in (1, 2):
                     torch.set_num_threads(threads)
                     t["t%d" % threads].append(1e3 * time_torch(model, steps, False))
                     t["t%d_sgd" % threads].append(1e3 * time_torch(model, steps, True))
         torch.set_num_threads(1)
-        header = ("%-12s %9s %10s %10s %10s %8s %8s %11s %11s %8s %9s %7s"
-                  % ("model", "compile s", "tcnn ms", "torch1 ms", "torch2 ms", "vs t1",
-                     "vs t2", "tcnn+SGD", "torch1+SGD", "vs t1", "GFLOP/s", "%peak"))
+        header = ("%-12s %9s %9s %9s %9s %9s %8s %8s %8s %10s %11s %8s %8s %7s"
+                  % ("model", "compile s", "tcnn1 ms", "torch1 ms", "tcnn2 ms", "torch2 ms",
+                     "t1/tcnn1", "t2/tcnn2", "tcnn 2/1", "tcnn1+SGD", "torch1+SGD",
+                     "t1/tcnn1", "GFLOP/s", "%peak"))
         print(header)
         print("-" * len(header))
         for model, _ in MODELS:
             t = {k: median(v) for k, v in times[model.name].items()}
             gflops = training_flops(model) / (t["tcnn"] * 1e-3) / 1e9
-            print("%-12s %9.2f %10.3f %10.3f %10.3f %8.2f %8.2f %11.3f %11.3f %8.2f %9.2f %6.1f%%"
-                  % (model.name, compile_s[model.name], t["tcnn"], t["t1"], t["t2"],
-                     t["tcnn"] / t["t1"], t["tcnn"] / t["t2"], t["tcnn_sgd"], t["t1_sgd"],
-                     t["tcnn_sgd"] / t["t1_sgd"], gflops, 100 * gflops / peak))
-        print("\nvs t1, vs t2 = tcnn time / PyTorch time with 1 or 2 threads (above 1: tcnn is"
-              " slower); tcnn's executables run on one thread.")
+            print("%-12s %9.2f %9.3f %9.3f %9.3f %9.3f %8.2f %8.2f %8.2f %10.3f %11.3f %8.2f %8.1f %6.1f%%"
+                  % (model.name, compile_s[model.name], t["tcnn"], t["t1"], t["tcnn2"], t["t2"],
+                     t["t1"] / t["tcnn"], t["t2"] / t["tcnn2"], t["tcnn"] / t["tcnn2"],
+                     t["tcnn_sgd"], t["t1_sgd"], t["t1_sgd"] / t["tcnn_sgd"], gflops,
+                     100 * gflops / peak))
+        print("\ntcnn1/tcnn2, torch1/torch2 = 1 or 2 threads; t1/tcnn1 = how many times faster"
+              " tcnn is than PyTorch\n(above 1: tcnn is faster); tcnn 2/1 = tcnn's speed-up"
+              " from 1 to 2 threads. GFLOP/s and %peak: tcnn, 1 thread.")
+        for model, _ in MODELS:
+            out = subprocess.run([exes[model.name], "--threads", "1", "--repeat",
+                                  str(steps_of[model.name]), "--profile", "--peak", "%.1f" % peak],
+                                 check=True, capture_output=True, text=True).stdout
+            lines = out.splitlines()
+            start = next(i for i, l in enumerate(lines) if l.startswith("profile:"))
+            end = next(i for i, l in enumerate(lines) if l.startswith("sum of the ops"))
+            print("\n%s, 1 thread: --profile" % model.name)
+            print("\n".join(lines[start:end + 1]))
         print("compile time of a chain of 1000 ReLUs (tcnnc -o): %.2f s" % compile_chain(tmp))
 
 

@@ -67,11 +67,14 @@ void tcnn_profile_report(const tcnn_model *m, long steps, double peak) {
     double gflops = op_seconds[i] > 0
                         ? (double)op->flops * steps / op_seconds[i] / 1e9
                         : 0;
-    printf("%-4d %-12s %-24s %-8s %10.4f %10.4f %5.1f%% %10.2f %6.1f%%\n", i,
-           op->layer, op->op, op->backward ? "backward" : "forward",
-           op->flops / 1e6, ms,
-           total > 0 ? 100 * op_seconds[i] / total : 0, gflops,
-           peak > 0 ? 100 * gflops / peak : 0);
+    printf("%-4d %-12s %-24s %-8s %10.4f %10.4f %5.1f%%", i, op->layer, op->op,
+           op->backward ? "backward" : "forward", op->flops / 1e6, ms,
+           total > 0 ? 100 * op_seconds[i] / total : 0);
+    /* Reshapes compute nothing: no rate to show. */
+    if (op->flops > 0)
+      printf(" %10.2f %6.1f%%\n", gflops, peak > 0 ? 100 * gflops / peak : 0);
+    else
+      printf(" %10s %7s\n", "-", "-");
   }
   printf("sum of the ops: %.4f ms/step\n", 1e3 * total / steps);
   tcnn_profile_start(0);

@@ -184,6 +184,11 @@ int64_t conv2dWeightGradFlops(Conv2dWeightGradOp op) {
   return convFlops(op.getOutputGrad(), op.getResult());
 }
 
+/// One addition per element of dy.
+int64_t biasGradFlops(BiasGradOp op) {
+  return cast<ShapedType>(op.getOutputGrad().getType()).getNumElements();
+}
+
 } // namespace
 
 void tcnnc::lowering::registerConvLowerings(DialectRegistry &registry) {
@@ -195,6 +200,7 @@ void tcnnc::lowering::registerConvLowerings(DialectRegistry &registry) {
     Conv2dWeightGradOp::attachInterface<
         FnLowering<Conv2dWeightGradOp, lowerConv2dWeightGrad,
                    conv2dWeightGradFlops>>(*ctx);
-    BiasGradOp::attachInterface<FnLowering<BiasGradOp, lowerBiasGrad>>(*ctx);
+    BiasGradOp::attachInterface<
+        FnLowering<BiasGradOp, lowerBiasGrad, biasGradFlops>>(*ctx);
   });
 }

@@ -86,9 +86,11 @@ void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
     LeakyReluGradOp::attachInterface<
         FnLowering<LeakyReluGradOp, lowerLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnLowering<AddOp, lowerAdd>>(*ctx);
-    FlattenOp::attachInterface<FnLowering<FlattenOp, lowerReshape<FlattenOp>>>(
+    FlattenOp::attachInterface<
+        FnLowering<FlattenOp, lowerReshape<FlattenOp>, noFlops<FlattenOp>>>(
         *ctx);
-    ReshapeOp::attachInterface<FnLowering<ReshapeOp, lowerReshape<ReshapeOp>>>(
+    ReshapeOp::attachInterface<
+        FnLowering<ReshapeOp, lowerReshape<ReshapeOp>, noFlops<ReshapeOp>>>(
         *ctx);
   });
 }

@@ -22,6 +22,12 @@ int64_t resultElementsOf(OpT op) {
   return resultElements(op.getOperation());
 }
 
+/// No arithmetic: reshapes only relabel elements.
+template <typename OpT>
+int64_t noFlops(OpT) {
+  return 0;
+}
+
 /// The lowering model of OpT: `Fn` builds it, `Flops` counts its work.
 template <typename OpT, mlir::Value (*Fn)(OpT, mlir::OpBuilder &),
           int64_t (*Flops)(OpT) = &resultElementsOf<OpT>>

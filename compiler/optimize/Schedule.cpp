@@ -10,6 +10,8 @@
 
 #include "compiler/optimize/Schedule.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 using namespace tcnnc::optimize;
 
@@ -75,10 +77,10 @@ Schedule rowSchedule(ArrayRef<int64_t> r, std::optional<unsigned> sourceInner) {
   return s;
 }
 
-/// A linalg.generic whose every loop is parallel and whose every operand
-/// is read at the loop indices (or broadcast): an elementwise map.
-bool isElementwise(linalg::GenericOp op) {
-  if (op.getNumReductionLoops() != 0 || op.getNumLoops() == 0)
+/// A linalg.generic with one result whose every operand is read at the
+/// loop indices (or broadcast) and whose body is plain arithmetic.
+bool isMap(linalg::GenericOp op) {
+  if (op.getNumLoops() == 0 || op.getNumDpsInits() != 1)
     return false;
   for (AffineMap map : op.getIndexingMapsArray())
     if (!map.isProjectedPermutation())
@@ -88,6 +90,32 @@ bool isElementwise(linalg::GenericOp op) {
            inner.getDialect()->getNamespace() == "arith" ||
            inner.getDialect()->getNamespace() == "math";
   });
+}
+
+/// A map whose loops are all parallel: elementwise.
+bool isElementwise(linalg::GenericOp op) {
+  return isMap(op) && op.getNumReductionLoops() == 0;
+}
+
+/// A map that sums into its result (out + term): the bias gradients and
+/// the sums of the losses, which the vectorizer turns into vector
+/// reductions.
+bool isSum(linalg::GenericOp op) {
+  if (!isMap(op) || op.getNumReductionLoops() == 0)
+    return false;
+  auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  Value out = op.getBody()->getArguments().back();
+  return add && (add.getLhs() == out || add.getRhs() == out);
+}
+
+/// A sum, one row of its innermost loop per tile (every other loop,
+/// parallel or reduction, steps by one).
+Schedule sumSchedule(ArrayRef<int64_t> r) {
+  Schedule s;
+  s.loops.assign(r.size(), 1);
+  s.loops.back() = tileSize(r.back(), 64);
+  return s;
 }
 
 } // namespace
@@ -145,9 +173,12 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
       return std::nullopt;
     return rowSchedule(ranges, inner);
   }
-  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-      generic && isElementwise(generic))
-    return rowSchedule(ranges, std::nullopt);
+  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+    if (isElementwise(generic))
+      return rowSchedule(ranges, std::nullopt);
+    if (isSum(generic))
+      return sumSchedule(ranges);
+  }
   return std::nullopt;
 }
 
