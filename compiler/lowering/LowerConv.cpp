@@ -45,16 +45,22 @@ Value convNhwc(OpBuilder &b, Location loc, Value image, Value filter,
       ->getResult(0);
 }
 
+/// x [N, C, H, W] permuted by `perm` so that H and W land in dimensions 1
+/// and 2, and zero-padded there: the "image" of a channels-last conv.
+Value paddedImage(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm,
+                  ArrayRef<int64_t> pad) {
+  Value t = transpose(b, loc, x, perm);
+  return padDims(b, loc, t, {0, pad[0], pad[1], 0}, {0, pad[0], pad[1], 0},
+                 f32(b, loc, 0.0));
+}
+
 /// y = conv(x, w) + b: x [N,C,H,W] -> padded NHWC, w [F,C,KH,KW] -> HWCF,
 /// the bias broadcast as the accumulator's initial value, the NHWF result
 /// transposed back to NCHW.
 Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> pad = op.getPadding();
-  Value x = transpose(b, loc, op.getInput(), {0, 2, 3, 1});
-  x = padDims(b, loc, x, {0, pad[0], pad[1], 0}, {0, pad[0], pad[1], 0},
-              f32(b, loc, 0.0));
+  Value x = paddedImage(b, loc, op.getInput(), {0, 2, 3, 1}, op.getPadding());
   Value w = transpose(b, loc, op.getWeight(), {2, 3, 1, 0});
   ArrayRef<int64_t> s = type.getShape();
   auto nhwf = RankedTensorType::get({s[0], s[2], s[3], s[1]}, b.getF32Type());
@@ -141,10 +147,7 @@ Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
 Value lowerConv2dWeightGrad(Conv2dWeightGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> pad = op.getPadding();
-  Value x = transpose(b, loc, op.getInput(), {1, 2, 3, 0});
-  x = padDims(b, loc, x, {0, pad[0], pad[1], 0}, {0, pad[0], pad[1], 0},
-              f32(b, loc, 0.0));
+  Value x = paddedImage(b, loc, op.getInput(), {1, 2, 3, 0}, op.getPadding());
   Value dy = transpose(b, loc, op.getOutputGrad(), {2, 3, 0, 1});
   ArrayRef<int64_t> w = type.getShape();
   Value dw = convNhwc(b, loc, x, dy, zeros(b, loc, {w[1], w[2], w[3], w[0]}),
