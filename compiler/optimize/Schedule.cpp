@@ -109,6 +109,22 @@ bool isSum(linalg::GenericOp op) {
   return add && (add.getLhs() == out || add.getRhs() == out);
 }
 
+/// The rest (pooling, its arg-max and scatter-style gradients, narrow
+/// transposes, broadcasts) is not vectorized but still shared out over its
+/// outermost dimension when that is a parallel one, so that a second
+/// thread is not left waiting for them.
+std::optional<Schedule> threadsOnly(linalg::LinalgOp op,
+                                    ArrayRef<int64_t> r) {
+  if (isa<linalg::FillOp, linalg::CopyOp>(op.getOperation()) || r[0] < 2 ||
+      op.getIteratorTypesArray()[0] != utils::IteratorType::parallel)
+    return std::nullopt;
+  Schedule s;
+  s.forall.assign(1, 1);
+  s.loops.assign(r.size(), 0);
+  s.vectorize = false;
+  return s;
+}
+
 /// A sum, one row of its innermost loop per tile (every other loop,
 /// parallel or reduction, steps by one).
 Schedule sumSchedule(ArrayRef<int64_t> r) {
@@ -150,7 +166,8 @@ std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
   for (int64_t r : ranges)
     work *= r;
   if (s && work < kMinParallelWork)
-    return sequential(*s);
+    return s->vectorize ? std::optional<Schedule>(sequential(*s))
+                        : std::nullopt;
   return s;
 }
 
@@ -170,7 +187,7 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
     // 2-D vector.transpose element-by-element inserts and extracts: more
     // code than scalar loops, and no faster.
     if (tileSize(ranges.back(), 16) < 8 || tileSize(ranges[inner], 16) < 8)
-      return std::nullopt;
+      return threadsOnly(op, ranges);
     return rowSchedule(ranges, inner);
   }
   if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
@@ -179,7 +196,7 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
     if (isSum(generic))
       return sumSchedule(ranges);
   }
-  return std::nullopt;
+  return threadsOnly(op, ranges);
 }
 
 } // namespace

@@ -18,6 +18,9 @@ struct Schedule {
   llvm::SmallVector<int64_t> loops;
   /// Whether the tile is a 2-D convolution to rewrite as a 1-D one.
   bool decompose = false;
+  /// Whether the tile is vectorized; if not, it only shares out the work
+  /// (pooling, scatter-style gradients) and becomes scalar loops.
+  bool vectorize = true;
 };
 
 /// The schedule of `op`, or none if it stays as it is (it then becomes

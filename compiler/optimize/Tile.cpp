@@ -52,19 +52,22 @@ void writeSequence(llvm::raw_ostream &os, int id, const Schedule &s) {
     current = op + "_f";
   }
   size_t loops = llvm::count_if(s.loops, [](int64_t v) { return v != 0; });
-  os << "    " << op << "_t, " << op << "_loops"
-     << (loops > 1 ? ":" + std::to_string(loops) : "")
-     << " = transform.structured.tile_using_for " << current << " tile_sizes "
-     << sizes(s.loops) << " : (!transform.any_op) -> "
-     << anyOps(loops + 1) << "\n";
-  current = op + "_t";
+  if (loops > 0) {
+    os << "    " << op << "_t, " << op << "_loops"
+       << (loops > 1 ? ":" + std::to_string(loops) : "")
+       << " = transform.structured.tile_using_for " << current
+       << " tile_sizes " << sizes(s.loops) << " : (!transform.any_op) -> "
+       << anyOps(loops + 1) << "\n";
+    current = op + "_t";
+  }
   if (s.decompose) {
     os << "    " << op << "_d = transform.structured.decompose " << current
        << " : (!transform.any_op) -> !transform.any_op\n";
     current = op + "_d";
   }
-  os << "    transform.annotate " << current
-     << " \"tcnn.vectorize\" : !transform.any_op\n";
+  if (s.vectorize)
+    os << "    transform.annotate " << current
+       << " \"tcnn.vectorize\" : !transform.any_op\n";
 }
 
 struct TcnnTilePass
@@ -80,8 +83,7 @@ struct TcnnTilePass
     int count = 0;
     module.walk([&](linalg::LinalgOp op) {
       std::optional<Schedule> s = scheduleFor(op);
-      // Loops without work to share (every tile size 0) are left alone.
-      if (!s || llvm::all_of(s->loops, [](int64_t v) { return v == 0; }))
+      if (!s)
         return;
       op->setAttr(kScheduleId,
                   IntegerAttr::get(IntegerType::get(&getContext(), 64), count));
