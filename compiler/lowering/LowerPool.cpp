@@ -60,11 +60,63 @@ Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
   return b.create<arith::IndexCastOp>(loc, b.getI32Type(), k);
 }
 
+/// Windows that tile the input exactly (stride = kernel, no padding) as
+/// two more dimensions: x [N, C, H, W] cropped to [N, C, OH*kh, OW*kw] and
+/// viewed as [N, C, OH, kh, OW, kw], reduced over kh and kw into `init` by
+/// `combine`. Every map is then a projection, so the reduction vectorizes
+/// along the output row; the windowed named op would not.
+Value reduceTiledWindows(OpBuilder &b, Location loc, Value x,
+                         ArrayRef<int64_t> k, Value init,
+                         function_ref<Value(OpBuilder &, Location, Value,
+                                            Value)>
+                             combine) {
+  auto outType = cast<RankedTensorType>(init.getType());
+  ArrayRef<int64_t> o = outType.getShape();
+  SmallVector<int64_t> cropped = {o[0], o[1], o[2] * k[0], o[3] * k[1]};
+  if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(cropped)) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
+        strides(4, b.getIndexAttr(1)), sizes;
+    for (int64_t d : cropped)
+      sizes.push_back(b.getIndexAttr(d));
+    x = b.create<tensor::ExtractSliceOp>(
+        loc, RankedTensorType::get(cropped, b.getF32Type()), x, offsets, sizes,
+        strides);
+  }
+  auto windows = RankedTensorType::get({o[0], o[1], o[2], k[0], o[3], k[1]},
+                                       b.getF32Type());
+  Value split = b.create<tensor::ExpandShapeOp>(
+      loc, windows, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, c, i, p, j, q;
+  bindDims(ctx, n, c, i, p, j, q);
+  return generic(b, loc, outType, {split}, init,
+                 {AffineMap::getMultiDimIdentityMap(6, ctx),
+                  AffineMap::get(6, 0, {n, c, i, j}, ctx)},
+                 {par, par, par, red, par, red},
+                 [&](OpBuilder &nb, Location l, ValueRange a) {
+                   return combine(nb, l, a[1], a[0]);
+                 });
+}
+
+/// Whether the windows of a pooling op tile its input: reduceTiledWindows
+/// applies.
+template <typename OpT>
+bool windowsTileInput(OpT op) {
+  return op.getStride() == op.getKernelSize() &&
+         llvm::all_of(op.getPadding(), [](int64_t v) { return v == 0; });
+}
+
 Value lowerMaxPool2d(MaxPool2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  Value x = padSpatial(b, loc, op.getInput(), op.getPadding(), negInf(b, loc));
   Value init = filled(b, loc, type.getShape(), b.getF32Type(), negInf(b, loc));
+  if (windowsTileInput(op))
+    return reduceTiledWindows(
+        b, loc, op.getInput(), op.getKernelSize(), init,
+        [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return nb.create<arith::MaximumFOp>(l, acc, v);
+        });
+  Value x = padSpatial(b, loc, op.getInput(), op.getPadding(), negInf(b, loc));
   return b
       .create<linalg::PoolingNchwMaxOp>(
           op.getLoc(), TypeRange{type},
@@ -76,14 +128,24 @@ Value lowerMaxPool2d(MaxPool2dOp op, OpBuilder &b) {
 Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  Value x =
-      padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
-  Value sum = b.create<linalg::PoolingNchwSumOp>(
-                   loc, TypeRange{type},
-                   ValueRange{x, windowShape(b, loc, op.getKernelSize())},
-                   ValueRange{zeros(b, loc, type.getShape())},
-                   i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
-                  .getResult(0);
+  Value sum;
+  if (windowsTileInput(op)) {
+    sum = reduceTiledWindows(
+        b, loc, op.getInput(), op.getKernelSize(),
+        zeros(b, loc, type.getShape()),
+        [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return nb.create<arith::AddFOp>(l, acc, v);
+        });
+  } else {
+    Value x =
+        padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
+    sum = b.create<linalg::PoolingNchwSumOp>(
+               loc, TypeRange{type},
+               ValueRange{x, windowShape(b, loc, op.getKernelSize())},
+               ValueRange{zeros(b, loc, type.getShape())},
+               i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+              .getResult(0);
+  }
   ArrayRef<int64_t> k = op.getKernelSize();
   double inv = 1.0 / static_cast<double>(k[0] * k[1]);
   return elementwise(

@@ -97,16 +97,17 @@ bool isElementwise(linalg::GenericOp op) {
   return isMap(op) && op.getNumReductionLoops() == 0;
 }
 
-/// A map that sums into its result (out + term): the bias gradients and
-/// the sums of the losses, which the vectorizer turns into vector
-/// reductions.
+/// A map that folds terms into its result with + or max (out + term): the
+/// bias gradients, the sums of the losses, pooling over windows that tile
+/// the input; the vectorizer turns them into vector reductions.
 bool isSum(linalg::GenericOp op) {
   if (!isMap(op) || op.getNumReductionLoops() == 0)
     return false;
   auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  Operation *combiner = yield.getOperand(0).getDefiningOp();
   Value out = op.getBody()->getArguments().back();
-  return add && (add.getLhs() == out || add.getRhs() == out);
+  return isa_and_nonnull<arith::AddFOp, arith::MaximumFOp>(combiner) &&
+         llvm::is_contained(combiner->getOperands(), out);
 }
 
 /// The rest (pooling, its arg-max and scatter-style gradients, narrow
@@ -126,10 +127,27 @@ std::optional<Schedule> threadsOnly(linalg::LinalgOp op,
 }
 
 /// A sum, one row of its innermost loop per tile (every other loop,
-/// parallel or reduction, steps by one).
-Schedule sumSchedule(ArrayRef<int64_t> r) {
+/// parallel or reduction, steps by one). When the innermost loops are a
+/// short window (pooling: [n, c, oh, kh, ow, kw]), the row is that of the
+/// innermost parallel loop instead, with the window loops after it whole.
+Schedule sumSchedule(linalg::GenericOp op, ArrayRef<int64_t> r) {
   Schedule s;
   s.loops.assign(r.size(), 1);
+  auto iterators = op.getIteratorTypesArray();
+  unsigned lastParallel = r.size();
+  for (unsigned d = 0; d < r.size(); ++d)
+    if (iterators[d] == utils::IteratorType::parallel)
+      lastParallel = d;
+  if (r.back() <= 4 && lastParallel < r.size() - 1) {
+    s.loops[lastParallel] = tileSize(r[lastParallel], 16);
+    for (unsigned d = lastParallel + 1; d < r.size(); ++d)
+      s.loops[d] = r[d];
+    if (iterators[0] == utils::IteratorType::parallel && r[0] > 1) {
+      s.forall.assign(1, 1);
+      s.loops[0] = 0;
+    }
+    return s;
+  }
   s.loops.back() = tileSize(r.back(), 64);
   return s;
 }
@@ -194,7 +212,7 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
     if (isElementwise(generic))
       return rowSchedule(ranges, std::nullopt);
     if (isSum(generic))
-      return sumSchedule(ranges);
+      return sumSchedule(generic, ranges);
   }
   return threadsOnly(op, ranges);
 }

@@ -58,6 +58,10 @@ CONFIGS = [
           [L("c1", "Conv2d", 3, 33, 3, padding=1), L("r", "ReLU"),
            L("c2", "Conv2d", 33, 20, 3, stride=2), L("p", "MaxPool2d", 2),
            L("f", "Flatten"), L("fc", "Linear", 1440, 3)]),
+    # Pooling windows that tile the input except for a last row/column,
+    # which PyTorch drops (7x9 -> 3x4 -> 1x2).
+    Model("pool_windows_crop_odd_edges", [2, 3, 7, 9],
+          [L("c", "Conv2d", 3, 4, 1), L("m", "MaxPool2d", 2), L("a", "AvgPool2d", 2)]),
     Model("value_used_three_times", [1, 2, 4, 4],
           [L("c", "Conv2d", 2, 2, 3, padding=1), L("d", "Add", inputs=["c", "c"]),
            L("e", "Add", inputs=["d", "c"])]),

@@ -26,11 +26,18 @@ func.func @pools(%x: tensor<1x1x6x6xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x4x
   %a2 = tcnn.avg_pool2d %x kernel [2, 2] stride [2, 2] padding [1, 1] : tensor<1x1x6x6xf32> -> tensor<1x1x4x4xf32>
   return %m, %a2 : tensor<1x1x3x3xf32>, tensor<1x1x4x4xf32>
 }
-// Max pooling starts from -inf; padding for max pooling is -inf too.
+// Max pooling starts from -inf. Windows that tile the input (stride =
+// kernel, no padding) become two more dimensions, reduced with max by a
+// linalg.generic whose maps are projections (so it vectorizes).
+// CHECK-DAG: #[[ID6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-DAG: #[[OUT6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4)>
 // CHECK-LABEL: func.func @pools(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x1x6x6xf32>
 // CHECK: arith.constant 0xFF800000 : f32
 // CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x1x3x3xf32>)
-// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x1x6x6xf32>, tensor<2x2xf32>) outs(%[[FILL]] : tensor<1x1x3x3xf32>)
+// CHECK: %[[WIN:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1], [2, 3], [4, 5]] output_shape [1, 1, 3, 2, 3, 2] : tensor<1x1x6x6xf32> into tensor<1x1x3x2x3x2xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID6]], #[[OUT6]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[WIN]] : tensor<1x1x3x2x3x2xf32>) outs(%[[FILL]] : tensor<1x1x3x3xf32>)
+// CHECK: arith.maximumf
 // Average pooling: zero padding, a sum, then division by kh * kw.
 // CHECK: tensor.pad
 // CHECK: linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x1x8x8xf32>, tensor<2x2xf32>)
