@@ -16,7 +16,7 @@ OUT=out/$NAME
 rm -rf "$OUT"
 mkdir -p "$OUT/ir"
 
-for stage in mlir mlir-grad linalg loops llvm-mlir llvm-ir asm; do
+for stage in mlir mlir-grad linalg tiled vector loops llvm-mlir llvm-ir asm; do
   "$TCNNC" "$MODEL" --emit=$stage -o "$OUT/ir/$NAME.$stage.txt"
 done
 echo "== IR of every stage in $OUT/ir/; the backward ops -tcnn-autodiff derived:"
@@ -27,6 +27,9 @@ echo "== native executable $OUT/$NAME (tcnnc $MODEL -o $OUT/$NAME):"
 "$TCNNC" "$MODEL" -o "$OUT/$NAME"
 "$OUT/$NAME" --dump "$OUT/npy"
 echo "(every tensor written to $OUT/npy/)"
+"$OUT/$NAME" --repeat 200 --profile > "$OUT/$NAME.profile.txt"
+grep 'ms/step;' "$OUT/$NAME.profile.txt" | sed 's/^/  /'
+echo "  (time, GFLOP/s and % of peak of every op: $OUT/$NAME.profile.txt)"
 
 echo "== gradients against central finite differences (interpreter, double):"
 "$TCNNC" "$MODEL" --check-gradients | tail -1
