@@ -1,7 +1,8 @@
 //===- LowerLinear.cpp - linear and its gradients to linalg matmuls -------===//
 //
-// y = x W^T + b is linalg.matmul_transpose_b onto the broadcast bias;
-// dx = dy W is linalg.matmul; dW = dy^T x is linalg.matmul_transpose_a.
+// y = x W^T + b is linalg.matmul of x and the transposed W onto the
+// broadcast bias; dx = dy W is linalg.matmul; dW = dy^T x is linalg.matmul
+// of the transposed dy and x.
 //
 //===----------------------------------------------------------------------===//
 

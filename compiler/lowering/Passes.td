@@ -8,12 +8,13 @@ include "mlir/Pass/PassBase.td"
 def TcnnToLinalg : Pass<"tcnn-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower every tcnn op to linalg, tensor, arith and math on tensors";
   let description = [{
-    Forward ops become linalg named ops where they exist
-    (`linalg.conv_2d_nchw_fchw` with strides, `linalg.pooling_nchw_max` /
-    `_sum`, `linalg.matmul_transpose_b`), with `tensor.pad` for padding and
-    `linalg.broadcast` for biases; backward ops and losses become
-    `linalg.generic`s whose indexing maps spell their formulas. No tcnn op
-    survives.
+    Every convolution of a step (forward, input gradient, weight gradient)
+    becomes `linalg.conv_2d_nhwc_hwcf` on channels-last data between
+    `linalg.transpose`s; Linear and its gradients `linalg.matmul`; pooling
+    a reduction over split window dimensions or `linalg.pooling_nchw_max` /
+    `_sum`; `tensor.pad` pads and `linalg.broadcast` gives biases; the other
+    backward ops and losses become `linalg.generic`s whose indexing maps
+    spell their formulas. No tcnn op survives.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
@@ -54,7 +55,8 @@ def TcnnCopiesToLinalg : Pass<"tcnn-copies-to-linalg", "mlir::ModuleOp"> {
     Bufferization copies into strided views (the interior of a padded
     buffer, for instance) as `memref.copy`, which the LLVM lowering turns
     into a call to MLIR's C runner library. As `linalg.copy` it becomes a
-    loop nest instead, so executables depend on nothing but libc and libm.
+    loop nest instead, so compiled code calls nothing but libc and libm (and,
+    in executables, libomp for the parallel loops).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
