@@ -8,6 +8,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "tcnn_runtime.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -265,12 +266,6 @@ static void sgd(state *s, float lr) {
   }
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void release(state *s) {
   for (int i = 0; s->args && i < s->m->num_args; ++i)
     free(s->args[i]);
@@ -417,15 +412,15 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   }
   if (repeat > 0) {
     m->grad(s.args, &s.loss, s.output, s.grads); /* warm-up: page faults */
-    double t0 = now_seconds();
+    double t0 = tcnn_seconds();
     for (long r = 0; r < repeat; ++r)
       m->grad(s.args, &s.loss, s.output, s.grads);
-    double t1 = now_seconds();
+    double t1 = tcnn_seconds();
     for (long r = 0; r < repeat; ++r) {
       m->grad(s.args, &s.loss, s.output, s.grads);
       sgd(&s, lr);
     }
-    double t2 = now_seconds();
+    double t2 = tcnn_seconds();
     printf("forward+backward: %.4f ms/step; with SGD update: %.4f ms/step "
            "(%ld steps each)\n",
            1e3 * (t1 - t0) / repeat, 1e3 * (t2 - t1) / repeat, repeat);

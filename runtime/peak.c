@@ -9,17 +9,11 @@
  *===----------------------------------------------------------------------===*/
 
 #include "tcnn_runtime.h"
+#include "clock.h"
 
-#include <time.h>
 
 #define ACCS 16
 #define ITERS 20000000L
-
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* One FMA loop over vectors of LANES floats; returns GFLOP/s. The sum of
  * the accumulators goes to a volatile so the loop is kept. */
@@ -33,11 +27,11 @@ static double seconds(void) {
     }                                                                          \
     for (int i = 0; i < ACCS; ++i)                                             \
       acc[i] = a + (float)i * 1e-3f;                                           \
-    double t0 = seconds();                                                     \
+    double t0 = tcnn_seconds();                                                \
     for (long n = 0; n < ITERS; ++n)                                           \
       _Pragma("GCC unroll 16") for (int i = 0; i < ACCS; ++i)                  \
         acc[i] = acc[i] * a + b; /* contracted to one FMA */                   \
-    double t1 = seconds();                                                     \
+    double t1 = tcnn_seconds();                                                \
     vec sum = acc[0];                                                          \
     for (int i = 1; i < ACCS; ++i)                                             \
       sum += acc[i];                                                           \

@@ -8,29 +8,23 @@
  *===----------------------------------------------------------------------===*/
 
 #include "tcnn_runtime.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 static double *op_seconds; /* per op, summed over the steps */
 static double *op_started;
 static int op_count;
 
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 void tcnn_profile_begin(int32_t id) {
   if (op_seconds && id >= 0 && id < op_count)
-    op_started[id] = seconds();
+    op_started[id] = tcnn_seconds();
 }
 
 void tcnn_profile_end(int32_t id) {
   if (op_seconds && id >= 0 && id < op_count)
-    op_seconds[id] += seconds() - op_started[id];
+    op_seconds[id] += tcnn_seconds() - op_started[id];
 }
 
 int tcnn_profile_start(int num_ops) {
