@@ -3,8 +3,8 @@
 
     /usr/bin/python3 bench/run.py [--quick] [--rounds N]   (after scripts/build.sh)
 
-First it measures this core's fp32 FMA peak (bench/fma_peak.c, compiled
-for the host CPU: machines differ, so no peak is assumed). Then, for N
+First it measures this core's fp32 FMA peak with the executables' own
+measurement (runtime/peak.c: machines differ, so no peak is assumed). Then, for N
 rounds (default 3), each round timing every model once in turn, so that
 a noisy neighbour hits every contender alike: the compiled executable with
 1 and with 2 threads (`--threads`, `--repeat`), PyTorch with 1 thread and
@@ -123,15 +123,19 @@ def time_torch(model, steps, sgd):
 
 
 def measure_peak(tmp):
-    """This core's fp32 FMA peak in GFLOP/s: the best of three runs."""
-    exe = os.path.join(tmp, "fma_peak")
-    subprocess.run(["clang-19", "-O2", "-march=native", os.path.join(HERE, "fma_peak.c"),
+    """This core's fp32 FMA peak in GFLOP/s, by the executables' own
+    measurement (runtime/peak.c, the best of three FMA loops), so that the
+    table and every --profile divide by the same kind of number."""
+    main = os.path.join(tmp, "peak_main.c")
+    with open(main, "w") as f:
+        f.write('#include <stdio.h>\n#include "tcnn_runtime.h"\n'
+                'int main(void) { printf("%f\\n", tcnn_measure_peak()); return 0; }\n')
+    exe = os.path.join(tmp, "peak")
+    runtime = os.path.join(ROOT, "runtime")
+    subprocess.run(["cc", "-O2", "-I" + runtime, main, os.path.join(runtime, "peak.c"),
                     "-o", exe], check=True)
-    runs = []
-    for _ in range(3):
-        out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
-        runs.append(float(re.search(r"GFLOP/s ([0-9.]+)", out).group(1)))
-    return max(runs), out.split("(")[1].split(",")[0]
+    out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    return float(out)
 
 
 def time_exe(exe, steps, threads):
@@ -158,10 +162,11 @@ def main():
         rounds = max(1, int(sys.argv[sys.argv.index("--rounds") + 1]))
     median = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
-        peak, width = measure_peak(tmp)
+        peak = measure_peak(tmp)
         print("tcnn vs PyTorch %s, one training step, fp32; medians of %d interleaved rounds"
               % (torch.__version__, rounds))
-        print("this core's measured fp32 peak: %.1f GFLOP/s (%s, FMA loop)\n" % (peak, width))
+        print("this core's measured fp32 peak: %.1f GFLOP/s (runtime/peak.c: FMA loop on"
+              " the widest vectors)\n" % peak)
         exes, compile_s, steps_of = {}, {}, {}
         for model, steps in MODELS:
             steps_of[model.name] = max(1, steps // 10) if quick else steps
