@@ -127,14 +127,14 @@ Value lw::elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
 }
 
 Value lw::biasInit(OpBuilder &b, Location loc, Value bias,
-                   RankedTensorType resultType) {
+                   RankedTensorType resultType, int64_t channelDim) {
   if (!bias)
     return zeros(b, loc, resultType.getShape());
   Value empty = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
                                           resultType.getElementType());
   SmallVector<int64_t> dims;
   for (int64_t d = 0; d < resultType.getRank(); ++d)
-    if (d != 1)
+    if (d != channelDim)
       dims.push_back(d);
   return b.create<linalg::BroadcastOp>(loc, bias, empty, dims).getResult()[0];
 }

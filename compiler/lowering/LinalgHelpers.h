@@ -74,10 +74,12 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType resultType,
                         mlir::ValueRange inputs, BodyFn body);
 
-/// The [N, O, ...] initial value holding bias[o] everywhere
-/// (linalg.broadcast), or zeros without a bias.
+/// The initial value of `resultType` holding bias[o] wherever dimension
+/// `channelDim` is o (linalg.broadcast; [N, O, ...] by default, 3 for a
+/// channels-last [N, H, W, O]), or zeros without a bias.
 mlir::Value biasInit(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bias,
-                     mlir::RankedTensorType resultType);
+                     mlir::RankedTensorType resultType,
+                     int64_t channelDim = 1);
 
 /// Row-major reshape (collapse to 1-D, expand to the result shape).
 mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,

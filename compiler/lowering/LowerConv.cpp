@@ -64,14 +64,7 @@ Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
   Value w = transpose(b, loc, op.getWeight(), {2, 3, 1, 0});
   ArrayRef<int64_t> s = type.getShape();
   auto nhwf = RankedTensorType::get({s[0], s[2], s[3], s[1]}, b.getF32Type());
-  Value init = zeros(b, loc, nhwf.getShape());
-  if (Value bias = op.getBias()) {
-    Value empty = b.create<tensor::EmptyOp>(loc, nhwf.getShape(),
-                                            b.getF32Type());
-    init = b.create<linalg::BroadcastOp>(loc, bias, empty,
-                                         ArrayRef<int64_t>{0, 1, 2})
-               .getResult()[0];
-  }
+  Value init = biasInit(b, loc, op.getBias(), nhwf, /*channelDim=*/3);
   Value y = convNhwc(b, loc, x, w, init, op.getStride(), {1, 1});
   return transpose(b, loc, y, {0, 3, 1, 2});
 }
