@@ -30,15 +30,21 @@ struct RuleDiagnostic {
 };
 } // namespace
 
-void mlir::tcnn::nameResultAfterLayer(
-    Operation *op, StringRef suffix,
-    function_ref<void(Value, StringRef)> set) {
+std::optional<StringRef> mlir::tcnn::layerNameOf(Operation *op) {
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc))
     if (!fused.getLocations().empty())
       loc = fused.getLocations().front();
   if (auto name = dyn_cast<NameLoc>(loc))
-    set(op->getResult(0), (name.getName().strref() + suffix).str());
+    return name.getName().strref();
+  return std::nullopt;
+}
+
+void mlir::tcnn::nameResultAfterLayer(
+    Operation *op, StringRef suffix,
+    function_ref<void(Value, StringRef)> set) {
+  if (std::optional<StringRef> layer = layerNameOf(op))
+    set(op->getResult(0), (*layer + suffix).str());
 }
 
 std::optional<std::pair<ArgRole, StringRef>>

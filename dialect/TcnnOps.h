@@ -20,6 +20,10 @@
 #include "dialect/LayerInterface.h.inc"
 
 namespace mlir::tcnn {
+/// The layer an op belongs to: the name of its NameLoc (or of the first
+/// location of a FusedLoc), if it has one.
+std::optional<llvm::StringRef> layerNameOf(Operation *op);
+
 /// Names `op`'s result after the layer in its NameLoc plus `suffix`.
 void nameResultAfterLayer(Operation *op, llvm::StringRef suffix,
                           llvm::function_ref<void(Value, llvm::StringRef)> set);

@@ -45,13 +45,7 @@ struct TcnnProfilePass
         continue;
       func.walk([&](LoweringOpInterface op) {
         int32_t id = static_cast<int32_t>(table.size());
-        std::string layer = "?";
-        Location loc = op->getLoc();
-        if (auto fused = dyn_cast<FusedLoc>(loc))
-          if (!fused.getLocations().empty())
-            loc = fused.getLocations().front();
-        if (auto name = dyn_cast<NameLoc>(loc))
-          layer = name.getName().str();
+        StringRef layer = mlir::tcnn::layerNameOf(op).value_or("?");
         bool forward = isa<mlir::tcnn::LayerOpInterface>(op.getOperation());
         Builder attrs(ctx);
         table.push_back(DictionaryAttr::get(
