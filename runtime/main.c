@@ -339,40 +339,15 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       rc = 0;
       goto done;
     }
-    if ((!strcmp(opt, "--threads") || !strcmp(opt, "--peak")) && !has_value) {
-      fprintf(stderr, "error: %s needs a value (see --help)\n", opt);
-      goto done;
-    }
-    if (!strcmp(opt, "--threads")) {
-      if (parse_long(opt, argv[a + 1], &threads) != 0)
-        goto done;
-      if (threads < 1 || threads > 4096) {
-        fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
-                threads);
-        goto done;
-      }
-      omp_set_num_threads((int)threads);
-      ++a;
-      continue;
-    }
     if (!strcmp(opt, "--profile")) {
       profile = 1;
-      continue;
-    }
-    if (!strcmp(opt, "--peak")) {
-      char *end;
-      if ((peak = strtod(argv[a + 1], &end), end == argv[a + 1]) ||
-          *end || !isfinite(peak) || peak <= 0) {
-        fprintf(stderr, "error: --peak expects a positive number of GFLOP/s\n");
-        goto done;
-      }
-      ++a;
       continue;
     }
     if (!strcmp(opt, "--input") || !strcmp(opt, "--param") ||
         !strcmp(opt, "--dump") || !strcmp(opt, "--train") ||
         !strcmp(opt, "--lr") || !strcmp(opt, "--save") ||
-        !strcmp(opt, "--repeat")) {
+        !strcmp(opt, "--repeat") || !strcmp(opt, "--threads") ||
+        !strcmp(opt, "--peak")) {
       if (!has_value) {
         fprintf(stderr, "error: %s needs a value (see --help)\n", opt);
         goto done;
@@ -391,6 +366,23 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       } else if (!strcmp(opt, "--repeat")) {
         if (parse_long(opt, v, &repeat) != 0)
           goto done;
+      } else if (!strcmp(opt, "--threads")) {
+        if (parse_long(opt, v, &threads) != 0)
+          goto done;
+        if (threads < 1 || threads > 4096) {
+          fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
+                  threads);
+          goto done;
+        }
+        omp_set_num_threads((int)threads);
+      } else if (!strcmp(opt, "--peak")) {
+        char *end;
+        peak = strtod(v, &end);
+        if (end == v || *end || !isfinite(peak) || peak <= 0) {
+          fprintf(stderr,
+                  "error: --peak expects a positive number of GFLOP/s\n");
+          goto done;
+        }
       } else {
         char *end;
         lr = strtof(v, &end);
