@@ -24,7 +24,7 @@ def TcnnTile : Pass<"tcnn-tile", "mlir::ModuleOp"> {
     register blocks and K slices. Tile sizes divide the op's dimensions, so
     every tile is static and vectorizes without masks. The ops to vectorize
     are marked `tcnn.vectorize`. Print the script with
-    `--tcnn-print-schedule`.
+    `tcnn-opt --tcnn-tile=print-schedule`.
   }];
   let options = [
     Option<"printSchedule", "print-schedule", "bool", "false",

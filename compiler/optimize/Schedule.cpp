@@ -152,10 +152,6 @@ Schedule sumSchedule(linalg::GenericOp op, ArrayRef<int64_t> r) {
   return s;
 }
 
-} // namespace
-
-namespace {
-
 /// Below this many loop iterations an op is not worth waking threads for:
 /// a fork and join costs a few microseconds, the whole of tinycnn's step.
 constexpr int64_t kMinParallelWork = int64_t(1) << 17;
@@ -169,28 +165,7 @@ Schedule sequential(Schedule s) {
   return s;
 }
 
-std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
-                                   ArrayRef<int64_t> ranges);
-
-} // namespace
-
-std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
-      !op.hasPureTensorSemantics())
-    return std::nullopt;
-  std::optional<Schedule> s = scheduleOf(op, ranges);
-  int64_t work = 1;
-  for (int64_t r : ranges)
-    work *= r;
-  if (s && work < kMinParallelWork)
-    return s->vectorize ? std::optional<Schedule>(sequential(*s))
-                        : std::nullopt;
-  return s;
-}
-
-namespace {
-
+/// The schedule of `op` by its kind and shape, before the threads check.
 std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
                                    ArrayRef<int64_t> ranges) {
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
@@ -218,3 +193,19 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
 }
 
 } // namespace
+
+std::optional<Schedule> tcnnc::optimize::scheduleFor(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+      !op.hasPureTensorSemantics())
+    return std::nullopt;
+  std::optional<Schedule> s = scheduleOf(op, ranges);
+  int64_t work = 1;
+  for (int64_t r : ranges)
+    work *= r;
+  if (s && work < kMinParallelWork)
+    return s->vectorize ? std::optional<Schedule>(sequential(*s))
+                        : std::nullopt;
+  return s;
+}
+
