@@ -195,7 +195,7 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
      << "\"\n#include \"tcnn_runtime.h\"\n\nstatic const tcnn_tensor_info "
         "args[] = {\n";
   for (const TensorInterface &t : m.args) {
-    os << "  {\"" << t.name << "\", " << t.role << ", " << t.isInt64 << ", "
+    os << "  {" << cString(t.name) << ", " << t.role << ", " << t.isInt64 << ", "
        << t.shape.size() << ", {";
     for (size_t d = 0; d < t.shape.size(); ++d)
       os << (d ? ", " : "") << t.shape[d];
@@ -217,8 +217,8 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
       os << ", g[" << k++ << "]";
-  os << ");\n}\n\nstatic const tcnn_model model = {\"" << m.name << "\", \""
-     << m.lossName << "\", \"" << m.outputName << "\", "
+  os << ");\n}\n\nstatic const tcnn_model model = {" << cString(m.name)
+     << ", " << cString(m.lossName) << ", " << cString(m.outputName) << ", "
      << m.outputShape.size() << ", {";
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
