@@ -16,6 +16,7 @@
 using namespace mlir;
 using namespace mlir::tcnn;
 
+#include "dialect/BatchInterface.cpp.inc"
 #include "dialect/GradientInterface.cpp.inc"
 
 namespace {

@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialect/BatchInterface.h.inc"
 #include "dialect/GradientInterface.h.inc"
 #include "dialect/Layer.h"
 #include "dialect/LayerInterface.h.inc"
@@ -27,6 +28,11 @@ std::optional<llvm::StringRef> layerNameOf(Operation *op);
 /// Names `op`'s result after the layer in its NameLoc plus `suffix`.
 void nameResultAfterLayer(Operation *op, llvm::StringRef suffix,
                           llvm::function_ref<void(Value, llvm::StringRef)> set);
+
+/// The trait of the optimizer ops (ops/Optimizer.td): compiled only.
+template <typename ConcreteType>
+class OptimizerStep : public OpTrait::TraitBase<ConcreteType, OptimizerStep> {
+};
 } // namespace mlir::tcnn
 
 #define GET_OP_CLASSES
@@ -46,6 +52,15 @@ inline constexpr llvm::StringLiteral kGradOfAttr = "tcnn.grad_of";
 /// On a gradient function: the symbol of the forward function it
 /// differentiates (set by -tcnn-autodiff).
 inline constexpr llvm::StringLiteral kGradientOfAttr = "tcnn.gradient_of";
+
+/// On the `%valid: i64` argument -tcnn-train-functions adds: the count of
+/// real samples in a padded batch.
+inline constexpr llvm::StringLiteral kValidAttr = "tcnn.valid";
+/// Module attribute: the batch size N a data set is cut into, or 0 when
+/// the model mixes samples and cannot take a padded partial batch.
+inline constexpr llvm::StringLiteral kBatchAttr = "tcnn.batch";
+/// On @sgd_step / @adam_step: which optimizer's step the function is.
+inline constexpr llvm::StringLiteral kOptimizerStepAttr = "tcnn.optimizer_step";
 
 /// What an argument is, by its tcnn.input/target/param attribute; the
 /// numbering is the runtime's `enum tcnn_role`.

@@ -2,12 +2,13 @@
  *
  * By default one forward + backward step on the embedded data, printing
  * the loss, the output and a summary of every gradient in the same form as
- * `tcnnc --run`. Options replace data, dump tensors, train with SGD, save
- * parameters and time steps.
+ * `tcnnc --run`. Options replace data, train on data sets with SGD or
+ * Adam, evaluate, predict, save and load checkpoints, dump tensors and
+ * time steps.
  *
  *===----------------------------------------------------------------------===*/
 
-#include "tcnn_runtime.h"
+#include "internal.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -20,48 +21,63 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct {
-  const tcnn_model *m;
-  void **args;        /* one buffer per argument (owned) */
-  float **grads;      /* one buffer per parameter (owned) */
-  int *param_index;   /* argument index of the k-th parameter */
-  int num_params;
-  float loss;
-  float *output;
-} state;
-
 static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
   fprintf(out,
           "%s: the compiled model '%s' (tcnn)\n\n"
           "Runs one forward + backward step on the embedded data and prints "
-          "the loss,\nthe output and every parameter gradient.\n\n"
-          "Options:\n"
-          "  --input NAME=FILE.npy  replace input or target NAME (shape and "
-          "dtype checked)\n"
-          "  --param NAME=FILE.npy  replace parameter NAME\n"
-          "  --dump DIR             write inputs, targets, parameters, loss, "
-          "output and\n"
-          "                         gradients as NAME.npy / NAME.grad.npy\n"
-          "  --train STEPS          run STEPS steps of SGD, one progress line "
-          "each\n"
-          "  --lr LR                SGD learning rate (default 0.01)\n"
-          "  --save DIR             write the parameters (after training) as "
-          ".npy\n"
-          "  --repeat N             time N training steps (forward + "
+          "the loss,\nthe output and every parameter gradient; or trains on "
+          "data sets and predicts.\n\n"
+          "Data sets (NAME is an input or target; every file holds any "
+          "number of samples\nalong its first axis, cut into batches of "
+          "%lld):\n"
+          "  --data NAME=FILE.npy     training samples (one per input and "
+          "target)\n"
+          "  --epochs N               passes over the training samples "
+          "(default 1)\n"
+          "  --seed N                 seed of the per-epoch shuffle "
+          "(default 0)\n"
+          "  --no-shuffle             visit the samples in file order\n"
+          "  --eval NAME=FILE.npy     evaluate on these samples after every "
+          "epoch\n"
+          "  --predict NAME=FILE.npy  run the forward pass on these samples "
+          "(inputs only)\n"
+          "  --output FILE.npy        where --predict writes the outputs\n\n"
+          "Optimizer (torch.optim semantics; default from the model file: "
+          "%s, lr %g):\n"
+          "  --optimizer sgd|adam\n"
+          "  --lr LR   --weight-decay WD\n"
+          "  --momentum M   --nesterov          (SGD)\n"
+          "  --betas B1,B2   --eps EPS          (Adam)\n\n"
+          "Checkpoints and tensors:\n"
+          "  --save DIR               write the parameters and optimizer "
+          "state (after training)\n"
+          "  --load DIR               read them back (before training)\n"
+          "  --input NAME=FILE.npy    replace the embedded input or target "
+          "NAME\n"
+          "  --param NAME=FILE.npy    replace parameter NAME\n"
+          "  --dump DIR               write inputs, targets, parameters, "
+          "loss, output and\n"
+          "                           gradients of one step as NAME.npy / "
+          "NAME.grad.npy\n"
+          "  --train STEPS            run STEPS optimizer steps on the "
+          "embedded batch\n\n"
+          "Speed:\n"
+          "  --repeat N               time N training steps (forward + "
           "backward, and with\n"
-          "                         the SGD update) and print the time per "
-          "step\n"
-          "  --threads N            threads of the parallel loops (default: "
-          "every core)\n"
-          "  --profile              time every op of N more steps (N of "
+          "                           the optimizer update) and print the "
+          "time per step\n"
+          "  --threads N              threads of the parallel loops "
+          "(default: every core)\n"
+          "  --profile                time every op of N more steps (N of "
           "--repeat, else 10):\n"
-          "                         ms/step, share, GFLOP/s and %% of this "
-          "core's peak\n"
-          "  --peak GFLOPS          the peak --profile compares with (default: "
-          "measured)\n"
-          "  --help                 this text\n\n"
+          "                           ms/step, share, GFLOP/s and %% of "
+          "this core's peak\n"
+          "  --peak GFLOPS            the peak --profile compares with "
+          "(default: measured)\n"
+          "  --help                   this text\n\n"
           "Tensors:\n",
-          argv0, m->name);
+          argv0, m->name, (long long)m->batch,
+          m->optimizer.adam ? "Adam" : "SGD", m->optimizer.lr);
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
     static const char *roles[] = {"input", "target", "param"};
@@ -72,15 +88,8 @@ static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
   }
 }
 
-static int find_arg(const tcnn_model *m, const char *name) {
-  for (int i = 0; i < m->num_args; ++i)
-    if (strcmp(m->args[i].name, name) == 0)
-      return i;
-  return -1;
-}
-
 /* NAME=FILE for --input (roles input/target) or --param. */
-static int replace(state *s, const char *spec, int want_param) {
+static int replace(tcnn_state *s, const char *spec, int want_param) {
   const char *eq = strchr(spec, '=');
   const char *opt = want_param ? "--param" : "--input";
   if (!eq || eq == spec || !eq[1]) {
@@ -89,7 +98,7 @@ static int replace(state *s, const char *spec, int want_param) {
   }
   char name[256];
   snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
-  int i = find_arg(s->m, name);
+  int i = tcnn_find_arg(s->m, name);
   if (i < 0 || (s->m->args[i].role == TCNN_PARAM) != want_param) {
     fprintf(stderr, "error: %s: the model has no %s named '%s'\n", opt,
             want_param ? "parameter" : "input or target", name);
@@ -141,7 +150,7 @@ static void print_shape(int rank, const int64_t *shape) {
 
 static double fixed(double x) { return fabs(x) < 5e-7 ? 0.0 : x; }
 
-static void report(const state *s) {
+static void report(const tcnn_state *s) {
   const tcnn_model *m = s->m;
   printf("model %s (compiled, float32)\n", m->name);
   printf("%s: %.6f\n", m->loss_name, fixed(s->loss));
@@ -167,116 +176,6 @@ static void report(const state *s) {
   }
 }
 
-/* Creates `dir` and its parents; sets *created when `dir` itself is new. */
-static int make_dir(const char *dir, int *created) {
-  char path[4096];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    fprintf(stderr, "error: cannot create '%s': path too long\n", dir);
-    return -1;
-  }
-  for (char *p = path + 1; *p; ++p)
-    if (*p == '/') {
-      *p = '\0';
-      mkdir(path, 0777);
-      *p = '/';
-    }
-  *created = mkdir(path, 0777) == 0;
-  struct stat st;
-  if (!*created && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
-    fprintf(stderr, "error: cannot create '%s': %s\n", dir,
-            errno == EEXIST ? "a file of that name is in the way"
-                            : strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-/* The files one --dump or --save has written, removed again if a later
- * one fails, so a failed dump leaves nothing behind. */
-typedef struct {
-  char (*paths)[4096];
-  int count, capacity;
-} written_files;
-
-static int write_npy(written_files *w, const char *dir, const char *name,
-                     const char *suffix, int rank, const int64_t *shape,
-                     const void *data, int is_int64) {
-  char error[1024];
-  char *path = w->paths[w->count];
-  snprintf(path, sizeof w->paths[0], "%s/%s%s.npy", dir, name, suffix);
-  if (tcnn_npy_write(path, rank, shape, data, is_int64, error,
-                     sizeof error) != 0) {
-    fprintf(stderr, "error: %s\n", error);
-    return -1;
-  }
-  ++w->count;
-  return 0;
-}
-
-static int dump_files(const state *s, written_files *w, const char *dir,
-                      int params_only) {
-  const tcnn_model *m = s->m;
-  for (int i = 0; i < m->num_args; ++i) {
-    const tcnn_tensor_info *t = &m->args[i];
-    if (params_only && t->role != TCNN_PARAM)
-      continue;
-    if (write_npy(w, dir, t->name, "", t->rank, t->shape, s->args[i],
-                  t->is_int64) != 0)
-      return -1;
-  }
-  if (params_only)
-    return 0;
-  int64_t scalar[1] = {0};
-  if (write_npy(w, dir, m->loss_name, "", 0, scalar, &s->loss, 0) != 0 ||
-      write_npy(w, dir, m->output_name, "", m->output_rank, m->output_shape,
-                s->output, 0) != 0)
-    return -1;
-  for (int k = 0; k < s->num_params; ++k) {
-    const tcnn_tensor_info *t = &m->args[s->param_index[k]];
-    if (write_npy(w, dir, t->name, ".grad", t->rank, t->shape, s->grads[k],
-                  0) != 0)
-      return -1;
-  }
-  return 0;
-}
-
-static int dump(const state *s, const char *dir, int params_only) {
-  int created = 0;
-  if (make_dir(dir, &created) != 0)
-    return -1;
-  written_files w = {NULL, 0, 2 * s->m->num_args + 2};
-  w.paths = calloc((size_t)w.capacity, sizeof *w.paths);
-  int rc = w.paths ? dump_files(s, &w, dir, params_only) : -1;
-  if (rc != 0) {
-    for (int i = 0; i < w.count; ++i)
-      remove(w.paths[i]);
-    if (created)
-      rmdir(dir);
-  }
-  free(w.paths);
-  return rc;
-}
-
-static void sgd(state *s, float lr) {
-  for (int k = 0; k < s->num_params; ++k) {
-    const tcnn_tensor_info *t = &s->m->args[s->param_index[k]];
-    float *p = s->args[s->param_index[k]];
-    for (int64_t e = 0; e < t->count; ++e)
-      p[e] -= lr * s->grads[k][e];
-  }
-}
-
-static void release(state *s) {
-  for (int i = 0; s->args && i < s->m->num_args; ++i)
-    free(s->args[i]);
-  for (int k = 0; s->grads && k < s->num_params; ++k)
-    free(s->grads[k]);
-  free(s->args);
-  free(s->grads);
-  free(s->param_index);
-  free(s->output);
-}
-
 static int parse_long(const char *opt, const char *text, long *out) {
   char *end;
   errno = 0;
@@ -290,8 +189,186 @@ static int parse_long(const char *opt, const char *text, long *out) {
   return 0;
 }
 
+static int parse_float(const char *opt, const char *text, double *out,
+                       double lo) {
+  char *end;
+  double v = strtod(text, &end);
+  if (end == text || *end || !isfinite(v) || v < lo) {
+    fprintf(stderr, "error: %s expects a %snumber, got '%s'\n", opt,
+            lo == 0 ? "non-negative " : "", text);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* --betas B1,B2, each in [0, 1). */
+static int parse_betas(const char *text, tcnn_optimizer_config *o) {
+  char *end;
+  double b1 = strtod(text, &end), b2 = -1;
+  if (end != text && *end == ',') {
+    const char *second = end + 1;
+    b2 = strtod(second, &end);
+    if (end == second || *end)
+      b2 = -1;
+  }
+  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
+    fprintf(stderr,
+            "error: --betas expects two numbers in [0, 1) as B1,B2, got "
+            "'%s'\n",
+            text);
+    return -1;
+  }
+  o->beta1 = b1;
+  o->beta2 = b2;
+  return 0;
+}
+
 /* LLVM's OpenMP runtime, which runs the generated parallel loops. */
 extern void omp_set_num_threads(int);
+
+typedef struct {
+  const char *dump_dir, *save_dir, *load_dir, *output;
+  long train, repeat, epochs, threads;
+  int profile, shuffle, params_replaced, epochs_given;
+  double peak;
+  uint64_t seed;
+  tcnn_dataset data, eval, predict;
+} options;
+
+/* Options with a value; returns 1 if `opt` is one, -1 on a bad value. */
+static int value_option(tcnn_state *s, options *o, const char *opt,
+                        const char *v) {
+  tcnn_optimizer_config *c = &s->opt;
+  long n;
+  if (!strcmp(opt, "--input") || !strcmp(opt, "--param")) {
+    o->params_replaced |= !strcmp(opt, "--param");
+    return replace(s, v, !strcmp(opt, "--param")) == 0 ? 1 : -1;
+  }
+  if (!strcmp(opt, "--data"))
+    return tcnn_dataset_add(&o->data, s->m, v) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--eval"))
+    return tcnn_dataset_add(&o->eval, s->m, v) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--predict"))
+    return tcnn_dataset_add(&o->predict, s->m, v) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--dump") || !strcmp(opt, "--save") ||
+      !strcmp(opt, "--load") || !strcmp(opt, "--output")) {
+    const char **dst = !strcmp(opt, "--dump")   ? &o->dump_dir
+                       : !strcmp(opt, "--save") ? &o->save_dir
+                       : !strcmp(opt, "--load") ? &o->load_dir
+                                                : &o->output;
+    *dst = v;
+    return 1;
+  }
+  if (!strcmp(opt, "--train") || !strcmp(opt, "--repeat") ||
+      !strcmp(opt, "--epochs") || !strcmp(opt, "--seed")) {
+    if (parse_long(opt, v, &n) != 0)
+      return -1;
+    if (!strcmp(opt, "--train"))
+      o->train = n;
+    else if (!strcmp(opt, "--repeat"))
+      o->repeat = n;
+    else if (!strcmp(opt, "--epochs"))
+      o->epochs = n, o->epochs_given = 1;
+    else
+      o->seed = (uint64_t)n;
+    return 1;
+  }
+  if (!strcmp(opt, "--threads")) {
+    if (parse_long(opt, v, &o->threads) != 0)
+      return -1;
+    if (o->threads < 1 || o->threads > 4096) {
+      fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
+              o->threads);
+      return -1;
+    }
+    omp_set_num_threads((int)o->threads);
+    return 1;
+  }
+  if (!strcmp(opt, "--peak")) {
+    char *end;
+    o->peak = strtod(v, &end);
+    if (end == v || *end || !isfinite(o->peak) || o->peak <= 0) {
+      fprintf(stderr, "error: --peak expects a positive number of GFLOP/s\n");
+      return -1;
+    }
+    return 1;
+  }
+  if (!strcmp(opt, "--lr")) {
+    char *end;
+    double lr = strtod(v, &end);
+    if (end == v || *end || !isfinite(lr)) {
+      fprintf(stderr, "error: --lr expects a number, got '%s'\n", v);
+      return -1;
+    }
+    c->lr = lr;
+    return 1;
+  }
+  if (!strcmp(opt, "--momentum"))
+    return parse_float(opt, v, &c->momentum, 0) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--weight-decay"))
+    return parse_float(opt, v, &c->weight_decay, 0) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--eps"))
+    return parse_float(opt, v, &c->eps, 0) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--betas"))
+    return parse_betas(v, c) == 0 ? 1 : -1;
+  if (!strcmp(opt, "--optimizer")) {
+    if (strcmp(v, "sgd") && strcmp(v, "adam")) {
+      fprintf(stderr, "error: --optimizer expects sgd or adam, got '%s'\n", v);
+      return -1;
+    }
+    c->adam = !strcmp(v, "adam");
+    return 1;
+  }
+  return 0;
+}
+
+static const char *const value_options[] = {
+    "--input", "--param", "--data", "--eval", "--predict", "--dump",
+    "--save", "--load", "--output", "--train", "--repeat", "--epochs",
+    "--seed", "--threads", "--peak", "--lr", "--momentum", "--weight-decay",
+    "--eps", "--betas", "--optimizer"};
+
+static int takes_value(const char *opt) {
+  for (size_t i = 0; i < sizeof value_options / sizeof *value_options; ++i)
+    if (!strcmp(opt, value_options[i]))
+      return 1;
+  return 0;
+}
+
+/* The data sets and options agree with each other and the model. */
+static int check_options(const tcnn_state *s, const options *o) {
+  const tcnn_model *m = s->m;
+  int has_data = o->data.count >= 0, has_eval = o->eval.count >= 0,
+      has_predict = o->predict.count >= 0;
+  if (has_data && tcnn_dataset_complete(&o->data, m, 1) != 0)
+    return -1;
+  if (has_eval && tcnn_dataset_complete(&o->eval, m, 1) != 0)
+    return -1;
+  if (has_predict && tcnn_dataset_complete(&o->predict, m, 0) != 0)
+    return -1;
+  if (has_predict != (o->output != NULL)) {
+    fprintf(stderr, "error: %s\n",
+            has_predict ? "--predict needs --output FILE.npy for the outputs"
+                        : "--output needs --predict NAME=FILE.npy");
+    return -1;
+  }
+  if ((has_eval || o->epochs_given) && !has_data) {
+    fprintf(stderr, "error: %s needs training samples (--data NAME=FILE.npy)\n",
+            has_eval ? "--eval" : "--epochs");
+    return -1;
+  }
+  if (o->load_dir && o->params_replaced) {
+    fprintf(stderr, "error: --load and --param both set parameters; give "
+                    "one of them\n");
+    return -1;
+  }
+  if (s->opt.nesterov && (s->opt.adam || s->opt.momentum <= 0)) {
+    fprintf(stderr, "error: --nesterov needs SGD with a momentum above 0\n");
+    return -1;
+  }
+  return 0;
+}
 
 int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   /* A training step allocates and frees the same activation buffers every
@@ -300,146 +377,121 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
    * heap lets the next step reuse it. */
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  state s;
-  memset(&s, 0, sizeof s);
-  s.m = m;
-  s.args = calloc((size_t)m->num_args, sizeof(void *));
-  s.param_index = calloc((size_t)m->num_args, sizeof(int));
-  s.grads = calloc((size_t)m->num_args, sizeof(float *));
-  s.output = calloc((size_t)m->output_count, sizeof(float));
+  tcnn_state s;
+  options o;
+  memset(&o, 0, sizeof o);
+  o.epochs = 1;
+  o.shuffle = 1;
+  tcnn_dataset_init(&o.data, m, "--data");
+  tcnn_dataset_init(&o.eval, m, "--eval");
+  tcnn_dataset_init(&o.predict, m, "--predict");
   int rc = 1;
-  if (!s.args || !s.param_index || !s.grads || !s.output)
+  if (tcnn_state_init(&s, m) != 0) {
+    fprintf(stderr, "error: out of memory for the model's tensors\n");
     goto done;
-  for (int i = 0; i < m->num_args; ++i) {
-    const tcnn_tensor_info *t = &m->args[i];
-    size_t bytes = (size_t)t->count * (t->is_int64 ? 8 : 4);
-    s.args[i] = malloc(bytes);
-    if (!s.args[i])
-      goto done;
-    memcpy(s.args[i], t->data, bytes);
-    if (t->role == TCNN_PARAM) {
-      s.param_index[s.num_params] = i;
-      s.grads[s.num_params] = calloc((size_t)t->count, sizeof(float));
-      if (!s.grads[s.num_params++])
-        goto done;
-    }
   }
-
-  const char *dump_dir = NULL, *save_dir = NULL;
-  long train = 0, repeat = 0;
-  float lr = 0.01f;
-  int profile = 0;
-  long threads = 0;
-  double peak = 0;
   for (int a = 1; a < argc; ++a) {
     const char *opt = argv[a];
-    int has_value = a + 1 < argc;
     if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
       usage(m, argv[0], stdout);
       rc = 0;
       goto done;
     }
     if (!strcmp(opt, "--profile")) {
-      profile = 1;
+      o.profile = 1;
       continue;
     }
-    if (!strcmp(opt, "--input") || !strcmp(opt, "--param") ||
-        !strcmp(opt, "--dump") || !strcmp(opt, "--train") ||
-        !strcmp(opt, "--lr") || !strcmp(opt, "--save") ||
-        !strcmp(opt, "--repeat") || !strcmp(opt, "--threads") ||
-        !strcmp(opt, "--peak")) {
-      if (!has_value) {
+    if (!strcmp(opt, "--no-shuffle")) {
+      o.shuffle = 0;
+      continue;
+    }
+    if (!strcmp(opt, "--nesterov")) {
+      s.opt.nesterov = 1;
+      continue;
+    }
+    if (takes_value(opt)) {
+      if (a + 1 >= argc) {
         fprintf(stderr, "error: %s needs a value (see --help)\n", opt);
         goto done;
       }
-      const char *v = argv[++a];
-      if (!strcmp(opt, "--input") || !strcmp(opt, "--param")) {
-        if (replace(&s, v, !strcmp(opt, "--param")) != 0)
-          goto done;
-      } else if (!strcmp(opt, "--dump")) {
-        dump_dir = v;
-      } else if (!strcmp(opt, "--save")) {
-        save_dir = v;
-      } else if (!strcmp(opt, "--train")) {
-        if (parse_long(opt, v, &train) != 0)
-          goto done;
-      } else if (!strcmp(opt, "--repeat")) {
-        if (parse_long(opt, v, &repeat) != 0)
-          goto done;
-      } else if (!strcmp(opt, "--threads")) {
-        if (parse_long(opt, v, &threads) != 0)
-          goto done;
-        if (threads < 1 || threads > 4096) {
-          fprintf(stderr, "error: --threads expects 1 to 4096, got %ld\n",
-                  threads);
-          goto done;
-        }
-        omp_set_num_threads((int)threads);
-      } else if (!strcmp(opt, "--peak")) {
-        char *end;
-        peak = strtod(v, &end);
-        if (end == v || *end || !isfinite(peak) || peak <= 0) {
-          fprintf(stderr,
-                  "error: --peak expects a positive number of GFLOP/s\n");
-          goto done;
-        }
-      } else {
-        char *end;
-        lr = strtof(v, &end);
-        if (end == v || *end || !isfinite(lr)) {
-          fprintf(stderr, "error: --lr expects a number, got '%s'\n", v);
-          goto done;
-        }
-      }
+      if (value_option(&s, &o, opt, argv[++a]) != 1)
+        goto done;
       continue;
     }
     fprintf(stderr, "error: unknown option '%s' (see --help)\n", opt);
     goto done;
   }
+  if (check_options(&s, &o) != 0)
+    goto done;
+  if (o.load_dir && tcnn_load_checkpoint(&s, o.load_dir) != 0)
+    goto done;
 
-  for (long step = 0; step < train; ++step) {
-    m->grad(s.args, &s.loss, s.output, s.grads);
-    printf("step %ld/%ld: loss %.6f\n", step + 1, train, fixed(s.loss));
-    sgd(&s, lr);
+  /* The embedded batch is whole: every sample is real. */
+  int64_t full = m->batch > 0 ? m->batch : 1;
+  for (long step = 0; step < o.train; ++step) {
+    m->grad(s.args, full, &s.loss, s.output, s.grads);
+    printf("step %ld/%ld: loss %.6f\n", step + 1, o.train, fixed(s.loss));
+    tcnn_optimizer_step(&s);
   }
-  if (repeat > 0) {
-    m->grad(s.args, &s.loss, s.output, s.grads); /* warm-up: page faults */
+  if (o.data.count >= 0) {
+    tcnn_train_options t = {o.epochs, o.seed, o.shuffle,
+                            o.eval.count >= 0 ? 1 : 0, &o.eval,
+                            (const char *[]){"eval"}};
+    if (tcnn_train(&s, &o.data, &t) != 0)
+      goto done;
+    tcnn_state_restore_data(&s);
+  }
+  if (o.repeat > 0) {
+    m->grad(s.args, full, &s.loss, s.output, s.grads); /* warm-up */
     double t0 = tcnn_seconds();
-    for (long r = 0; r < repeat; ++r)
-      m->grad(s.args, &s.loss, s.output, s.grads);
+    for (long r = 0; r < o.repeat; ++r)
+      m->grad(s.args, full, &s.loss, s.output, s.grads);
     double t1 = tcnn_seconds();
-    for (long r = 0; r < repeat; ++r) {
-      m->grad(s.args, &s.loss, s.output, s.grads);
-      sgd(&s, lr);
+    for (long r = 0; r < o.repeat; ++r) {
+      m->grad(s.args, full, &s.loss, s.output, s.grads);
+      tcnn_optimizer_step(&s);
     }
     double t2 = tcnn_seconds();
-    printf("forward+backward: %.4f ms/step; with SGD update: %.4f ms/step "
+    printf("forward+backward: %.4f ms/step; with %s update: %.4f ms/step "
            "(%ld steps each)\n",
-           1e3 * (t1 - t0) / repeat, 1e3 * (t2 - t1) / repeat, repeat);
+           1e3 * (t1 - t0) / o.repeat, tcnn_optimizer_name(&s),
+           1e3 * (t2 - t1) / o.repeat, o.repeat);
   }
-  if (profile) {
-    long steps = repeat > 0 ? repeat : 10;
-    if (peak <= 0)
-      peak = tcnn_measure_peak();
+  if (o.profile) {
+    long steps = o.repeat > 0 ? o.repeat : 10;
+    double peak = o.peak > 0 ? o.peak : tcnn_measure_peak();
     if (tcnn_profile_start(m->num_profile_ops) != 0) {
       fprintf(stderr, "error: out of memory for --profile\n");
       goto done;
     }
     for (long r = 0; r < steps; ++r)
-      m->grad(s.args, &s.loss, s.output, s.grads);
+      m->grad(s.args, full, &s.loss, s.output, s.grads);
     tcnn_profile_report(m, steps, peak);
   }
-  m->grad(s.args, &s.loss, s.output, s.grads);
-  report(&s);
-  if (train > 0)
-    printf("trained %ld steps with SGD (lr %g)\n", train, lr);
-  if (dump_dir && dump(&s, dump_dir, 0) != 0)
+  if (o.predict.count >= 0) {
+    if (tcnn_predict(&s, &o.predict, o.output) != 0)
+      goto done;
+    tcnn_state_restore_data(&s);
+  }
+  /* The one-step report: the default job, and what --dump writes. */
+  if ((o.data.count < 0 && o.predict.count < 0) || o.dump_dir) {
+    m->grad(s.args, full, &s.loss, s.output, s.grads);
+    if (o.data.count < 0 && o.predict.count < 0)
+      report(&s);
+  }
+  if (o.train > 0)
+    printf("trained %ld steps with %s (lr %g)\n", o.train,
+           tcnn_optimizer_name(&s), s.opt.lr);
+  if (o.dump_dir && tcnn_dump(&s, o.dump_dir, 0) != 0)
     goto done;
-  if (save_dir && dump(&s, save_dir, 1) != 0)
+  if (o.save_dir && tcnn_save_checkpoint(&s, o.save_dir) != 0)
     goto done;
   rc = 0;
 done:
-  release(&s);
+  tcnn_dataset_release(&o.data, m);
+  tcnn_dataset_release(&o.eval, m);
+  tcnn_dataset_release(&o.predict, m);
+  tcnn_state_release(&s);
   fflush(stdout);
   return rc;
 }

@@ -40,7 +40,19 @@ typedef struct {
   int64_t flops;              /* of the op's definition, per step */
 } tcnn_profile_op;
 
-/** A compiled model: its arguments and its gradient entry point. */
+/** Optimizer settings, torch.optim's names; the model file's `optimizer`
+ * statement gives the defaults, the command line overrides them. */
+typedef struct {
+  int adam;                   /* 0 SGD, 1 Adam */
+  double lr, momentum, weight_decay;
+  int nesterov;
+  double beta1, beta2, eps;
+} tcnn_optimizer_config;
+
+/** A compiled model: its arguments and its entry points. Every entry point
+ * takes `valid`, the number of real samples in the batch (the rest is
+ * padding that counts for nothing); it is the full batch but for the
+ * last, partial batch of a data set. */
 typedef struct {
   const char *name;
   const char *loss_name;      /* "loss" */
@@ -50,8 +62,26 @@ typedef struct {
   int64_t output_count;
   int num_args;
   const tcnn_tensor_info *args; /* in call order; params last */
-  /* grad(args, loss, output, grads): grads[k] is dL/d(k-th param) */
-  void (*grad)(void **args, float *loss, float *output, float **grads);
+  /* samples per step; 0 when the model mixes the samples of a batch, so
+   * that it cannot take partial batches (and so no data sets) */
+  int64_t batch;
+  /* loss and output of the forward pass */
+  void (*forward)(void **args, int64_t valid, float *loss, float *output);
+  /* forward and backward: grads[k] is dL/d(k-th param) */
+  void (*grad)(void **args, int64_t valid, float *loss, float *output,
+               float **grads);
+  /* one SGD step of every parameter: new_params and new_buffers receive
+   * the results (they must not alias the inputs) */
+  void (*sgd)(float **params, float **grads, float **buffers, float lr,
+              float momentum, float weight_decay, int32_t nesterov,
+              float **new_params, float **new_buffers);
+  /* one Adam step; `step` counts from 1 */
+  void (*adam)(float **params, float **grads, float **exp_avg,
+               float **exp_avg_sq, float lr, float beta1, float beta2,
+               float eps, float weight_decay, int64_t step,
+               float **new_params, float **new_exp_avg,
+               float **new_exp_avg_sq);
+  tcnn_optimizer_config optimizer;
   int num_profile_ops;
   const tcnn_profile_op *profile_ops; /* grad calls tcnn_profile_begin/end */
 } tcnn_model;

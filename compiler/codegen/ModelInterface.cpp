@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -28,6 +29,8 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   FunctionType type = grad.getFunctionType();
   unsigned numParams = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    if (grad.getArgAttr(i, mlir::tcnn::kValidAttr))
+      continue; // the count of real samples, not a tensor
     TensorInterface t;
     auto role = mlir::tcnn::argumentRole(grad, i);
     if (!role)
@@ -65,6 +68,24 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   auto out = cast<RankedTensorType>(type.getResult(1));
   model.outputShape.assign(out.getShape().begin(), out.getShape().end());
   model.outputCount = out.getNumElements();
+  if (auto batch = module->getAttrOfType<IntegerAttr>(mlir::tcnn::kBatchAttr))
+    model.batch = batch.getInt();
+  if (auto opt = module->getAttrOfType<DictionaryAttr>("tcnn.optimizer")) {
+    auto num = [&](StringRef key, double &out) {
+      if (auto v = opt.getAs<FloatAttr>(key))
+        out = v.getValueAsDouble();
+    };
+    if (auto kind = opt.getAs<StringAttr>("kind"))
+      model.optimizerKind = kind.str();
+    num("lr", model.lr);
+    num("momentum", model.momentum);
+    num("weight_decay", model.weightDecay);
+    num("beta1", model.beta1);
+    num("beta2", model.beta2);
+    num("eps", model.eps);
+    if (auto v = opt.getAs<BoolAttr>("nesterov"))
+      model.nesterov = v.getValue();
+  }
   return model;
 }
 
@@ -88,9 +109,23 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << " * Every tensor is a contiguous row-major array; shapes are fixed and\n"
      << " * given below. Link with " << P << ".o (and -lm).\n"
      << " *\n"
-     << " *   " << P << "_forward(inputs..., params..., &loss, output)\n"
-     << " *   " << P << "_grad(inputs..., params..., &loss, output, grads...)\n"
+     << " *   " << P << "_forward(inputs..., params..., valid, &loss, output)\n"
+     << " *   " << P << "_grad(inputs..., params..., valid, &loss, output, "
+        "grads...)\n"
+     << " *   " << P << "_sgd(params..., grads..., buffers..., lr, momentum,\n"
+     << " *       weight_decay, nesterov, new_params..., new_buffers...)\n"
+     << " *   " << P << "_adam(params..., grads..., exp_avgs..., exp_avg_sqs...,\n"
+     << " *       lr, beta1, beta2, eps, weight_decay, step, new_params...,\n"
+     << " *       new_exp_avgs..., new_exp_avg_sqs...)\n"
      << " *   " << P << "_train_step(..., lr, &loss, output, workspace)\n"
+     << " *\n"
+     << " * `valid` is the number of real samples in the batch (at most the\n"
+     << " * batch size " << m.batch << "): fill the rest with zeros, and the "
+        "loss,\n"
+     << " * its gradients and the parameter gradients are those of the real\n"
+     << " * samples alone, as for a smaller batch. The optimizer steps are\n"
+     << " * torch.optim's SGD and Adam; their results must not alias their\n"
+     << " * inputs.\n"
      << " */\n"
      << "#ifndef TCNN_MODEL_" << U << "_H\n#define TCNN_MODEL_" << U
      << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
@@ -105,6 +140,9 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
     if (t.role == 2)
       workspace += t.count;
   }
+  os << "/* Samples per batch; 0 when the model mixes the samples of a batch\n"
+     << " * (then `valid` must be the full batch). */\n"
+     << "#define " << U << "_BATCH " << m.batch << "\n";
   os << "#define " << U << "_OUTPUT_COUNT " << m.outputCount << " /* "
      << m.outputName << " " << shapeComment(m.outputShape) << " */\n"
      << "/* Floats of scratch space " << P
@@ -123,14 +161,45 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
     return a;
   };
   os << "\n/* Loss and output for the given inputs and parameters. */\n"
-     << "void " << P << "_forward(" << argList(false) << "float *" << m.lossC
-     << ", float *" << outC << ");\n\n"
+     << "void " << P << "_forward(" << argList(false) << "int64_t valid, "
+     << "float *" << m.lossC << ", float *" << outC << ");\n\n"
      << "/* Forward and backward: also dL/dp for every parameter p. */\n"
-     << "void " << P << "_grad(" << argList(false) << "float *" << m.lossC
-     << ", float *" << outC;
+     << "void " << P << "_grad(" << argList(false) << "int64_t valid, float *"
+     << m.lossC << ", float *" << outC;
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
       os << ", float *" << t.cname << "_grad";
+  os << ");\n\n";
+  // The optimizer steps: `groups` of one float pointer per parameter.
+  auto perParam = [&](std::initializer_list<std::pair<const char *, bool>>
+                          groups) {
+    for (auto [suffix, isConst] : groups)
+      for (const TensorInterface &t : m.args)
+        if (t.role == 2)
+          os << "\n    " << (isConst ? "const float *" : "float *") << t.cname
+             << suffix << ",";
+  };
+  os << "/* One step of torch.optim.SGD (dampening 0). */\nvoid " << P
+     << "_sgd(";
+  perParam({{"", true}, {"_grad", true}, {"_momentum_buffer", true}});
+  os << "\n    float lr, float momentum, float weight_decay, int32_t "
+        "nesterov";
+  for (const TensorInterface &t : m.args)
+    if (t.role == 2)
+      os << ",\n    float *new_" << t.cname;
+  for (const TensorInterface &t : m.args)
+    if (t.role == 2)
+      os << ",\n    float *new_" << t.cname << "_momentum_buffer";
+  os << ");\n\n/* One step of torch.optim.Adam; `step` counts from 1. */\n"
+     << "void " << P << "_adam(";
+  perParam({{"", true}, {"_grad", true}, {"_exp_avg", true},
+            {"_exp_avg_sq", true}});
+  os << "\n    float lr, float beta1, float beta2, float eps, float "
+        "weight_decay,\n    int64_t step";
+  for (const char *suffix : {"", "_exp_avg", "_exp_avg_sq"})
+    for (const TensorInterface &t : m.args)
+      if (t.role == 2)
+        os << ",\n    float *new_" << t.cname << suffix;
   os << ");\n\n"
      << "/* One SGD step: computes loss and output, then p -= lr * dL/dp for\n"
      << " * every parameter, in place. `workspace` holds " << U
@@ -147,7 +216,7 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
   os << "  " << P << "_grad(";
   for (const TensorInterface &t : m.args)
     os << t.cname << ", ";
-  os << m.lossC << ", " << outC;
+  os << std::max<int64_t>(m.batch, 1) << ", " << m.lossC << ", " << outC;
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
       os << ", " << t.cname << "_grad";
@@ -207,23 +276,70 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
        << (op.pass == "forward" ? 0 : 1) << ", " << op.flops << "},\n";
   if (m.profile.empty())
     os << "  {0, 0, 0, 0},\n";
-  os << "};\n\nstatic void grad(void **a, float *loss, float *out, float "
-        "**g) {\n  "
-     << P << "_grad(";
-  for (size_t i = 0; i < m.args.size(); ++i)
-    os << "a[" << i << "], ";
-  os << "loss, out";
-  int k = 0;
+  os << "};\n\n";
+  std::vector<const TensorInterface *> params;
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
-      os << ", g[" << k++ << "]";
+      params.push_back(&t);
+  auto dataArgs = [&] {
+    for (size_t i = 0; i < m.args.size(); ++i)
+      os << "a[" << i << "], ";
+  };
+  // `groups` pointer arrays of one entry per parameter: p[0], p[1], ...
+  auto perParam = [&](std::initializer_list<const char *> groups) {
+    std::string sep;
+    for (const char *g : groups)
+      for (size_t k = 0; k < params.size(); ++k) {
+        os << sep << g << "[" << k << "]";
+        sep = ", ";
+      }
+    return sep;
+  };
+  os << "static void forward(void **a, int64_t valid, float *loss, float "
+        "*out) {\n  "
+     << P << "_forward(";
+  dataArgs();
+  os << "valid, loss, out);\n}\n\n"
+     << "static void grad(void **a, int64_t valid, float *loss, float *out, "
+        "float **g) {\n  "
+     << P << "_grad(";
+  dataArgs();
+  os << "valid, loss, out";
+  for (size_t k = 0; k < params.size(); ++k)
+    os << ", g[" << k << "]";
+  os << ");\n}\n\n"
+     << "static void sgd(float **p, float **g, float **b, float lr, float "
+        "momentum,\n                float wd, int32_t nesterov, float **np, "
+        "float **nb) {\n  "
+     << P << "_sgd(";
+  std::string sep = perParam({"p", "g", "b"});
+  os << sep << "lr, momentum, wd, nesterov";
+  os << (params.empty() ? "" : ", ");
+  perParam({"np", "nb"});
+  os << ");\n}\n\n"
+     << "static void adam(float **p, float **g, float **m, float **v, float "
+        "lr,\n                 float b1, float b2, float eps, float wd, "
+        "int64_t step,\n                 float **np, float **nm, float "
+        "**nv) {\n  "
+     << P << "_adam(";
+  sep = perParam({"p", "g", "m", "v"});
+  os << sep << "lr, b1, b2, eps, wd, step";
+  os << (params.empty() ? "" : ", ");
+  perParam({"np", "nm", "nv"});
   os << ");\n}\n\nstatic const tcnn_model model = {" << cString(m.name)
      << ", " << cString(m.lossName) << ", " << cString(m.outputName) << ", "
      << m.outputShape.size() << ", {";
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
-  os << "}, " << m.outputCount << ", " << m.args.size()
-     << ", args, grad, " << m.profile.size() << ", profile_ops};\n\n"
+  os << "}, " << m.outputCount << ", " << m.args.size() << ", args, "
+     << m.batch << ", forward, grad, sgd, adam,\n  {"
+     << (m.optimizerKind == "adam") << ", " << llvm::formatv("{0:e17}", m.lr)
+     << ", " << llvm::formatv("{0:e17}", m.momentum) << ", "
+     << llvm::formatv("{0:e17}", m.weightDecay) << ", " << m.nesterov << ", "
+     << llvm::formatv("{0:e17}", m.beta1) << ", "
+     << llvm::formatv("{0:e17}", m.beta2) << ", "
+     << llvm::formatv("{0:e17}", m.eps) << "},\n  " << m.profile.size()
+     << ", profile_ops};\n\n"
      << "int main(int argc, char **argv) { return tcnn_main(&model, argc, "
         "argv); }\n";
   return s;

@@ -41,6 +41,13 @@ struct ModelInterface {
   std::vector<int64_t> outputShape;
   int64_t outputCount = 1;
   std::vector<ProfiledOp> profile; ///< indexed by profile id
+  /// Samples per step; 0 when the model mixes samples (tcnn.batch).
+  int64_t batch = 0;
+  /// The model file's `optimizer` (tcnn.optimizer), else SGD's defaults.
+  std::string optimizerKind = "sgd";
+  double lr = 0.01, momentum = 0, weightDecay = 0;
+  bool nesterov = false;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 };
 
 /// Reads the table -tcnn-profile leaves in the module attribute
@@ -48,7 +55,8 @@ struct ModelInterface {
 void readProfileTable(mlir::ModuleOp module, ModelInterface &model);
 
 /// Reads the interface of a module holding @forward and @forward_grad
-/// (with parameter gradients only). Fails with an error on the module.
+/// (with parameter gradients only) after -tcnn-train-functions. Fails with
+/// an error on the module.
 mlir::FailureOr<ModelInterface> describeModel(mlir::ModuleOp module);
 
 /// The C header of `tcnnc -c`: sizes, embedded data, the entry points and

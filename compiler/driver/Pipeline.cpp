@@ -329,6 +329,10 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
     }
     std::optional<codegen::ModelInterface> model;
     if (options.stage >= Stage::Exe) {
+      // Executables and libraries train on data sets: padded partial
+      // batches and the optimizer steps.
+      if (mlir::failed(runPasses(*module, "tcnn-train-functions", timing)))
+        return 1;
       auto described = codegen::describeModel(*module);
       if (mlir::failed(described))
         return 1;
@@ -352,15 +356,6 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
         return 1;
       return writeOutput(options.outputFilename, report) ? 0 : 1;
     }
-    // An executable calls only the gradient function: compiling the
-    // forward function too would add a third of the code for LLVM to
-    // optimize and nothing to run.
-    if (options.stage == Stage::Exe)
-      for (auto func : llvm::make_early_inc_range(
-               module->getOps<mlir::func::FuncOp>()))
-        if (!func.isDeclaration() &&
-            !func->hasAttr(mlir::tcnn::kGradientOfAttr))
-          func.erase();
     if (!options.run && !options.checkGradients &&
         mlir::failed(runPasses(*module, passPipeline(options.stage), timing)))
       return 1;

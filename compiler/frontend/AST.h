@@ -26,14 +26,16 @@ struct SourceLoc {
   int col = 0;
 };
 
-/// A layer argument value: an int, a float, a bool, or an (h, w) pair.
+/// A layer argument value: an int, a float, a bool, an (h, w) pair of
+/// integers, or a pair of numbers (Adam's betas).
 struct ArgValue {
-  enum class Kind { Int, Float, Bool, Pair };
+  enum class Kind { Int, Float, Bool, Pair, FloatPair };
   Kind kind = Kind::Int;
   int64_t i = 0;
   double f = 0;
   bool b = false;
   int64_t pair[2] = {0, 0};
+  double fpair[2] = {0, 0};
   SourceLoc loc;
 };
 
@@ -98,6 +100,8 @@ struct ModelAST {
   std::vector<TensorDecl> tensors;
   std::vector<LayerStmt> layers;
   std::vector<ParamAssign> params;
+  /// `optimizer SGD(lr=0.05, momentum=0.9)`: the executable's default.
+  std::optional<LayerCall> optimizer;
   /// Names given to sequential blocks, mapped to their last layer.
   std::map<std::string, std::string> aliases;
 };

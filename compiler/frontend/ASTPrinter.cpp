@@ -54,6 +54,36 @@ static void printLoc(SourceLoc loc, llvm::raw_ostream &os) {
   os << "  @" << loc.line << ":" << loc.col;
 }
 
+/// `Kind(arg, key=value, ...)`.
+static void printCall(const LayerCall &call, llvm::raw_ostream &os) {
+  os << call.kind << "(";
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    const Arg &a = call.args[i];
+    os << (i ? ", " : "");
+    if (!a.keyword.empty())
+      os << a.keyword << "=";
+    switch (a.value.kind) {
+    case ArgValue::Kind::Int:
+      os << a.value.i;
+      break;
+    case ArgValue::Kind::Float:
+      os << num(a.value.f);
+      break;
+    case ArgValue::Kind::Bool:
+      os << (a.value.b ? "true" : "false");
+      break;
+    case ArgValue::Kind::Pair:
+      os << "(" << a.value.pair[0] << ", " << a.value.pair[1] << ")";
+      break;
+    case ArgValue::Kind::FloatPair:
+      os << "(" << num(a.value.fpair[0]) << ", " << num(a.value.fpair[1])
+         << ")";
+      break;
+    }
+  }
+  os << ")";
+}
+
 void tcnnc::printAST(const ModelAST &model, llvm::raw_ostream &os) {
   os << "Model " << model.name;
   printLoc(model.nameLoc, os);
@@ -69,32 +99,19 @@ void tcnnc::printAST(const ModelAST &model, llvm::raw_ostream &os) {
     os << "\n";
   }
   for (const LayerStmt &l : model.layers) {
-    os << "  Layer " << l.name << " = " << l.call.kind << "(";
-    for (size_t i = 0; i < l.call.args.size(); ++i) {
-      const Arg &a = l.call.args[i];
-      os << (i ? ", " : "");
-      if (!a.keyword.empty())
-        os << a.keyword << "=";
-      switch (a.value.kind) {
-      case ArgValue::Kind::Int:
-        os << a.value.i;
-        break;
-      case ArgValue::Kind::Float:
-        os << num(a.value.f);
-        break;
-      case ArgValue::Kind::Bool:
-        os << (a.value.b ? "true" : "false");
-        break;
-      case ArgValue::Kind::Pair:
-        os << "(" << a.value.pair[0] << ", " << a.value.pair[1] << ")";
-        break;
-      }
-    }
-    os << ")(";
+    os << "  Layer " << l.name << " = ";
+    printCall(l.call, os);
+    os << "(";
     for (size_t i = 0; i < l.operands.size(); ++i)
       os << (i ? ", " : "") << l.operands[i].first;
     os << ")";
     printLoc(l.loc, os);
+    os << "\n";
+  }
+  if (model.optimizer) {
+    os << "  Optimizer ";
+    printCall(*model.optimizer, os);
+    printLoc(model.optimizer->loc, os);
     os << "\n";
   }
   for (const auto &[alias, target] : model.aliases)

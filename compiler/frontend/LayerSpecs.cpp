@@ -2,6 +2,8 @@
 
 #include "compiler/frontend/LayerSpecs.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -63,6 +65,9 @@ static std::string describeValue(const ArgValue &v) {
   case ArgValue::Kind::Pair:
     return "(" + std::to_string(v.pair[0]) + ", " + std::to_string(v.pair[1]) +
            ")";
+  case ArgValue::Kind::FloatPair:
+    return "(" + llvm::formatv("{0}", v.fpair[0]).str() + ", " +
+           llvm::formatv("{0}", v.fpair[1]).str() + ")";
   }
   return "";
 }

@@ -10,6 +10,7 @@
 #include "compiler/frontend/MLIRGen.h"
 
 #include "compiler/frontend/LayerSpecs.h"
+#include "compiler/frontend/OptimizerSpec.h"
 #include "compiler/frontend/TensorValues.h"
 #include "compiler/support/MemoryBudget.h"
 #include "dialect/ShapeRules.h"
@@ -84,10 +85,15 @@ public:
     if (!declareTensors() || !planLayers() || !assignParams() ||
         !checkMemory() || !initializeTensors())
       return nullptr;
+    if (model.optimizer &&
+        !(optimizer = bindOptimizer(*model.optimizer, diags)))
+      return nullptr;
     return build();
   }
 
 private:
+  std::optional<OptimizerConfig> optimizer;
+
   // Planning.
   bool declareTensors();
   bool declareName(const std::string &name, ValueRef ref);
@@ -460,6 +466,8 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
       locFor(model.name, model.nameLoc);
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(fileLoc);
   (*module)->setAttr("tcnn.model", b.getStringAttr(model.name));
+  if (optimizer)
+    (*module)->setAttr("tcnn.optimizer", optimizerAttr(b, *optimizer));
   b.setInsertionPointToEnd(module->getBody());
 
   // Function arguments: inputs, then targets, then parameters.

@@ -79,6 +79,7 @@ private:
   bool parseModelName();
   bool parseSeed();
   bool parseTensorDecl(bool isTarget);
+  bool parseOptimizer();
   bool parseNamedStatement();
   bool parseParamAssign(const std::string &layer, SourceLoc loc);
   bool parseSequential(const std::string &name);
@@ -121,6 +122,8 @@ bool Parser::parseStatement() {
     return parseModelName();
   if (tok.isIdent("seed"))
     return parseSeed();
+  if (tok.isIdent("optimizer"))
+    return parseOptimizer();
   if (tok.isIdent("input"))
     return parseTensorDecl(false);
   if (tok.isIdent("target"))
@@ -128,6 +131,7 @@ bool Parser::parseStatement() {
   if (tok.kind == Token::Kind::Ident)
     return parseNamedStatement();
   return errorHere("a statement ('model', 'seed', 'input', 'target', "
+                   "'optimizer', "
                    "'NAME = Layer(...)(...)' or 'LAYER.PARAM = ...')");
 }
 
@@ -153,6 +157,20 @@ bool Parser::parseSeed() {
     return errorHere("a non-negative integer after 'seed'");
   model.seed = static_cast<uint64_t>(tok.integer);
   consume();
+  return true;
+}
+
+bool Parser::parseOptimizer() {
+  SourceLoc loc = tok.loc;
+  consume();
+  if (model.optimizer)
+    return error(loc, "duplicate 'optimizer' statement");
+  LayerCall call;
+  call.loc = tok.loc;
+  if (!parseIdent(call.kind, "an optimizer after 'optimizer' (SGD or Adam)") ||
+      !parseArgList(call))
+    return false;
+  model.optimizer = std::move(call);
   return true;
 }
 
@@ -315,15 +333,38 @@ bool Parser::parseArg(Arg &arg) {
   }
   if (tok.is("(")) {
     consume();
-    std::vector<int64_t> pair;
-    if (!parseIntList(pair, ")"))
+    // Integers (a kernel's (h, w)) or numbers (Adam's betas).
+    std::vector<int64_t> ints;
+    std::vector<double> numbers;
+    bool allInts = true;
+    while (true) {
+      bool negative = false;
+      if (tok.is("-")) {
+        negative = true;
+        consume();
+      }
+      if (tok.kind != Token::Kind::Int && tok.kind != Token::Kind::Float)
+        return errorHere("a number");
+      allInts &= tok.kind == Token::Kind::Int;
+      ints.push_back(tok.kind == Token::Kind::Int
+                         ? (negative ? -tok.integer : tok.integer)
+                         : 0);
+      numbers.push_back(negative ? -tok.number : tok.number);
+      consume();
+      if (!tok.is(","))
+        break;
+      consume();
+    }
+    if (!expect(")", "to close the list"))
       return false;
-    if (pair.size() != 2)
+    if (ints.size() != 2)
       return error(v.loc, "expected an (h, w) pair, got " +
-                              llvm::Twine(pair.size()) + " values");
-    v.kind = ArgValue::Kind::Pair;
-    v.pair[0] = pair[0];
-    v.pair[1] = pair[1];
+                              llvm::Twine(ints.size()) + " values");
+    v.kind = allInts ? ArgValue::Kind::Pair : ArgValue::Kind::FloatPair;
+    for (int k = 0; k < 2; ++k) {
+      v.pair[k] = ints[k];
+      v.fpair[k] = numbers[k];
+    }
     return true;
   }
   bool negative = false;

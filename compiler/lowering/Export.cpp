@@ -91,6 +91,9 @@ struct ExportPass : public tcnnc::lowering::impl::TcnnExportBase<ExportPass> {
       copyAliasedResults(func);
       StringRef suffix =
           func->hasAttr(mlir::tcnn::kGradientOfAttr) ? "grad" : "forward";
+      if (auto kind =
+              func->getAttrOfType<StringAttr>(mlir::tcnn::kOptimizerStepAttr))
+        suffix = kind.getValue();
       if (failed(SymbolTable::replaceAllSymbolUses(
               func, b.getStringAttr(prefix + "_" + suffix.str()), module)))
         return signalPassFailure();

@@ -23,36 +23,75 @@ using utils::IteratorType;
 
 namespace {
 
-/// s * v for a 0-d tensor v and a constant s.
-Value scaleScalar(OpBuilder &b, Location loc, Value v, double s) {
+/// s * v for a 0-d tensor v and an f32 scalar s.
+Value scaleScalar(OpBuilder &b, Location loc, Value v, Value s) {
   auto type = cast<RankedTensorType>(v.getType());
   return elementwise(
       b, loc, type, {v}, [&](OpBuilder &nb, Location l, ValueRange a) {
-        return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, s)).getResult();
+        return nb.create<arith::MulFOp>(l, a[0], s).getResult();
       });
+}
+
+/// scale / (rows * perRow), `scale` times the factor of a mean over `rows`
+/// rows of `perRow` elements each; with `valid` (a partial batch), over
+/// that many rows instead, computed at run time.
+Value meanFactor(OpBuilder &b, Location loc, Value valid, int64_t rows,
+                 int64_t perRow, double scale = 1.0) {
+  if (!valid)
+    return f32(b, loc, scale / static_cast<double>(rows * perRow));
+  Value n = b.create<arith::SIToFPOp>(loc, b.getF32Type(), valid);
+  Value count = b.create<arith::MulFOp>(loc, n, f32(b, loc, perRow));
+  return b.create<arith::DivFOp>(loc, f32(b, loc, scale), count);
+}
+
+/// Inside a generic whose dimension 0 is the batch: `v` on real rows, 0 on
+/// the padding rows from `valid` on (`v` itself without `valid`).
+Value onRealRows(OpBuilder &b, Location loc, Value valid, Value v) {
+  if (!valid)
+    return v;
+  Value row = b.create<arith::IndexCastOp>(
+      loc, b.getI64Type(), b.create<linalg::IndexOp>(loc, 0));
+  Value real =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row, valid);
+  return b.create<arith::SelectOp>(loc, real, v, f32(b, loc, 0.0));
+}
+
+int64_t rowsOf(RankedTensorType type) {
+  return type.getRank() == 0 ? 1 : type.getDimSize(0);
 }
 
 Value lowerMseLoss(MseLossOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getInput().getType());
+  Value valid = op.getValid();
   Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
-                     [](OpBuilder &nb, Location l, ValueRange a) {
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
                        Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                       return nb.create<arith::MulFOp>(l, d, d).getResult();
+                       Value sq = nb.create<arith::MulFOp>(l, d, d);
+                       return onRealRows(nb, l, valid, sq);
                      });
-  return scaleScalar(b, loc, sum, 1.0 / type.getNumElements());
+  int64_t rows = rowsOf(type);
+  return scaleScalar(
+      b, loc, sum,
+      meanFactor(b, loc, valid, rows, type.getNumElements() / rows));
 }
 
 /// dp = dL * 2 / numel * (p - t).
 Value lowerMseLossGrad(MseLossGradOp op, OpBuilder &b) {
-  double scale = 2.0 / op.getType().getNumElements();
-  return elementwise(b, op.getLoc(), op.getType(),
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value valid = op.getValid();
+  int64_t rows = rowsOf(type);
+  Value factor =
+      meanFactor(b, loc, valid, rows, type.getNumElements() / rows, 2.0);
+  return elementwise(b, loc, type,
                      {op.getLossGrad(), op.getInput(), op.getTarget()},
                      [&](OpBuilder &nb, Location l, ValueRange a) {
                        Value d = nb.create<arith::SubFOp>(l, a[1], a[2]);
-                       Value s =
-                           nb.create<arith::MulFOp>(l, a[0], f32(nb, l, scale));
-                       return nb.create<arith::MulFOp>(l, s, d).getResult();
+                       Value s = nb.create<arith::MulFOp>(l, a[0], factor);
+                       return onRealRows(
+                           nb, l, valid,
+                           nb.create<arith::MulFOp>(l, s, d).getResult());
                      });
 }
 
@@ -109,15 +148,17 @@ Value lowerCrossEntropyLoss(CrossEntropyLossOp op, OpBuilder &b) {
               {z, stats.max, stats.sumExp, op.getTarget()}, zeros(b, loc, {}),
               {b.getMultiDimIdentityMap(2), row, row, row, scalar},
               {IteratorType::reduction, IteratorType::reduction},
-              [](OpBuilder &nb, Location l, ValueRange a) {
+              [&](OpBuilder &nb, Location l, ValueRange a) {
                 Value lse = nb.create<arith::AddFOp>(
                     l, a[1], nb.create<math::LogOp>(l, a[2]));
                 Value nll = nb.create<arith::SubFOp>(l, lse, a[0]);
                 Value term = nb.create<arith::SelectOp>(l, isLabel(nb, l, a[3]),
                                                         nll, f32(nb, l, 0.0));
-                return nb.create<arith::AddFOp>(l, a[4], term).getResult();
+                return nb.create<arith::AddFOp>(
+                             l, a[4], onRealRows(nb, l, op.getValid(), term))
+                    .getResult();
               });
-  return scaleScalar(b, loc, total, 1.0 / n);
+  return scaleScalar(b, loc, total, meanFactor(b, loc, op.getValid(), n, 1));
 }
 
 /// dz[n, c] = dL / N * (exp(z - max) / sumexp - [c == t[n]]).
@@ -125,7 +166,7 @@ Value lowerCrossEntropyLossGrad(CrossEntropyLossGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   Value z = op.getInput();
   auto type = op.getType();
-  double invN = 1.0 / type.getDimSize(0);
+  Value invN = meanFactor(b, loc, op.getValid(), type.getDimSize(0), 1);
   RowStats stats = rowStats(b, loc, z);
   MLIRContext *ctx = b.getContext();
   AffineMap full = b.getMultiDimIdentityMap(2);
@@ -143,8 +184,9 @@ Value lowerCrossEntropyLossGrad(CrossEntropyLossGradOp op, OpBuilder &b) {
         Value one = nb.create<arith::SelectOp>(
             l, isLabel(nb, l, a[3]), f32(nb, l, 1.0), f32(nb, l, 0.0));
         Value d = nb.create<arith::SubFOp>(l, p, one);
-        Value s = nb.create<arith::MulFOp>(l, a[4], f32(nb, l, invN));
-        return nb.create<arith::MulFOp>(l, s, d).getResult();
+        Value s = nb.create<arith::MulFOp>(l, a[4], invN);
+        return onRealRows(nb, l, op.getValid(),
+                          nb.create<arith::MulFOp>(l, s, d).getResult());
       });
 }
 

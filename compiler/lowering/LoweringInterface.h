@@ -51,6 +51,8 @@ void registerElementwiseLowerings(mlir::DialectRegistry &registry);
 void registerLinearLowerings(mlir::DialectRegistry &registry);
 /// mse_loss, cross_entropy_loss and their gradients (LowerLoss.cpp).
 void registerLossLowerings(mlir::DialectRegistry &registry);
+/// sgd_buffer, sgd_update, adam_moment, adam_update (LowerOptimizer.cpp).
+void registerOptimizerLowerings(mlir::DialectRegistry &registry);
 
 } // namespace tcnnc::lowering
 

@@ -41,7 +41,8 @@ def TcnnExport : Pass<"tcnn-export", "mlir::ModuleOp"> {
   let summary = "Give a model's functions and data their C names";
   let description = [{
     Renames `@forward` / `@forward_grad` to `@<model>_forward` /
-    `@<model>_grad` and turns every `ml_program.global @name` into a public
+    `@<model>_grad` (and the optimizer steps of -tcnn-train-functions to
+    `@<model>_sgd` / `@<model>_adam`) and turns every `ml_program.global @name` into a public
     constant `memref.global @<model>_data_<name>` (dots become `_`), so the
     object file exports the embedded inputs and parameters under the names
     the generated C header declares.

@@ -72,4 +72,5 @@ void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
   registerElementwiseLowerings(registry);
   registerLinearLowerings(registry);
   registerLossLowerings(registry);
+  registerOptimizerLowerings(registry);
 }

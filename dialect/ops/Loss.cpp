@@ -26,7 +26,7 @@ LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
 
 Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                             ValueRange inputs, ValueRange) {
-  return b.create<MseLossOp>(loc, inputs[0], inputs[1]);
+  return b.create<MseLossOp>(loc, inputs[0], inputs[1], /*valid=*/Value());
 }
 
 ArrayRef<LayerArg> CrossEntropyLossOp::getLayerArgs() { return {}; }
@@ -46,7 +46,8 @@ LogicalResult CrossEntropyLossOp::planLayer(LayerPlan &plan) {
 Value CrossEntropyLossOp::buildLayer(OpBuilder &b, Location loc,
                                      const LayerPlan &, ValueRange inputs,
                                      ValueRange) {
-  return b.create<CrossEntropyLossOp>(loc, inputs[0], inputs[1]);
+  return b.create<CrossEntropyLossOp>(loc, inputs[0], inputs[1],
+                                     /*valid=*/Value());
 }
 
 //===----------------------------------------------------------------------===//
@@ -60,7 +61,7 @@ LogicalResult MseLossOp::buildGradients(OpBuilder &b, Value dLoss,
   // requires_grad in PyTorch).
   if (needed[0])
     grads[0] = b.create<MseLossGradOp>(getLoc(), getInput().getType(), dLoss,
-                                       getInput(), getTarget());
+                                       getInput(), getTarget(), getValid());
   return success();
 }
 
@@ -69,6 +70,7 @@ LogicalResult CrossEntropyLossOp::buildGradients(OpBuilder &b, Value dLoss,
                                                  MutableArrayRef<Value> grads) {
   if (needed[0])
     grads[0] = b.create<CrossEntropyLossGradOp>(
-        getLoc(), getInput().getType(), dLoss, getInput(), getTarget());
+        getLoc(), getInput().getType(), dLoss, getInput(), getTarget(),
+        getValid());
   return success();
 }

@@ -26,4 +26,28 @@ def TcnnAutodiff : Pass<"tcnn-autodiff", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def TcnnTrainFunctions : Pass<"tcnn-train-functions", "mlir::ModuleOp"> {
+  let summary = "Add what training on a data set needs: partial batches, optimizer steps";
+  let description = [{
+    Runs after -tcnn-autodiff, for executables and libraries.
+
+    A data set's last batch may hold fewer samples than the model's batch
+    N. The forward and gradient functions gain a last argument
+    `%valid: i64` (marked `tcnn.valid`), the count of real samples: the
+    caller pads the rest, and every BatchMeanOpInterface op (the losses
+    and their gradients) takes it as its `valid` operand, so padding rows
+    count for nothing. That is only sound when each of N samples flows
+    through the model on its own: every input and target, and every
+    tensor the forward function computes, must have dimension 0 equal to
+    N. The module attribute `tcnn.batch` records N, or 0 when the model
+    mixes rows (the argument is then added but ignored).
+
+    It also builds `@sgd_step` and `@adam_step` from the optimizer ops:
+    arguments every parameter, every gradient, the optimizer's state per
+    parameter, then the hyperparameters as scalars; results the new
+    parameters and the new state, in that order.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 #endif // TCNN_PASSES_TD

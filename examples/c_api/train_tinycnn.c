@@ -29,7 +29,7 @@ int main(void) {
 
   tinycnn_forward(x, y, conv1_weight, conv1_bias, conv2_weight, conv2_bias,
                   conv3_weight, conv3_bias, conv_out_weight, conv_out_bias,
-                  &loss, logits);
+                  TINYCNN_BATCH, &loss, logits);
   printf("initial loss %.6f, logits [%.6f, %.6f]\n", loss, logits[0], logits[1]);
 
   for (int step = 1; step <= 10; ++step) {
@@ -46,8 +46,8 @@ int main(void) {
   float *gw3 = gb2 + TINYCNN_CONV2_BIAS_COUNT, *gb3 = gw3 + TINYCNN_CONV3_WEIGHT_COUNT;
   float *gwo = gb3 + TINYCNN_CONV3_BIAS_COUNT, *gbo = gwo + TINYCNN_CONV_OUT_WEIGHT_COUNT;
   tinycnn_grad(x, y, conv1_weight, conv1_bias, conv2_weight, conv2_bias,
-               conv3_weight, conv3_bias, conv_out_weight, conv_out_bias, &loss,
-               logits, gw1, gb1, gw2, gb2, gw3, gb3, gwo, gbo);
+               conv3_weight, conv3_bias, conv_out_weight, conv_out_bias,
+               TINYCNN_BATCH, &loss, logits, gw1, gb1, gw2, gb2, gw3, gb3, gwo, gbo);
   printf("after training: loss %.6f, dL/d(conv1.bias) = [%.6f, %.6f]\n", loss,
          gb1[0], gb1[1]);
   return 0;

@@ -33,6 +33,8 @@ int main(int argc, char **argv) {
     if (op.getDialectNamespace() != "tcnn")
       continue;
     bool forward = op.hasInterface<mlir::tcnn::GradientOpInterface>();
+    // Optimizer steps run in compiled code only (ops/Optimizer.td).
+    bool compiledOnly = op.hasTrait<mlir::tcnn::OptimizerStep>();
     bool dropped = op.getStringRef() == pretendMissing;
     bool kernel = !dropped && op.hasInterface<tcnnc::KernelOpInterface>();
     bool lowering =
@@ -40,10 +42,17 @@ int main(int argc, char **argv) {
     bool sections =
         !dropped && op.hasInterface<tcnnc::explain::ExplainOpInterface>();
     llvm::outs() << op.getStringRef() << ": "
-                 << (forward ? "forward (reverse rule)" : "backward")
-                 << ", interpreter " << (kernel ? "yes" : "MISSING")
-                 << ", lowering " << (lowering ? "yes" : "MISSING")
-                 << ", explanation " << (sections ? "yes" : "MISSING") << "\n";
+                 << (forward        ? "forward (reverse rule)"
+                     : compiledOnly ? "optimizer step"
+                                    : "backward");
+    if (compiledOnly)
+      llvm::outs() << ", compiled only, lowering "
+                   << (lowering ? "yes" : "MISSING") << "\n";
+    else
+      llvm::outs() << ", interpreter " << (kernel ? "yes" : "MISSING")
+                   << ", lowering " << (lowering ? "yes" : "MISSING")
+                   << ", explanation " << (sections ? "yes" : "MISSING")
+                   << "\n";
     auto report = [&](bool present, const char *stage, const char *where) {
       if (present)
         return;
@@ -51,9 +60,10 @@ int main(int argc, char **argv) {
                    << " (attach a model in " << where << ")\n";
       ++missing;
     };
-    report(kernel, "interpreter kernel", "compiler/interpreter/");
+    report(kernel || compiledOnly, "interpreter kernel",
+           "compiler/interpreter/");
     report(lowering, "lowering to linalg", "compiler/lowering/");
-    report(sections, "explanation", "compiler/explain/");
+    report(sections || compiledOnly, "explanation", "compiler/explain/");
   }
   return missing ? 1 : 0;
 }
