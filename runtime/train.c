@@ -147,7 +147,7 @@ int tcnn_train(tcnn_state *s, const tcnn_dataset *data,
     printf(" (%lld samples, %.3f s, %.0f samples/s)\n", (long long)total,
            seconds, (double)total / (seconds + 1e-12));
     for (int e = 0; e < o->num_evals; ++e) {
-      printf("  eval %s: ", o->eval_names[e]);
+      printf("  %s: ", o->eval_names[e]);
       print_score(evaluate(s, &o->evals[e]));
       printf(" (%lld samples)\n", (long long)o->evals[e].count);
     }

@@ -7,7 +7,7 @@ PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools clang-19
   libclang-rt-19-dev libomp-19-dev
   cmake ninja-build ccache g++ python3 python3-numpy python3-torch valgrind
-  graphviz chromium
+  graphviz chromium python3-sklearn
 )
 # npm (for KaTeX): the machine's own if it has one, else Debian's.
 if ! command -v npm >/dev/null 2>&1; then

@@ -4,9 +4,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace tcnnc;
 
@@ -154,9 +154,11 @@ std::optional<OptimizerConfig> tcnnc::bindOptimizer(const LayerCall &call,
     } else {
       for (int k = 0; k < 2; ++k) {
         double beta = pairElement(v, k);
-        if (!(beta >= 0 && beta < 1))
-          return fail("betas must lie in [0, 1), got " +
-                      llvm::formatv("{0}", beta).str());
+        if (!(beta >= 0 && beta < 1)) {
+          char text[32];
+          snprintf(text, sizeof text, "%g", beta);
+          return fail(llvm::Twine("betas must lie in [0, 1), got ") + text);
+        }
       }
       config.beta1 = pairElement(v, 0);
       config.beta2 = pairElement(v, 1);

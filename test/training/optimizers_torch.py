@@ -170,7 +170,7 @@ def main():
     out = run(cnn, *data, "--no-shuffle", "--lr", "0", "--load", saved,
               "--eval", "x=" + os.path.join(workdir, "xe.npy"),
               "--eval", "labels=" + os.path.join(workdir, "ye.npy"))
-    m = re.search(r"eval eval: loss ([-0-9.e+]+), accuracy ([0-9.]+)%", out)
+    m = re.search(r"  eval: loss ([-0-9.e+]+), accuracy ([0-9.]+)%", out)
     if not m:
         failures.append("no eval line in: " + out)
     else:
