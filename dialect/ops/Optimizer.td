@@ -83,7 +83,6 @@ def Tcnn_AdamMomentOp : Tcnn_OptimizerOp<"adam_moment",
 
     Example:
     ```mlir
-    %m1 = tcnn.adam_moment %p, %g, %m, %beta1, %wd : tensor<120x400xf32>
     %v1 = tcnn.adam_moment %p, %g, %v, %beta2, %wd {squared} : tensor<120x400xf32>
     ```
   }];

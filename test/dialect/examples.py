@@ -1,9 +1,11 @@
 # RUN: %python %s %tcnn_src/docs/dialect-ops.md | tcnn-opt -split-input-file | FileCheck %s
-# CHECK-COUNT-22: func.func @example
+# CHECK-COUNT-26: func.func @example
 """Every `Example:` of the op reference must be valid IR: each example op
 is wrapped in a function whose arguments are its operands, with the types
 its assembly format spells, and parsed and verified by tcnn-opt (which
-fails, and so this test, on any example that does not verify)."""
+fails, and so this test, on any example that does not verify). The
+scalar operands of the optimizer ops, which an assembly format does not
+spell, take their type from their name."""
 
 import re
 import sys
@@ -15,6 +17,11 @@ def split_types(text):
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+SCALARS = {"lr": "f32", "momentum": "f32", "wd": "f32", "beta": "f32",
+           "beta1": "f32", "beta2": "f32", "eps": "f32", "nesterov": "i32",
+           "step": "i64"}
+
+
 def wrap(example, index):
     op = " ".join(line.strip() for line in example.strip().splitlines())
     lhs, rhs = op.split("=", 1)
@@ -22,6 +29,8 @@ def wrap(example, index):
     # Operands: the %names after the op name, before any attribute.
     head = re.split(r"\s(?:stride|kernel|\{)", body)[0]
     operands = re.findall(r"%\w+", head)
+    scalars = [o for o in operands if o[1:] in SCALARS]
+    operands = [o for o in operands if o[1:] not in SCALARS]
     if "->" in types:
         ins = types.split("->")[0].strip()
         ins = ins[1:-1] if ins.startswith("(") else ins
@@ -31,7 +40,8 @@ def wrap(example, index):
     if len(in_types) == 1:
         in_types = in_types * len(operands)
     assert len(in_types) == len(operands), op
-    args = ", ".join("%s: %s" % (o, t) for o, t in zip(operands, in_types))
+    args = ", ".join(["%s: %s" % (o, t) for o, t in zip(operands, in_types)]
+                     + ["%s: %s" % (o, SCALARS[o[1:]]) for o in scalars])
     return "func.func @example%d(%s) {\n  %s\n  return\n}" % (index, args, op)
 
 
