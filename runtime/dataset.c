@@ -30,16 +30,6 @@ void tcnn_dataset_release(tcnn_dataset *d, const tcnn_model *m) {
   d->data = NULL;
 }
 
-static void shape_text(char *out, size_t size, int rank,
-                       const int64_t *shape) {
-  size_t n = (size_t)snprintf(out, size, "[");
-  for (int i = 0; i < rank && n < size; ++i)
-    n += (size_t)snprintf(out + n, size - n, "%s%lld", i ? ", " : "",
-                          (long long)shape[i]);
-  if (n < size)
-    snprintf(out + n, size - n, "]");
-}
-
 int tcnn_dataset_add(tcnn_dataset *d, const tcnn_model *m, const char *spec) {
   if (!d->data) {
     fprintf(stderr, "error: out of memory for %s\n", d->option);
@@ -77,7 +67,7 @@ int tcnn_dataset_add(tcnn_dataset *d, const tcnn_model *m, const char *spec) {
     same = info.shape[k] == t->shape[k];
   if (!same || info.shape[0] < 1) {
     char got[256], want[256];
-    shape_text(got, sizeof got, info.rank, info.shape);
+    tcnn_shape_text(got, sizeof got, info.rank, info.shape);
     size_t n = (size_t)snprintf(want, sizeof want, "[samples");
     for (int k = 1; k < t->rank && n < sizeof want; ++k)
       n += (size_t)snprintf(want + n, sizeof want - n, ", %lld",

@@ -189,6 +189,7 @@ static int parse_long(const char *opt, const char *text, long *out) {
   return 0;
 }
 
+/* A finite number of at least `lo` (-INFINITY: any number). */
 static int parse_float(const char *opt, const char *text, double *out,
                        double lo) {
   char *end;
@@ -294,16 +295,8 @@ static int value_option(tcnn_state *s, options *o, const char *opt,
     }
     return 1;
   }
-  if (!strcmp(opt, "--lr")) {
-    char *end;
-    double lr = strtod(v, &end);
-    if (end == v || *end || !isfinite(lr)) {
-      fprintf(stderr, "error: --lr expects a number, got '%s'\n", v);
-      return -1;
-    }
-    c->lr = lr;
-    return 1;
-  }
+  if (!strcmp(opt, "--lr"))
+    return parse_float(opt, v, &c->lr, -INFINITY) == 0 ? 1 : -1;
   if (!strcmp(opt, "--momentum"))
     return parse_float(opt, v, &c->momentum, 0) == 0 ? 1 : -1;
   if (!strcmp(opt, "--weight-decay"))

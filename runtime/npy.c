@@ -254,7 +254,7 @@ void *tcnn_npy_load(const char *path, int want_int64, tcnn_npy_info *info,
   return data;
 }
 
-static void shape_str(char *buf, size_t size, int rank, const int64_t *shape) {
+void tcnn_shape_text(char *buf, size_t size, int rank, const int64_t *shape) {
   size_t n = (size_t)snprintf(buf, size, "[");
   for (int i = 0; i < rank && n < size; ++i)
     n += (size_t)snprintf(buf + n, size - n, "%s%lld", i ? ", " : "",
@@ -274,8 +274,8 @@ void *tcnn_npy_read(const char *path, int rank, const int64_t *shape,
     same = info.shape[i] == shape[i];
   if (!same) {
     char a[160], b[160], msg[400];
-    shape_str(a, sizeof a, info.rank, info.shape);
-    shape_str(b, sizeof b, rank, shape);
+    tcnn_shape_text(a, sizeof a, info.rank, info.shape);
+    tcnn_shape_text(b, sizeof b, rank, shape);
     snprintf(msg, sizeof msg, "has shape %s but %s is expected", a, b);
     free(data);
     return fail(error, error_size, path, msg);

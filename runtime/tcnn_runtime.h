@@ -120,6 +120,10 @@ typedef struct {
 void *tcnn_npy_load(const char *path, int want_int64, tcnn_npy_info *info,
                     char *error, size_t error_size);
 
+/** `shape` as text, "[2, 3]", truncated to `size` bytes; the form every
+ * shape in the runtime's messages takes. */
+void tcnn_shape_text(char *buf, size_t size, int rank, const int64_t *shape);
+
 /** tcnn_npy_load, and the shape must be exactly `shape`. */
 void *tcnn_npy_read(const char *path, int rank, const int64_t *shape,
                     int want_int64, char *error, size_t error_size);
