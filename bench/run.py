@@ -13,7 +13,9 @@ parameter gradient (no input gradient), and with the SGD update (lr 0.01).
 It prints the medians over the rounds, the ratios, the executable's
 GFLOP/s and its share of the measured peak, the compile time of
 `tcnnc -o`, each model's per-op `--profile` (1 thread), and the compile
-time of a 1000-layer chain. Figures only: nothing here passes or fails.
+time of a 1000-layer chain, and last a real training run: the digits
+example's epochs against the same loop in PyTorch. Figures only: nothing
+here passes or fails.
 """
 
 import os
@@ -28,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
@@ -155,6 +158,64 @@ def compile_chain(tmp, n=1000):
     return time.perf_counter() - t0
 
 
+DIGITS = Model("digits", [32, 1, 8, 8],
+               [L("conv1", "Conv2d", 1, 8, 3, padding=1), L("r1", "ReLU"),
+                L("pool1", "MaxPool2d", 2), L("conv2", "Conv2d", 8, 16, 3, padding=1),
+                L("r2", "ReLU"), L("pool2", "MaxPool2d", 2), L("flat", "Flatten"),
+                L("fc", "Linear", 64, 10)], loss="CrossEntropyLoss", wrt_x=False)
+
+
+def bench_digits(tmp, rounds, epochs):
+    """Real training: examples/digits.tcnn on the digits data set (1437
+    samples, batches of 32, SGD lr 0.05 momentum 0.9, shuffled), the
+    executable against the same loop in PyTorch (1 thread), seconds per
+    epoch and the final test accuracy."""
+    data = os.path.join(tmp, "digits-data")
+    subprocess.run([sys.executable, os.path.join(ROOT, "examples", "digits", "make_data.py"),
+                    data], check=True, capture_output=True)
+    exe = os.path.join(tmp, "digits")
+    subprocess.run([TCNNC, os.path.join(ROOT, "examples", "digits.tcnn"), "-o", exe],
+                   check=True)
+    x, y = torch.from_numpy(np.load(os.path.join(data, "train_x.npy"))), \
+        torch.from_numpy(np.load(os.path.join(data, "train_y.npy")))
+    xt, yt = torch.from_numpy(np.load(os.path.join(data, "test_x.npy"))), \
+        torch.from_numpy(np.load(os.path.join(data, "test_y.npy")))
+    ours, theirs, acc_ours, acc_theirs = [], [], [], []
+    torch.set_num_threads(1)
+    for r in range(rounds):
+        out = subprocess.run(
+            [exe, "--data", "images=" + os.path.join(data, "train_x.npy"),
+             "--data", "labels=" + os.path.join(data, "train_y.npy"),
+             "--eval", "images=" + os.path.join(data, "test_x.npy"),
+             "--eval", "labels=" + os.path.join(data, "test_y.npy"),
+             "--epochs", str(epochs), "--seed", str(r)],
+            check=True, capture_output=True, text=True).stdout
+        ours.append(statistics.median(
+            float(v) for v in re.findall(r"^epoch \d+/\d+: .*, ([0-9.]+) s,", out, re.M)))
+        acc_ours.append(float(re.findall(r"  eval: .*accuracy ([0-9.]+)%", out)[-1]))
+        torch.manual_seed(r)
+        net = TorchModel(DIGITS)
+        opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+        per_epoch = []
+        for _ in range(epochs):
+            t0 = time.perf_counter()
+            for idx in torch.randperm(len(x)).split(32):
+                opt.zero_grad()
+                F.cross_entropy(net.forward(x[idx])[0], y[idx]).backward()
+                opt.step()
+            per_epoch.append(time.perf_counter() - t0)
+        theirs.append(statistics.median(per_epoch))
+        with torch.no_grad():
+            pred = net.forward(xt)[0].argmax(1)
+        acc_theirs.append(100.0 * (pred == yt).float().mean().item())
+    m = statistics.median
+    print("\ndigits, real training (%d samples, batch 32, SGD momentum 0.9, %d epochs, 1 thread;"
+          " medians of %d rounds):" % (len(x), epochs, rounds))
+    print("  tcnn %.4f s/epoch, PyTorch %.4f s/epoch: tcnn %.1fx faster;"
+          " test accuracy tcnn %.1f%%, PyTorch %.1f%%"
+          % (m(ours), m(theirs), m(theirs) / m(ours), m(acc_ours), m(acc_theirs)))
+
+
 def main():
     quick = "--quick" in sys.argv
     rounds = 3
@@ -219,6 +280,7 @@ def main():
             print("\n%s, 1 thread: --profile" % model.name)
             print("\n".join(lines[start:end + 1]))
         print("compile time of a chain of 1000 ReLUs (tcnnc -o): %.2f s" % compile_chain(tmp))
+        bench_digits(tmp, rounds, 3 if quick else 10)
 
 
 if __name__ == "__main__":

@@ -117,8 +117,11 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << " *   " << P << "_adam(params..., grads..., exp_avgs..., exp_avg_sqs...,\n"
      << " *       lr, beta1, beta2, eps, weight_decay, step, new_params...,\n"
      << " *       new_exp_avgs..., new_exp_avg_sqs...)\n"
-     << " *   " << P << "_train_step(..., lr, &loss, output, workspace)\n"
      << " *\n"
+     << " * and, on top of them, a model object that trains on data sets\n"
+     << " * and predicts: " << P << "_create, " << P << "_train_step, " << P
+     << "_predict,\n * " << P << "_evaluate, " << P << "_get_param, ... "
+        "(at the end).\n *\n"
      << " * `valid` is the number of real samples in the batch (at most the\n"
      << " * batch size " << m.batch << "): fill the rest with zeros, and the "
         "loss,\n"
@@ -131,40 +134,33 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
      << "#endif\n\n/* Element counts. */\n";
   static const char *roles[] = {"input", "target", "parameter"};
-  int64_t workspace = 0;
   for (const TensorInterface &t : m.args) {
     os << "#define " << U << "_" << llvm::StringRef(t.cname).upper()
        << "_COUNT " << t.count << " /* " << roles[t.role] << " " << t.name
        << " " << shapeComment(t.shape) << (t.isInt64 ? " int64 class indices" : "")
        << " */\n";
-    if (t.role == 2)
-      workspace += t.count;
   }
   os << "/* Samples per batch; 0 when the model mixes the samples of a batch\n"
      << " * (then `valid` must be the full batch). */\n"
      << "#define " << U << "_BATCH " << m.batch << "\n";
   os << "#define " << U << "_OUTPUT_COUNT " << m.outputCount << " /* "
-     << m.outputName << " " << shapeComment(m.outputShape) << " */\n"
-     << "/* Floats of scratch space " << P
-     << "_train_step needs (one gradient per parameter). */\n"
-     << "#define " << U << "_WORKSPACE_COUNT " << workspace << "\n\n"
+     << m.outputName << " " << shapeComment(m.outputShape) << " */\n\n"
      << "/* The values embedded in the model file. */\n";
   for (const TensorInterface &t : m.args)
     os << "extern const " << ctype(t) << " " << P << "_data_" << t.cname << "["
        << t.count << "];\n";
 
-  auto argList = [&](bool mutableParams) {
+  auto argList = [&] {
     std::string a;
     for (const TensorInterface &t : m.args)
-      a += std::string(t.role == 2 && mutableParams ? "" : "const ") +
-           ctype(t) + " *" + t.cname + ", ";
+      a += "const " + ctype(t) + " *" + t.cname + ", ";
     return a;
   };
   os << "\n/* Loss and output for the given inputs and parameters. */\n"
-     << "void " << P << "_forward(" << argList(false) << "int64_t valid, "
+     << "void " << P << "_forward(" << argList() << "int64_t valid, "
      << "float *" << m.lossC << ", float *" << outC << ");\n\n"
      << "/* Forward and backward: also dL/dp for every parameter p. */\n"
-     << "void " << P << "_grad(" << argList(false) << "int64_t valid, float *"
+     << "void " << P << "_grad(" << argList() << "int64_t valid, float *"
      << m.lossC << ", float *" << outC;
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
@@ -200,32 +196,8 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
     for (const TensorInterface &t : m.args)
       if (t.role == 2)
         os << ",\n    float *new_" << t.cname << suffix;
-  os << ");\n\n"
-     << "/* One SGD step: computes loss and output, then p -= lr * dL/dp for\n"
-     << " * every parameter, in place. `workspace` holds " << U
-     << "_WORKSPACE_COUNT floats. */\n"
-     << "static inline void " << P << "_train_step(" << argList(true)
-     << "float lr, float *" << m.lossC << ", float *" << outC
-     << ", float *workspace) {\n";
-  int64_t offset = 0;
-  for (const TensorInterface &t : m.args)
-    if (t.role == 2) {
-      os << "  float *" << t.cname << "_grad = workspace + " << offset << ";\n";
-      offset += t.count;
-    }
-  os << "  " << P << "_grad(";
-  for (const TensorInterface &t : m.args)
-    os << t.cname << ", ";
-  os << std::max<int64_t>(m.batch, 1) << ", " << m.lossC << ", " << outC;
-  for (const TensorInterface &t : m.args)
-    if (t.role == 2)
-      os << ", " << t.cname << "_grad";
-  os << ");\n";
-  for (const TensorInterface &t : m.args)
-    if (t.role == 2)
-      os << "  for (int64_t i = 0; i < " << t.count << "; ++i)\n    " << t.cname
-         << "[i] -= lr * " << t.cname << "_grad[i];\n";
-  os << "}\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+  os << ");\n\n" << generateLibraryDeclarations(m);
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return s;
 }
 

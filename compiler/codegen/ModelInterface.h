@@ -60,9 +60,19 @@ void readProfileTable(mlir::ModuleOp module, ModelInterface &model);
 mlir::FailureOr<ModelInterface> describeModel(mlir::ModuleOp module);
 
 /// The C header of `tcnnc -c`: sizes, embedded data, the entry points and
-/// an inline SGD step.
+/// the model object's API (generateLibraryDeclarations).
 std::string generateHeader(const ModelInterface &model,
                            const std::string &sourceFile);
+
+/// The declarations of the model object of `tcnnc -c` (Library.cpp):
+/// create/destroy, optimizer, parameters by name, train_step, predict,
+/// evaluate.
+std::string generateLibraryDeclarations(const ModelInterface &model);
+
+/// Their C definitions, compiled into the library's object; `header` is
+/// the name to include.
+std::string generateLibrarySource(const ModelInterface &model,
+                                  const std::string &header);
 
 /// The main() of an executable: the tcnn_model table and call adapters.
 std::string generateMain(const ModelInterface &model,

@@ -10,6 +10,7 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
@@ -111,7 +112,7 @@ bool tcnnc::codegen::emitMachineCode(llvm::Module &module,
   return true;
 }
 
-static bool writeFile(const std::string &path, const std::string &text,
+static bool writeFile(const std::string &path, llvm::StringRef bytes,
                       std::string &error) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
@@ -119,55 +120,136 @@ static bool writeFile(const std::string &path, const std::string &text,
     error = "cannot write '" + path + "': " + ec.message();
     return false;
   }
-  os << text;
+  os << bytes;
+  return true;
+}
+
+namespace {
+/// A temporary directory for the C compiler's inputs, removed with all it
+/// holds when done.
+class ScratchDir {
+public:
+  bool create(std::string &error) {
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("tcnnc-link", dir)) {
+      error = "cannot create a temporary directory: " + ec.message();
+      return false;
+    }
+    return true;
+  }
+  ~ScratchDir() {
+    if (!dir.empty())
+      llvm::sys::fs::remove_directories(dir);
+  }
+  std::string path(llvm::StringRef name) const {
+    return (dir + "/" + name).str();
+  }
+
+private:
+  llvm::SmallString<128> dir;
+};
+} // namespace
+
+/// Runs the system C compiler with `args` (after the program name).
+static bool runCC(llvm::ArrayRef<std::string> args, const char *what,
+                  std::string &error) {
+  auto cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    error = std::string("no C compiler 'cc' on PATH to ") + what;
+    return false;
+  }
+  llvm::SmallVector<llvm::StringRef> argv = {*cc};
+  argv.append(args.begin(), args.end());
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*cc, argv, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    error = std::string(what) + " with cc failed" +
+            (message.empty() ? std::string() : ": " + message);
+    return false;
+  }
+  return true;
+}
+
+/// Copies the finished `built` to `output` through a temporary file beside
+/// it, so that `output` appears whole or not at all.
+static bool publish(const std::string &built, const std::string &output,
+                    bool executable, std::string &error) {
+  auto bytes = llvm::MemoryBuffer::getFile(built, /*IsText=*/false);
+  if (!bytes) {
+    error = "cannot read '" + built + "': " + bytes.getError().message();
+    return false;
+  }
+  std::string tmp = output + ".tcnnc-tmp";
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream os(tmp, ec);
+    if (!ec) {
+      os << (*bytes)->getBuffer();
+      os.close();
+      ec = os.error();
+    }
+  }
+  if (!ec && executable)
+    ec = llvm::sys::fs::setPermissions(
+        tmp, llvm::sys::fs::all_read | llvm::sys::fs::all_exe |
+                 llvm::sys::fs::owner_write);
+  if (!ec)
+    ec = llvm::sys::fs::rename(tmp, output);
+  if (ec) {
+    llvm::sys::fs::remove(tmp);
+    error = "cannot write '" + output + "': " + ec.message();
+    return false;
+  }
   return true;
 }
 
 bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
-                                   const std::string &objectFile,
+                                   llvm::StringRef objectCode,
                                    const std::string &headerText,
                                    const std::string &output,
                                    std::string &error) {
-  llvm::SmallString<128> dir;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("tcnnc-link", dir)) {
-    error = "cannot create a temporary directory: " + ec.message();
+  ScratchDir dir;
+  std::string header = model.prefix + ".h";
+  if (!dir.create(error) ||
+      !writeFile(dir.path(header), headerText, error) ||
+      !writeFile(dir.path("main.c"), generateMain(model, header), error) ||
+      !writeFile(dir.path("model.o"), objectCode, error))
+    return false;
+  return runCC({"-O2", "-w", "-I" + dir.path(""),
+                std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR,
+                dir.path("main.c"), dir.path("model.o"), TCNN_RUNTIME_LIBRARY,
+                TCNN_OPENMP_LIBRARY, "-lm", "-o", dir.path("a.out")},
+               "linking", error) &&
+         publish(dir.path("a.out"), output, /*executable=*/true, error);
+}
+
+bool tcnnc::codegen::buildLibrary(const ModelInterface &model,
+                                 llvm::StringRef objectCode,
+                                 const std::string &headerText,
+                                 const std::string &base, std::string &error) {
+  ScratchDir dir;
+  std::string header = model.prefix + ".h";
+  if (!dir.create(error) ||
+      !writeFile(dir.path(header), headerText, error) ||
+      !writeFile(dir.path("api.c"), generateLibrarySource(model, header),
+                 error) ||
+      !writeFile(dir.path("model.o"), objectCode, error))
+    return false;
+  // The model object's C code joins the compiled model in one relocatable
+  // object, so that users link a single file.
+  if (!runCC({"-O2", "-fPIC", "-w", "-c", dir.path("api.c"), "-o",
+              dir.path("api.o")},
+             "compiling the model object", error) ||
+      !runCC({"-r", "-nostdlib", dir.path("model.o"), dir.path("api.o"), "-o",
+              dir.path("lib.o")},
+             "combining the library object", error))
+    return false;
+  if (!publish(dir.path("lib.o"), base + ".o", false, error))
+    return false;
+  if (!publish(dir.path(header), base + ".h", false, error)) {
+    llvm::sys::fs::remove(base + ".o");
     return false;
   }
-  std::string header = model.prefix + ".h";
-  std::string headerPath = (dir + "/" + header).str();
-  std::string mainPath = (dir + "/main.c").str();
-  std::string tmpOutput = output + ".tcnnc-tmp";
-  bool ok = writeFile(headerPath, headerText, error) &&
-            writeFile(mainPath, generateMain(model, header), error);
-  if (ok) {
-    auto cc = llvm::sys::findProgramByName("cc");
-    if (!cc) {
-      error = "no C compiler 'cc' on PATH to link the executable";
-      ok = false;
-    } else {
-      std::string inc1 = "-I" + dir.str().str();
-      std::string inc2 = std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR;
-      llvm::SmallVector<llvm::StringRef> args = {
-          *cc,        "-O2",        "-w",      inc1, inc2, mainPath,
-          objectFile, TCNN_RUNTIME_LIBRARY, TCNN_OPENMP_LIBRARY, "-lm",
-          "-o",       tmpOutput};
-      std::string message;
-      int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
-                                         &message);
-      if (rc != 0) {
-        error = "linking with cc failed" +
-                (message.empty() ? std::string() : ": " + message);
-        ok = false;
-      } else if (std::error_code ec = llvm::sys::fs::rename(tmpOutput, output)) {
-        error = "cannot write '" + output + "': " + ec.message();
-        ok = false;
-      }
-    }
-  }
-  llvm::sys::fs::remove(tmpOutput);
-  llvm::sys::fs::remove(headerPath);
-  llvm::sys::fs::remove(mainPath);
-  llvm::sys::fs::remove(dir);
-  return ok;
+  return true;
 }

@@ -33,12 +33,19 @@ bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
                      llvm::raw_pwrite_stream &os, bool assembly,
                      std::string &error);
 
-/// Links `objectFile` with a generated main() and tcnn's runtime into the
-/// executable `output` with the system C compiler. `output` only appears
-/// once the link has succeeded.
-bool linkExecutable(const ModelInterface &model, const std::string &objectFile,
+/// Links the model's `objectCode` with a generated main() and tcnn's
+/// runtime into the executable `output` with the system C compiler.
+/// `output` only appears once the link has succeeded.
+bool linkExecutable(const ModelInterface &model, llvm::StringRef objectCode,
                     const std::string &headerText, const std::string &output,
                     std::string &error);
+
+/// `tcnnc -c`: `base`.o, the model's `objectCode` together with its model
+/// object (generateLibrarySource) compiled by the system C compiler, and
+/// `base`.h. Neither appears unless both can be written.
+bool buildLibrary(const ModelInterface &model, llvm::StringRef objectCode,
+                  const std::string &headerText, const std::string &base,
+                  std::string &error);
 
 } // namespace tcnnc::codegen
 

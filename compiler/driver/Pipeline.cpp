@@ -252,31 +252,17 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   std::string header =
       codegen::generateHeader(*described, llvm::sys::path::filename(
                                           options.inputFilename).str());
+  bool built;
   if (options.stage == Stage::Lib) {
     std::string base = options.outputFilename;
     if (llvm::StringRef(base).ends_with(".o"))
       base.resize(base.size() - 2);
-    return writeOutput(base + ".o", code) && writeOutput(base + ".h", header)
-               ? 0
-               : 1;
+    built = codegen::buildLibrary(*described, code, header, base, error);
+  } else {
+    built = codegen::linkExecutable(*described, code, header,
+                                    options.outputFilename, error);
   }
-  // Executable: the object goes to a temporary file for the linker.
-  llvm::SmallString<128> objectPath;
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("tcnnc", "o", fd,
-                                                              objectPath)) {
-    llvm::errs() << "tcnnc: error: cannot create a temporary file: "
-                 << ec.message() << "\n";
-    return 1;
-  }
-  {
-    llvm::raw_fd_ostream objectStream(fd, /*shouldClose=*/true);
-    objectStream << code;
-  }
-  bool linked = codegen::linkExecutable(*described, std::string(objectPath),
-                                        header, options.outputFilename, error);
-  llvm::sys::fs::remove(objectPath);
-  if (!linked) {
+  if (!built) {
     llvm::errs() << "tcnnc: error: " << error << "\n";
     return 1;
   }
