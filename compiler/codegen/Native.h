@@ -22,11 +22,15 @@ namespace tcnnc::codegen {
 std::unique_ptr<llvm::TargetMachine> hostTargetMachine(const std::string &cpu,
                                                        std::string &error);
 
-/// Translates a module in the LLVM dialect to LLVM IR for `tm` and runs
-/// LLVM's O3 pipeline on it. Null after reporting an error.
-std::unique_ptr<llvm::Module> toOptimizedLLVMIR(mlir::ModuleOp module,
+/// Translates a module in the LLVM dialect to LLVM IR for `tm`. Null
+/// after reporting an error.
+std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
                                                 llvm::LLVMContext &context,
                                                 llvm::TargetMachine &tm);
+
+/// Runs LLVM's O2 pipeline on `module`.
+bool optimizeLLVMIR(llvm::Module &module, llvm::TargetMachine &tm,
+                    std::string &error);
 
 /// Writes `module` as an object file or assembly.
 bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,

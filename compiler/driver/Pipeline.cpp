@@ -219,7 +219,8 @@ static bool writeOutput(const std::string &path, llvm::StringRef bytes) {
 /// The stages after the LLVM dialect: LLVM IR, assembly, object file,
 /// executable, or object + header.
 static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
-                      const std::optional<codegen::ModelInterface> &model) {
+                      const std::optional<codegen::ModelInterface> &model,
+                      mlir::TimingScope &timing) {
   std::string error;
   std::optional<codegen::ModelInterface> described = model;
   if (described)
@@ -230,9 +231,17 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
     return 1;
   }
   llvm::LLVMContext llvmContext;
-  auto llvmModule = codegen::toOptimizedLLVMIR(module, llvmContext, *tm);
+  mlir::TimingScope translating = timing.nest("Translation to LLVM IR");
+  auto llvmModule = codegen::translateToLLVMIR(module, llvmContext, *tm);
+  translating.stop();
   if (!llvmModule)
     return 1;
+  mlir::TimingScope optimizing = timing.nest("LLVM optimization (O2)");
+  if (!codegen::optimizeLLVMIR(*llvmModule, *tm, error)) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return 1;
+  }
+  optimizing.stop();
   if (options.stage == Stage::LlvmIr) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -241,13 +250,16 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   }
   llvm::SmallString<0> code;
   llvm::raw_svector_ostream os(code);
+  mlir::TimingScope generating = timing.nest("Machine code generation");
   if (!codegen::emitMachineCode(*llvmModule, *tm, os,
                                 options.stage == Stage::Asm, error)) {
     llvm::errs() << "tcnnc: error: " << error << "\n";
     return 1;
   }
+  generating.stop();
   if (options.stage == Stage::Asm || options.stage == Stage::Obj)
     return writeOutput(options.outputFilename, code) ? 0 : 1;
+  mlir::TimingScope linking = timing.nest("Linking (cc)");
 
   std::string header =
       codegen::generateHeader(*described, llvm::sys::path::filename(
@@ -347,7 +359,7 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
       return 1;
     if (options.stage >= Stage::LlvmIr && !options.run &&
         !options.checkGradients)
-      return emitNative(*module, options, model);
+      return emitNative(*module, options, model, timing);
     if (options.checkGradients) {
       mlir::func::FuncOp forward, grad;
       if (mlir::failed(mlir::tcnn::findGradientFunction(*module, forward,
