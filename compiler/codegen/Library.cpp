@@ -64,19 +64,13 @@ struct LibraryShape {
         return t.cname + "_data";
     return t.cname;
   }
-  std::string upper(const TensorInterface &t) const {
-    return U + "_" + llvm::StringRef(t.cname).upper();
-  }
-  static std::string ctype(const TensorInterface &t) {
-    return t.isInt64 ? "int64_t" : "float";
-  }
   /// `const float *x, const int64_t *labels, ` for the data arguments of
   /// `role` (-1: all).
   std::string dataParams(int role = -1) const {
     std::string s;
     for (const TensorInterface *t : data)
       if (role < 0 || t->role == role)
-        s += "const " + ctype(*t) + " *" + arg(*t) + ", ";
+        s += std::string("const ") + t->ctype() + " *" + arg(*t) + ", ";
     return s;
   }
 };
@@ -96,7 +90,7 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
   os << ".\n * Functions returning int give 0, or -1 for an argument out of "
         "range. */\n";
   for (const TensorInterface *t : L.data)
-    os << "#define " << L.upper(*t) << "_SAMPLE_COUNT " << L.perRow(*t)
+    os << "#define " << macroStem(m, *t) << "_SAMPLE_COUNT " << L.perRow(*t)
        << "\n";
   os << "#define " << U << "_OUTPUT_SAMPLE_COUNT " << L.outputPerRow << "\n"
      << "/* Samples one training step takes at most. */\n#define " << U
@@ -184,7 +178,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  float *n0[NP + 1], *n1[NP + 1], *n2[NP + 1];\n"
      << "  float *block;\n  " << P << "_optimizer opt;\n  int64_t steps;\n";
   for (const TensorInterface *t : L.data)
-    os << "  " << L.ctype(*t) << " *in_" << t->cname << ";\n";
+    os << "  " << t->ctype() << " *in_" << t->cname << ";\n";
   os << "  float *output;\n};\n\n";
 
   os << P << "_optimizer " << P << "_default_optimizer(void) {\n  " << P
@@ -212,7 +206,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  m->block = calloc(" << 7 * total + 1 << ", sizeof(float));\n";
   for (const TensorInterface *t : L.data)
     os << "  m->in_" << t->cname << " = calloc(" << t->count << ", sizeof("
-       << L.ctype(*t) << "));\n";
+       << t->ctype() << "));\n";
   os << "  m->output = calloc(" << m.outputCount << ", sizeof(float));\n"
      << "  if (!m->block || !m->output";
   for (const TensorInterface *t : L.data)
@@ -254,11 +248,12 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  return 0;\n}\n\n";
 
   // Copies samples [first, first + n) into the step buffers, zeros in the
-  // padding rows (targets too when `targets` is 0: prediction has none).
+  // padding rows; an argument passed as NULL (the targets, when
+  // predicting) is all zeros.
   os << "static void load(" << P << "_model *m, " << L.dataParams()
      << "int64_t first, int64_t n) {\n";
   for (const TensorInterface *t : L.data) {
-    std::string c = L.arg(*t), ty = L.ctype(*t);
+    std::string c = L.arg(*t), ty = t->ctype();
     int64_t per = L.perRow(*t);
     os << "  if (" << c << ")\n    memcpy(m->in_" << t->cname << ", " << c
        << " + first * " << per << ", n * " << per << " * sizeof(" << ty
@@ -286,9 +281,9 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
         a += std::string(", m->") + array + "[" + std::to_string(k) + "]";
     return a;
   };
-  // `valid` is the count of real rows; a model that mixes its samples
-  // always takes its whole batch.
-  std::string valid = m.batch > 0 ? "n" : "1";
+  // `valid` is the count of real rows (the C variable `rows`); a model that
+  // mixes its samples always takes its whole batch.
+  auto valid = [&](const char *rows) { return m.batch > 0 ? rows : "1"; };
 
   os << "static void swap(float **a, float **b) {\n"
      << "  for (int k = 0; k < NP; ++k) {\n    float *t = a[k];\n"
@@ -300,7 +295,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  if (n < 1 || n > ROWS)\n    return -1;\n  load(m, ";
   for (const TensorInterface *t : L.data)
     os << L.arg(*t) << ", ";
-  os << "0, n);\n  float l;\n  " << P << "_grad(" << entryArgs() << valid
+  os << "0, n);\n  float l;\n  " << P << "_grad(" << entryArgs() << valid("n")
      << ", &l, m->output" << perParam({"g"}) << ");\n"
      << "  const " << P << "_optimizer *o = &m->opt;\n  ++m->steps;\n"
      << "  if (o->adam) {\n    " << P << "_adam("
@@ -318,7 +313,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "    memcpy(output, m->output, n * " << L.outputPerRow
      << " * sizeof(float));\n  return 0;\n}\n\n";
 
-  // Forward over every sample in steps; `each` runs after every step.
+  // Forward over every sample, one step of at most ROWS at a time.
   os << "int " << P << "_predict(" << P << "_model *m, " << L.dataParams(0)
      << "int64_t n,\n    float *output) {\n"
      << "  if (n < 0)\n    return -1;\n"
@@ -327,7 +322,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   for (const TensorInterface *t : L.data)
     os << (t->role == 0 ? L.arg(*t) : "NULL") << ", ";
   os << "first, k);\n    float l;\n    " << P << "_forward(" << entryArgs()
-     << (m.batch > 0 ? "k" : "1") << ", &l, m->output);\n"
+     << valid("k") << ", &l, m->output);\n"
      << "    memcpy(output + first * " << L.outputPerRow
      << ", m->output, k * " << L.outputPerRow
      << " * sizeof(float));\n  }\n  return 0;\n}\n\n";
@@ -342,7 +337,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   for (const TensorInterface *t : L.data)
     os << L.arg(*t) << ", ";
   os << "first, k);\n    float l;\n    " << P << "_forward(" << entryArgs()
-     << (m.batch > 0 ? "k" : "1") << ", &l, m->output);\n"
+     << valid("k") << ", &l, m->output);\n"
      << "    total += (double)l * k;\n";
   if (L.label) {
     int64_t classes = m.outputShape[1];

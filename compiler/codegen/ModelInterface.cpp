@@ -89,8 +89,10 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   return model;
 }
 
-static std::string ctype(const TensorInterface &t) {
-  return t.isInt64 ? "int64_t" : "float";
+std::string tcnnc::codegen::macroStem(const ModelInterface &m,
+                                      const TensorInterface &t) {
+  return llvm::StringRef(m.prefix).upper() + "_" +
+         llvm::StringRef(t.cname).upper();
 }
 
 static std::string shapeComment(const std::vector<int64_t> &shape) {
@@ -135,8 +137,7 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << "#endif\n\n/* Element counts. */\n";
   static const char *roles[] = {"input", "target", "parameter"};
   for (const TensorInterface &t : m.args) {
-    os << "#define " << U << "_" << llvm::StringRef(t.cname).upper()
-       << "_COUNT " << t.count << " /* " << roles[t.role] << " " << t.name
+    os << "#define " << macroStem(m, t) << "_COUNT " << t.count << " /* " << roles[t.role] << " " << t.name
        << " " << shapeComment(t.shape) << (t.isInt64 ? " int64 class indices" : "")
        << " */\n";
   }
@@ -147,13 +148,13 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << m.outputName << " " << shapeComment(m.outputShape) << " */\n\n"
      << "/* The values embedded in the model file. */\n";
   for (const TensorInterface &t : m.args)
-    os << "extern const " << ctype(t) << " " << P << "_data_" << t.cname << "["
+    os << "extern const " << t.ctype() << " " << P << "_data_" << t.cname << "["
        << t.count << "];\n";
 
   auto argList = [&] {
     std::string a;
     for (const TensorInterface &t : m.args)
-      a += "const " + ctype(t) + " *" + t.cname + ", ";
+      a += std::string("const ") + t.ctype() + " *" + t.cname + ", ";
     return a;
   };
   os << "\n/* Loss and output for the given inputs and parameters. */\n"

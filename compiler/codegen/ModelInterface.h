@@ -23,6 +23,9 @@ struct TensorInterface {
   bool isInt64 = false;
   std::vector<int64_t> shape;
   int64_t count = 1;
+
+  /// Its C element type.
+  const char *ctype() const { return isInt64 ? "int64_t" : "float"; }
 };
 
 /// One op timed by the executable's --profile (-tcnn-profile).
@@ -49,6 +52,10 @@ struct ModelInterface {
   bool nesterov = false;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 };
+
+/// The header's macro stem of `t`: "TINYCNN_CONV1_WEIGHT" (then _COUNT,
+/// _SAMPLE_COUNT).
+std::string macroStem(const ModelInterface &model, const TensorInterface &t);
 
 /// Reads the table -tcnn-profile leaves in the module attribute
 /// `tcnn.profile` into `model.profile`.

@@ -178,21 +178,16 @@ static bool runCC(llvm::ArrayRef<std::string> args, const char *what,
   return true;
 }
 
-/// Copies the finished `built` to `output` through a temporary file beside
-/// it, so that `output` appears whole or not at all.
-static bool publish(const std::string &built, const std::string &output,
+/// Writes `bytes` to `output` through a temporary file beside it, so that
+/// `output` appears whole or not at all.
+static bool publish(llvm::StringRef bytes, const std::string &output,
                     bool executable, std::string &error) {
-  auto bytes = llvm::MemoryBuffer::getFile(built, /*IsText=*/false);
-  if (!bytes) {
-    error = "cannot read '" + built + "': " + bytes.getError().message();
-    return false;
-  }
   std::string tmp = output + ".tcnnc-tmp";
   std::error_code ec;
   {
     llvm::raw_fd_ostream os(tmp, ec);
     if (!ec) {
-      os << (*bytes)->getBuffer();
+      os << bytes;
       os.close();
       ec = os.error();
     }
@@ -209,6 +204,18 @@ static bool publish(const std::string &built, const std::string &output,
     return false;
   }
   return true;
+}
+
+/// publish() of the file `built` the C compiler left in the scratch
+/// directory.
+static bool publishFile(const std::string &built, const std::string &output,
+                        bool executable, std::string &error) {
+  auto bytes = llvm::MemoryBuffer::getFile(built, /*IsText=*/false);
+  if (!bytes) {
+    error = "cannot read '" + built + "': " + bytes.getError().message();
+    return false;
+  }
+  return publish((*bytes)->getBuffer(), output, executable, error);
 }
 
 bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
@@ -228,7 +235,7 @@ bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
                 dir.path("main.c"), dir.path("model.o"), TCNN_RUNTIME_LIBRARY,
                 TCNN_OPENMP_LIBRARY, "-lm", "-o", dir.path("a.out")},
                "linking", error) &&
-         publish(dir.path("a.out"), output, /*executable=*/true, error);
+         publishFile(dir.path("a.out"), output, /*executable=*/true, error);
 }
 
 bool tcnnc::codegen::buildLibrary(const ModelInterface &model,
@@ -252,9 +259,9 @@ bool tcnnc::codegen::buildLibrary(const ModelInterface &model,
               dir.path("lib.o")},
              "combining the library object", error))
     return false;
-  if (!publish(dir.path("lib.o"), base + ".o", false, error))
+  if (!publishFile(dir.path("lib.o"), base + ".o", false, error))
     return false;
-  if (!publish(dir.path(header), base + ".h", false, error)) {
+  if (!publish(headerText, base + ".h", false, error)) {
     llvm::sys::fs::remove(base + ".o");
     return false;
   }
