@@ -218,46 +218,60 @@ static bool publishFile(const std::string &built, const std::string &output,
   return publish((*bytes)->getBuffer(), output, executable, error);
 }
 
+/// Writes each of `objects` into `dir` as model<i>.o; their paths.
+static bool writeObjects(const ScratchDir &dir,
+                         llvm::ArrayRef<std::string> objects,
+                         std::vector<std::string> &paths, std::string &error) {
+  for (size_t i = 0; i < objects.size(); ++i) {
+    paths.push_back(dir.path("model" + std::to_string(i) + ".o"));
+    if (!writeFile(paths.back(), objects[i], error))
+      return false;
+  }
+  return true;
+}
+
 bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
-                                   llvm::StringRef objectCode,
+                                   llvm::ArrayRef<std::string> objects,
                                    const std::string &headerText,
                                    const std::string &output,
                                    std::string &error) {
   ScratchDir dir;
-  std::string header = model.prefix + ".h";
-  if (!dir.create(error) ||
-      !writeFile(dir.path(header), headerText, error) ||
-      !writeFile(dir.path("main.c"), generateMain(model, header), error) ||
-      !writeFile(dir.path("model.o"), objectCode, error))
+  if (!dir.create(error))
     return false;
-  return runCC({"-O2", "-w", "-I" + dir.path(""),
-                std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR,
-                dir.path("main.c"), dir.path("model.o"), TCNN_RUNTIME_LIBRARY,
-                TCNN_OPENMP_LIBRARY, "-lm", "-o", dir.path("a.out")},
-               "linking", error) &&
+  std::string header = model.prefix + ".h";
+  std::vector<std::string> args = {"-O2", "-w", "-I" + dir.path(""),
+                                   std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR,
+                                   dir.path("main.c")};
+  if (!writeFile(dir.path(header), headerText, error) ||
+      !writeFile(dir.path("main.c"), generateMain(model, header), error) ||
+      !writeObjects(dir, objects, args, error))
+    return false;
+  args.insert(args.end(), {TCNN_RUNTIME_LIBRARY, TCNN_OPENMP_LIBRARY, "-lm",
+                           "-o", dir.path("a.out")});
+  return runCC(args, "linking", error) &&
          publishFile(dir.path("a.out"), output, /*executable=*/true, error);
 }
 
 bool tcnnc::codegen::buildLibrary(const ModelInterface &model,
-                                 llvm::StringRef objectCode,
+                                 llvm::ArrayRef<std::string> objects,
                                  const std::string &headerText,
                                  const std::string &base, std::string &error) {
   ScratchDir dir;
   std::string header = model.prefix + ".h";
+  std::vector<std::string> args = {"-r", "-nostdlib"};
   if (!dir.create(error) ||
       !writeFile(dir.path(header), headerText, error) ||
       !writeFile(dir.path("api.c"), generateLibrarySource(model, header),
                  error) ||
-      !writeFile(dir.path("model.o"), objectCode, error))
+      !writeObjects(dir, objects, args, error))
     return false;
   // The model object's C code joins the compiled model in one relocatable
   // object, so that users link a single file.
+  args.insert(args.end(), {dir.path("api.o"), "-o", dir.path("lib.o")});
   if (!runCC({"-O2", "-fPIC", "-w", "-c", dir.path("api.c"), "-o",
               dir.path("api.o")},
              "compiling the model object", error) ||
-      !runCC({"-r", "-nostdlib", dir.path("model.o"), dir.path("api.o"), "-o",
-              dir.path("lib.o")},
-             "combining the library object", error))
+      !runCC(args, "combining the library object", error))
     return false;
   if (!publishFile(dir.path("lib.o"), base + ".o", false, error))
     return false;

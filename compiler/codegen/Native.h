@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tcnnc::codegen {
 
@@ -37,17 +38,31 @@ bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,
                      llvm::raw_pwrite_stream &os, bool assembly,
                      std::string &error);
 
-/// Links the model's `objectCode` with a generated main() and tcnn's
-/// runtime into the executable `output` with the system C compiler.
-/// `output` only appears once the link has succeeded.
-bool linkExecutable(const ModelInterface &model, llvm::StringRef objectCode,
+/// How many parts compileInParts splits a module into: one per core, at
+/// most 4.
+unsigned codegenThreads();
+
+/// Runs O2 and emits object code for `module` as up to `parts` objects,
+/// compiled in parallel (ParallelCodegen.cpp). Local symbols become hidden
+/// globals named `prefix`.<name>. Consumes `module`.
+bool compileInParts(std::unique_ptr<llvm::Module> module,
+                    const std::string &cpu, const std::string &prefix,
+                    unsigned parts, std::vector<std::string> &objects,
+                    std::string &error);
+
+/// Links the model's `objects` with a generated main() and tcnn's runtime
+/// into the executable `output` with the system C compiler. `output` only
+/// appears once the link has succeeded.
+bool linkExecutable(const ModelInterface &model,
+                    llvm::ArrayRef<std::string> objects,
                     const std::string &headerText, const std::string &output,
                     std::string &error);
 
-/// `tcnnc -c`: `base`.o, the model's `objectCode` together with its model
+/// `tcnnc -c`: `base`.o, the model's `objects` together with its model
 /// object (generateLibrarySource) compiled by the system C compiler, and
 /// `base`.h. Neither appears unless both can be written.
-bool buildLibrary(const ModelInterface &model, llvm::StringRef objectCode,
+bool buildLibrary(const ModelInterface &model,
+                  llvm::ArrayRef<std::string> objects,
                   const std::string &headerText, const std::string &base,
                   std::string &error);
 

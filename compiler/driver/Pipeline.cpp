@@ -216,6 +216,32 @@ static bool writeOutput(const std::string &path, llvm::StringRef bytes) {
   return true;
 }
 
+/// The executable, or object + header, from the model's object code.
+static int linkNative(const codegen::ModelInterface &described,
+                      const PipelineOptions &options,
+                      llvm::ArrayRef<std::string> objects,
+                      mlir::TimingScope &timing) {
+  mlir::TimingScope linking = timing.nest("Linking (cc)");
+  std::string error;
+  std::string header = codegen::generateHeader(
+      described, llvm::sys::path::filename(options.inputFilename).str());
+  bool built;
+  if (options.stage == Stage::Lib) {
+    std::string base = options.outputFilename;
+    if (llvm::StringRef(base).ends_with(".o"))
+      base.resize(base.size() - 2);
+    built = codegen::buildLibrary(described, objects, header, base, error);
+  } else {
+    built = codegen::linkExecutable(described, objects, header,
+                                    options.outputFilename, error);
+  }
+  if (!built) {
+    llvm::errs() << "tcnnc: error: " << error << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 /// The stages after the LLVM dialect: LLVM IR, assembly, object file,
 /// executable, or object + header.
 static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
@@ -236,6 +262,22 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   translating.stop();
   if (!llvmModule)
     return 1;
+  std::vector<std::string> objects;
+  if (options.stage == Stage::Exe || options.stage == Stage::Lib) {
+    // Executables and libraries are linked from objects anyway: O2 and
+    // machine code run on every core, one part of the module each.
+    unsigned parts = codegen::codegenThreads();
+    mlir::TimingScope compiling = timing.nest(
+        "LLVM optimization (O2) + Machine code generation, " +
+        std::to_string(parts) + " parts in parallel");
+    if (!codegen::compileInParts(std::move(llvmModule), options.targetCpu,
+                                 described->prefix, parts, objects, error)) {
+      llvm::errs() << "tcnnc: error: " << error << "\n";
+      return 1;
+    }
+    compiling.stop();
+    return linkNative(*described, options, objects, timing);
+  }
   mlir::TimingScope optimizing = timing.nest("LLVM optimization (O2)");
   if (!codegen::optimizeLLVMIR(*llvmModule, *tm, error)) {
     llvm::errs() << "tcnnc: error: " << error << "\n";
@@ -257,28 +299,7 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
     return 1;
   }
   generating.stop();
-  if (options.stage == Stage::Asm || options.stage == Stage::Obj)
-    return writeOutput(options.outputFilename, code) ? 0 : 1;
-  mlir::TimingScope linking = timing.nest("Linking (cc)");
-
-  std::string header =
-      codegen::generateHeader(*described, llvm::sys::path::filename(
-                                          options.inputFilename).str());
-  bool built;
-  if (options.stage == Stage::Lib) {
-    std::string base = options.outputFilename;
-    if (llvm::StringRef(base).ends_with(".o"))
-      base.resize(base.size() - 2);
-    built = codegen::buildLibrary(*described, code, header, base, error);
-  } else {
-    built = codegen::linkExecutable(*described, code, header,
-                                    options.outputFilename, error);
-  }
-  if (!built) {
-    llvm::errs() << "tcnnc: error: " << error << "\n";
-    return 1;
-  }
-  return 0;
+  return writeOutput(options.outputFilename, code) ? 0 : 1;
 }
 
 int tcnnc::runPipeline(const PipelineOptions &options) {

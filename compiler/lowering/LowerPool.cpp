@@ -62,40 +62,150 @@ Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
 
 /// Windows that tile the input exactly (stride = kernel, no padding) as
 /// two more dimensions: x [N, C, H, W] cropped to [N, C, OH*kh, OW*kw] and
-/// viewed as [N, C, OH, kh, OW, kw], reduced over kh and kw into `init` by
-/// `combine`. Every map is then a projection, so the reduction vectorizes
-/// along the output row; the windowed named op would not.
+/// viewed as [N, C, OH, kh, OW, kw]. Every map over that view is a
+/// projection, so reductions over the window and maps from the window back
+/// to the input vectorize along the output row; the windowed named ops
+/// and the receptive-field map `i * s + p` would not.
+struct TiledWindows {
+  MLIRContext *ctx;
+  SmallVector<int64_t> out, kernel;
+  /// The 6-D loops (n, c, i, p, j, q) and their maps to the view and to
+  /// the output.
+  AffineMap view, outMap;
+  SmallVector<IteratorType> overWindow = {par, par, par, red, par, red};
+  SmallVector<IteratorType> overView = SmallVector<IteratorType>(6, par);
+
+  TiledWindows(OpBuilder &b, ArrayRef<int64_t> outShape, ArrayRef<int64_t> k)
+      : ctx(b.getContext()), out(outShape), kernel(k) {
+    AffineExpr n, c, i, p, j, q;
+    bindDims(ctx, n, c, i, p, j, q);
+    view = AffineMap::getMultiDimIdentityMap(6, ctx);
+    outMap = AffineMap::get(6, 0, {n, c, i, j}, ctx);
+  }
+  SmallVector<int64_t> cropped() const {
+    return {out[0], out[1], out[2] * kernel[0], out[3] * kernel[1]};
+  }
+  RankedTensorType viewType(Type elem) const {
+    return RankedTensorType::get(
+        {out[0], out[1], out[2], kernel[0], out[3], kernel[1]}, elem);
+  }
+  static SmallVector<ReassociationIndices> reassociation() {
+    return {{0}, {1}, {2, 3}, {4, 5}};
+  }
+  /// x [N, C, H, W] as the 6-D view.
+  Value split(OpBuilder &b, Location loc, Value x) const {
+    SmallVector<int64_t> crop = cropped();
+    if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(crop)) {
+      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
+          strides(4, b.getIndexAttr(1)), sizes;
+      for (int64_t d : crop)
+        sizes.push_back(b.getIndexAttr(d));
+      x = b.create<tensor::ExtractSliceOp>(
+          loc, RankedTensorType::get(crop, b.getF32Type()), x, offsets, sizes,
+          strides);
+    }
+    return b.create<tensor::ExpandShapeOp>(loc, viewType(b.getF32Type()), x,
+                                           reassociation());
+  }
+  /// A 6-D view of an input gradient back as `inputType` [N, C, H, W]: the
+  /// rows and columns the windows never reached (cropped off) are zero.
+  Value merge(OpBuilder &b, Location loc, Value v,
+              RankedTensorType inputType) const {
+    SmallVector<int64_t> crop = cropped();
+    Value dx = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get(crop, b.getF32Type()), v, reassociation());
+    ArrayRef<int64_t> full = inputType.getShape();
+    if (full == ArrayRef(crop))
+      return dx;
+    return padDims(b, loc, dx, {0, 0, 0, 0},
+                   {0, 0, full[2] - crop[2], full[3] - crop[3]},
+                   f32(b, loc, 0.0));
+  }
+  /// Row-major position p * kw + q in the window, as i32.
+  Value position(OpBuilder &b, Location loc) const {
+    Value p = b.create<linalg::IndexOp>(loc, 3);
+    Value q = b.create<linalg::IndexOp>(loc, 5);
+    Value kw = b.create<arith::ConstantIndexOp>(loc, kernel[1]);
+    Value k =
+        b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kw), q);
+    return b.create<arith::IndexCastOp>(loc, b.getI32Type(), k);
+  }
+};
+
+/// x's windows reduced into `init` by `combine` (see TiledWindows).
 Value reduceTiledWindows(OpBuilder &b, Location loc, Value x,
                          ArrayRef<int64_t> k, Value init,
                          function_ref<Value(OpBuilder &, Location, Value,
                                             Value)>
                              combine) {
   auto outType = cast<RankedTensorType>(init.getType());
-  ArrayRef<int64_t> o = outType.getShape();
-  SmallVector<int64_t> cropped = {o[0], o[1], o[2] * k[0], o[3] * k[1]};
-  if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(cropped)) {
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
-        strides(4, b.getIndexAttr(1)), sizes;
-    for (int64_t d : cropped)
-      sizes.push_back(b.getIndexAttr(d));
-    x = b.create<tensor::ExtractSliceOp>(
-        loc, RankedTensorType::get(cropped, b.getF32Type()), x, offsets, sizes,
-        strides);
-  }
-  auto windows = RankedTensorType::get({o[0], o[1], o[2], k[0], o[3], k[1]},
-                                       b.getF32Type());
-  Value split = b.create<tensor::ExpandShapeOp>(
-      loc, windows, x, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
-  MLIRContext *ctx = b.getContext();
-  AffineExpr n, c, i, p, j, q;
-  bindDims(ctx, n, c, i, p, j, q);
-  return generic(b, loc, outType, {split}, init,
-                 {AffineMap::getMultiDimIdentityMap(6, ctx),
-                  AffineMap::get(6, 0, {n, c, i, j}, ctx)},
-                 {par, par, par, red, par, red},
+  TiledWindows w(b, outType.getShape(), k);
+  return generic(b, loc, outType, {w.split(b, loc, x)}, init,
+                 {w.view, w.outMap}, w.overWindow,
                  [&](OpBuilder &nb, Location l, ValueRange a) {
                    return combine(nb, l, a[1], a[0]);
                  });
+}
+
+/// The max-pool gradient when the windows tile the input, as three
+/// vectorizable steps instead of a scatter: each window's maximum, the
+/// first position holding it (a min over the positions that equal it:
+/// PyTorch routes to the first maximum in row-major window order), and
+/// dx = dy where the position is that one, 0 elsewhere.
+Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  ArrayRef<int64_t> k = op.getKernelSize();
+  TiledWindows w(b, dyType.getShape(), k);
+  Value x = w.split(b, loc, op.getInput());
+  Value max = generic(
+      b, loc, dyType, {x},
+      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc)),
+      {w.view, w.outMap}, w.overWindow,
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MaximumFOp>(l, a[1], a[0]).getResult();
+      });
+  auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
+  Value none = b.create<arith::ConstantIntOp>(
+      loc, std::numeric_limits<int32_t>::max(), 32);
+  Value first = generic(
+      b, loc, i32Type, {x, max},
+      filled(b, loc, dyType.getShape(), b.getI32Type(), none),
+      {w.view, w.outMap, w.outMap}, w.overWindow,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value isMax =
+            nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
+        Value pos = nb.create<arith::SelectOp>(l, isMax, w.position(nb, l),
+                                               none);
+        return nb.create<arith::MinSIOp>(l, a[2], pos).getResult();
+      });
+  Value dx = generic(
+      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad(), first},
+      nullptr, {w.outMap, w.outMap, w.view}, w.overView,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                             a[1], w.position(nb, l));
+        return nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0))
+            .getResult();
+      });
+  return w.merge(b, loc, dx, op.getType());
+}
+
+/// The avg-pool gradient when the windows tile the input: dx = dy / (kh kw)
+/// over each window, a map over the windows' view.
+Value avgPoolGradTiled(AvgPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  ArrayRef<int64_t> k = op.getKernelSize();
+  TiledWindows w(b, dyType.getShape(), k);
+  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+  Value dx = generic(
+      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad()}, nullptr,
+      {w.outMap, w.view}, w.overView,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
+      });
+  return w.merge(b, loc, dx, op.getType());
 }
 
 /// Whether the windows of a pooling op tile its input: reduceTiledWindows
@@ -155,6 +265,8 @@ Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
 }
 
 Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
+  if (windowsTileInput(op))
+    return maxPoolGradTiled(op, b);
   Location loc = op.getLoc();
   auto type = op.getType();
   ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
@@ -199,6 +311,8 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
 }
 
 Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
+  if (windowsTileInput(op))
+    return avgPoolGradTiled(op, b);
   Location loc = op.getLoc();
   auto type = op.getType();
   ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();

@@ -70,6 +70,10 @@ Schedule rowSchedule(ArrayRef<int64_t> r, std::optional<unsigned> sourceInner) {
   s.loops[rank - 1] = tileSize(r[rank - 1], sourceInner ? 16 : 64);
   if (sourceInner && *sourceInner != rank - 1)
     s.loops[*sourceInner] = tileSize(r[*sourceInner], 16);
+  // A short innermost dimension (the window columns of a pooling
+  // gradient's [n, c, i, p, j, q] view) takes the row around it along.
+  if (!sourceInner && rank > 2 && r[rank - 1] <= 4)
+    s.loops[rank - 2] = tileSize(r[rank - 2], 16);
   if (rank > 1 && r[0] > 1) {
     s.forall.assign(1, 1);
     s.loops[0] = 0;
@@ -86,7 +90,7 @@ bool isMap(linalg::GenericOp op) {
     if (!map.isProjectedPermutation())
       return false;
   return llvm::all_of(op.getBody()->getOperations(), [](Operation &inner) {
-    return isa<linalg::YieldOp>(inner) ||
+    return isa<linalg::YieldOp, linalg::IndexOp>(inner) ||
            inner.getDialect()->getNamespace() == "arith" ||
            inner.getDialect()->getNamespace() == "math";
   });
@@ -106,7 +110,8 @@ bool isSum(linalg::GenericOp op) {
   auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
   Operation *combiner = yield.getOperand(0).getDefiningOp();
   Value out = op.getBody()->getArguments().back();
-  return isa_and_nonnull<arith::AddFOp, arith::MaximumFOp>(combiner) &&
+  return isa_and_nonnull<arith::AddFOp, arith::MaximumFOp, arith::MinSIOp>(
+             combiner) &&
          llvm::is_contained(combiner->getOperands(), out);
 }
 
@@ -149,6 +154,12 @@ Schedule sumSchedule(linalg::GenericOp op, ArrayRef<int64_t> r) {
     return s;
   }
   s.loops.back() = tileSize(r.back(), 64);
+  // Sums into lanes per channel (bias gradients: [O, N, S/l, l] -> [O, l])
+  // share the channels over threads.
+  if (iterators[0] == utils::IteratorType::parallel && r[0] > 1) {
+    s.forall.assign(1, 1);
+    s.loops[0] = 0;
+  }
   return s;
 }
 

@@ -28,9 +28,12 @@ func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: ten
 // CHECK: %[[DYW:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<4x4x1x3xf32>) permutation = [2, 3, 0, 1]
 // CHECK: %[[DW:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XP]], %[[DYW]] : tensor<2x9x9x1xf32>, tensor<4x4x1x3xf32>) outs(%{{.*}} : tensor<2x3x3x3xf32>)
 // CHECK: linalg.transpose ins(%[[DW]] : tensor<2x3x3x3xf32>) outs(%{{.*}} : tensor<3x2x3x3xf32>) permutation = [3, 0, 1, 2]
-// Bias gradient: a reduction over all but dimension 1.
-// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "reduction"]
-// CHECK-SAME: outs(%{{.*}} : tensor<3xf32>)
+// Bias gradient: dy viewed as [n, o, 16/16, 16], summed into 16 lanes per
+// channel (the lane a parallel loop), then over the lanes.
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0], [1], [2, 3]] : tensor<1x3x4x4xf32> into tensor<1x3x16xf32>
+// CHECK: %[[LANES:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 3, 1, 16]
+// CHECK: %[[PART:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[LANES]] : tensor<1x3x1x16xf32>) outs(%{{.*}} : tensor<3x16xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<3x16xf32>) outs(%{{.*}} : tensor<3xf32>)
 
 // -----
 
@@ -40,14 +43,41 @@ func.func @pool_grads(%dy: tensor<1x1x3x3xf32>, %x: tensor<1x1x6x6xf32>) -> (ten
   return %m, %a : tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>
 }
 // CHECK-LABEL: func.func @pool_grads(
-// The first arg-max of each window: (max, index) in row-major window order.
+// Windows that tile the input: x viewed as [n, c, i, p, j, q]; the window
+// maximum, the first position holding it (a min over positions p * kw + q
+// equal to the maximum), then dx over the same view, collapsed back.
+// CHECK: %[[X6:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3], [4, 5]] output_shape [1, 1, 3, 2, 3, 2]
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[X6]] : tensor<1x1x3x2x3x2xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[FIRST:.*]] = linalg.generic {{.*}} ins(%[[X6]], %[[MAX]] : tensor<1x1x3x2x3x2xf32>, tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<1x1x3x3xi32>)
+// CHECK: arith.cmpf oeq
+// CHECK: linalg.index 3
+// CHECK: linalg.index 5
+// CHECK: arith.minsi
+// CHECK: %[[DX6:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[FIRST]] : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi32>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: arith.cmpi eq
+// CHECK: tensor.collapse_shape %[[DX6]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<1x1x3x2x3x2xf32> into tensor<1x1x6x6xf32>
+// Average pooling spreads dy / (kh kw) over the same view.
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: arith.mulf %{{.*}}, %[[QUARTER:.*]] : f32
+
+// -----
+
+func.func @pool_grads_padded(%dy: tensor<1x1x4x4xf32>, %x: tensor<1x1x6x6xf32>) -> (tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>) {
+  %m = tcnn.max_pool2d_grad %dy, %x kernel [2, 2] stride [2, 2] padding [1, 1] : (tensor<1x1x4x4xf32>, tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32>
+  %a = tcnn.avg_pool2d_grad %dy kernel [2, 2] stride [2, 2] padding [1, 1] : tensor<1x1x4x4xf32> -> tensor<1x1x6x6xf32>
+  return %m, %a : tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>
+}
+// CHECK-LABEL: func.func @pool_grads_padded(
+// Other windows: the first arg-max of each window, (max, index) in
+// row-major window order, on the padded input.
 // CHECK: %[[ARG:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
-// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi32>)
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<1x1x4x4xf32>, tensor<1x1x4x4xi32>)
 // CHECK: arith.cmpf ogt
 // CHECK: linalg.index 4
 // CHECK: linalg.index 5
-// Then dy is routed to that position.
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[ARG]]#1, %{{.*}} : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi32>, tensor<2x2xf32>)
+// Then dy is routed to that position through the receptive-field map.
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[ARG]]#1, %{{.*}} : tensor<1x1x4x4xf32>, tensor<1x1x4x4xi32>, tensor<2x2xf32>)
 // CHECK: arith.cmpi eq
 // Average pooling spreads dy / (kh kw).
 // CHECK: linalg.generic
