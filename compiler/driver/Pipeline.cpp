@@ -144,14 +144,18 @@ static const char *const kLinalgPasses =
 static const char *const kTiledPasses = "tcnn-tile,canonicalize,cse";
 static const char *const kVectorPasses = "tcnn-vectorize,canonicalize,cse";
 /// Hoisting the accumulators needs the self-copies of tiled loops folded
-/// (cse, canonicalize) and the transfers on whole buffers, not subviews
-/// (fold-memref-alias-ops).
+/// (cse, canonicalize), the transfers on whole buffers, not subviews
+/// (fold-memref-alias-ops), and the index computations that folding writes
+/// for the read and for the write of an accumulator merged into one value
+/// (cse): hoisting compares indices as values, and without it every
+/// accumulator was loaded and stored once per input-channel slice.
 static const char *const kLoopsPasses =
     "tcnn-export,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs=true},"
-    "cse,canonicalize,fold-memref-alias-ops,canonicalize,tcnn-lower-vectors,"
+    "cse,canonicalize,fold-memref-alias-ops,canonicalize,cse,"
+    "tcnn-lower-vectors,"
     "scf-forall-to-parallel,"
     "buffer-deallocation-pipeline,tcnn-copies-to-linalg,"
     "convert-linalg-to-loops,canonicalize,cse";

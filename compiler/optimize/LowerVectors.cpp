@@ -8,6 +8,9 @@
 
 #include "compiler/optimize/Passes.h"
 
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 namespace tcnnc::optimize {
 #define GEN_PASS_DEF_TCNNLOWERVECTORS
 #include "compiler/optimize/Passes.h.inc"
@@ -42,6 +45,17 @@ module attributes {transform.with_named_sequence} {
 struct TcnnLowerVectorsPass
     : public tcnnc::optimize::impl::TcnnLowerVectorsBase<TcnnLowerVectorsPass> {
   void runOnOperation() override {
+    // Transfers whose innermost vector dimension is narrow (the [16 x 2]
+    // window rows of pooling over 2 x 2 windows) read or write contiguous
+    // memory: as one flat vector they become one load or store and a
+    // shuffle, where rank-1 lowering would make 16 loads of 2 elements.
+    // The register blocks of convolutions and matmuls (8 or 16 wide) are
+    // left as they are.
+    RewritePatternSet flatten(&getContext());
+    vector::populateFlattenVectorTransferPatterns(
+        flatten, /*targetVectorBitwidth=*/128);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(flatten))))
+      return signalPassFailure();
     if (failed(tcnnc::optimize::applyTransformScript(getOperation(), kScript)))
       signalPassFailure();
   }
