@@ -69,16 +69,21 @@ Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
   return transpose(b, loc, y, {0, 3, 1, 2});
 }
 
-/// dx = dy dilated by the stride, zero-padded by `k - 1 - p`, convolved
-/// (stride 1) with the kernel flipped in both spatial axes and its
-/// channels swapped: dx[n, y, x, c] = sum P[n, y + a, x + b, o] *
-/// wf[a, b, o, c], where wf[a, b, o, c] = w[o, c, kh-1-a, kw-1-b] and P
-/// holds dy[n, i, j, o] at (k-1-p + i*s, k-1-p + j*s). Rows of dy that land
-/// outside P only ever reached the padding.
-Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
+/// Static offsets, sizes or strides of a tensor slice.
+SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> v) {
+  return llvm::to_vector(llvm::map_range(
+      v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
+}
+
+/// The input gradient of a stride-1 convolution: dy zero-padded by
+/// `k - 1 - p`, convolved with the kernel flipped in both spatial axes and
+/// its channels swapped: dx[n, y, x, c] = sum P[n, y + a, x + b, o] *
+/// wf[a, b, o, c], where wf[a, b, o, c] = w[o, c, kh-1-a, kw-1-b]. Rows of
+/// dy that land outside P only ever reached the padding.
+Value inputGradStride1(Conv2dInputGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
+  ArrayRef<int64_t> pad = op.getPadding();
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
   int64_t n = type.getDimSize(0), c = type.getDimSize(1);
@@ -100,36 +105,150 @@ Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
       {par, par, par, par},
       [](OpBuilder &, Location, ValueRange a) { return a[0]; });
 
-  // P: the dilated, padded upstream gradient, NHWC.
+  // P: the padded upstream gradient, NHWC.
   SmallVector<int64_t> pShape = {n, in[0] + k[0] - 1, in[1] + k[1] - 1, o};
   Value p = zeros(b, loc, pShape);
   SmallVector<int64_t> first(2), count(2), at(2);
   for (int d = 0; d < 2; ++d) {
     int64_t low = k[d] - 1 - pad[d];
-    int64_t i0 = low >= 0 ? 0 : (-low + s[d] - 1) / s[d];
-    int64_t i1 = std::min(out[d] - 1, (pShape[d + 1] - 1 - low) / s[d]);
+    int64_t i0 = std::max<int64_t>(0, -low);
+    int64_t i1 = std::min(out[d] - 1, pShape[d + 1] - 1 - low);
     first[d] = i0;
     count[d] = i1 - i0 + 1;
-    at[d] = low + i0 * s[d];
+    at[d] = low + i0;
   }
   if (count[0] > 0 && count[1] > 0) {
     Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
-    auto idx = [&](ArrayRef<int64_t> v) {
-      return llvm::to_vector(llvm::map_range(
-          v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
-    };
     auto sliceType =
         RankedTensorType::get({n, count[0], count[1], o}, b.getF32Type());
     Value slice = b.create<tensor::ExtractSliceOp>(
-        loc, sliceType, dy, idx({0, first[0], first[1], 0}),
-        idx({n, count[0], count[1], o}), idx({1, 1, 1, 1}));
+        loc, sliceType, dy, indexAttrs(b, {0, first[0], first[1], 0}),
+        indexAttrs(b, {n, count[0], count[1], o}), indexAttrs(b, {1, 1, 1, 1}));
     p = b.create<tensor::InsertSliceOp>(
-        loc, slice, p, idx({0, at[0], at[1], 0}),
-        idx({n, count[0], count[1], o}), idx({1, s[0], s[1], 1}));
+        loc, slice, p, indexAttrs(b, {0, at[0], at[1], 0}),
+        indexAttrs(b, {n, count[0], count[1], o}), indexAttrs(b, {1, 1, 1, 1}));
   }
   Value dx = convNhwc(b, loc, p, wf, zeros(b, loc, {n, in[0], in[1], c}),
                       {1, 1}, {1, 1});
   return transpose(b, loc, dx, {0, 3, 1, 2});
+}
+
+/// One output phase of a strided input gradient along one spatial axis:
+/// the input positions y = u * s + r - p (u0 <= u < u0 + count), which
+/// only kernel taps a = r + t * s (t < taps) reach, from dy rows
+/// u - t; `base` = u0 - (taps - 1) is the first dy row the phase reads.
+struct Phase {
+  int64_t r, taps, u0, count, base;
+};
+
+/// The phase of remainder `r` for stride `s`, kernel `k`, padding `p` and
+/// `in` input positions; none when no tap or no position falls in it.
+std::optional<Phase> phaseOf(int64_t r, int64_t s, int64_t k, int64_t p,
+                             int64_t in) {
+  Phase ph;
+  ph.r = r;
+  ph.taps = r < k ? (k - r + s - 1) / s : 0;
+  // The first u with u * s + r - p >= 0 (r < s, so it is never negative)
+  // and the last with u * s + r - p < in.
+  ph.u0 = p - r > 0 ? (p - r + s - 1) / s : 0;
+  int64_t last = in - 1 + p - r;
+  if (ph.taps == 0 || last < 0)
+    return std::nullopt;
+  ph.count = last / s - ph.u0 + 1;
+  ph.base = ph.u0 - (ph.taps - 1);
+  if (ph.count <= 0)
+    return std::nullopt;
+  return ph;
+}
+
+/// The input gradient of a strided convolution, by phases (sub-pixel):
+/// dx[y] = sum over t of dy[u - t] * w[r + t s] for y + p = u s + r, so
+/// each of the s x s phases (r_h, r_w) of dx is a stride-1 convolution of
+/// a window of dy with a sub-kernel of ceil((k - r) / s) taps per axis,
+/// flipped. Dilating dy by the stride and convolving with the whole
+/// kernel computes the same sums with (s^2 - 1) / s^2 of the products on
+/// inserted zeros. Each phase lands in dx through a strided insert.
+Value inputGradByPhases(Conv2dInputGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1);
+  int64_t o = wType.getDimSize(0);
+  int64_t k[2] = {wType.getDimSize(2), wType.getDimSize(3)};
+  int64_t in[2] = {type.getDimSize(2), type.getDimSize(3)};
+  int64_t out[2] = {dyType.getDimSize(2), dyType.getDimSize(3)};
+  MLIRContext *ctx = b.getContext();
+
+  Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
+  Value dx = zeros(b, loc, {n, in[0], in[1], c});
+  for (int64_t rh = 0; rh < s[0]; ++rh) {
+    std::optional<Phase> ph = phaseOf(rh, s[0], k[0], pad[0], in[0]);
+    if (!ph)
+      continue;
+    for (int64_t rw = 0; rw < s[1]; ++rw) {
+      std::optional<Phase> pw = phaseOf(rw, s[1], k[1], pad[1], in[1]);
+      if (!pw)
+        continue;
+      Phase phase[2] = {*ph, *pw};
+      // D: the dy window of the phase, zero where it leaves dy.
+      SmallVector<int64_t> lo(2), hi(2), dSize(2);
+      bool empty = false;
+      for (int d = 0; d < 2; ++d) {
+        dSize[d] = phase[d].count + phase[d].taps - 1;
+        lo[d] = std::max<int64_t>(0, -phase[d].base);
+        hi[d] = std::min(dSize[d], out[d] - phase[d].base);
+        empty |= hi[d] <= lo[d];
+      }
+      if (empty)
+        continue;
+      auto windowType = RankedTensorType::get(
+          {n, hi[0] - lo[0], hi[1] - lo[1], o}, b.getF32Type());
+      Value window = b.create<tensor::ExtractSliceOp>(
+          loc, windowType, dy,
+          indexAttrs(b, {0, lo[0] + phase[0].base, lo[1] + phase[1].base, 0}),
+          indexAttrs(b, {n, hi[0] - lo[0], hi[1] - lo[1], o}),
+          indexAttrs(b, {1, 1, 1, 1}));
+      Value d = padDims(b, loc, window, {0, lo[0], lo[1], 0},
+                        {0, dSize[0] - hi[0], dSize[1] - hi[1], 0},
+                        f32(b, loc, 0.0));
+      // g[t, u, o, c] = w[o, c, rh + (taps_h - 1 - t) s_h, ...]: the
+      // phase's taps, flipped.
+      AffineExpr et, eu, eo, ec;
+      bindDims(ctx, et, eu, eo, ec);
+      auto gType = RankedTensorType::get(
+          {phase[0].taps, phase[1].taps, o, c}, b.getF32Type());
+      Value g = generic(
+          b, loc, gType, {op.getWeight()}, nullptr,
+          {AffineMap::get(4, 0,
+                          {eo, ec,
+                           rh + (phase[0].taps - 1) * s[0] - et * s[0],
+                           rw + (phase[1].taps - 1) * s[1] - eu * s[1]},
+                          ctx),
+           AffineMap::getMultiDimIdentityMap(4, ctx)},
+          {par, par, par, par},
+          [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+      Value z = convNhwc(
+          b, loc, d, g, zeros(b, loc, {n, phase[0].count, phase[1].count, c}),
+          {1, 1}, {1, 1});
+      dx = b.create<tensor::InsertSliceOp>(
+          loc, z, dx,
+          indexAttrs(b, {0, phase[0].u0 * s[0] + rh - pad[0],
+                         phase[1].u0 * s[1] + rw - pad[1], 0}),
+          indexAttrs(b, {n, phase[0].count, phase[1].count, c}),
+          indexAttrs(b, {1, s[0], s[1], 1}));
+    }
+  }
+  return transpose(b, loc, dx, {0, 3, 1, 2});
+}
+
+/// dx of a convolution: one convolution at stride 1, one per phase at a
+/// larger stride.
+Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
+  if (llvm::all_of(op.getStride(), [](int64_t v) { return v == 1; }))
+    return inputGradStride1(op, b);
+  return inputGradByPhases(op, b);
 }
 
 /// dw[o, c, p, q] = sum over n, i, j of dy[n, o, i, j] * x_pad[n, c, i*sh+p,

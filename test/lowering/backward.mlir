@@ -9,18 +9,28 @@ func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: ten
   %db = tcnn.bias_grad %dy : tensor<1x3x4x4xf32> -> tensor<3xf32>
   return %dx, %dw, %db : tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>
 }
-// The input gradient is a stride-1 convolution of dy, dilated by the stride
-// (an insert_slice with strides 2 into zeros, at k - 1 - p = 1), with the
-// kernel flipped in both spatial axes and its channels swapped.
-// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (-d2 + 2, -d3 + 2, d0, d1)>
+// The input gradient of a stride-2 convolution, by phases: each of the
+// 2 x 2 phases of dx (rows and columns at even or odd positions) is a
+// stride-1 convolution of dy with the kernel taps that reach it, flipped
+// (phase (0, 0) of a 3x3 kernel with padding 1: taps 2 and 0 per axis),
+// written into dx at stride 2.
+// CHECK-DAG: #[[TAPS00:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3, d0 * -2 + 2, d1 * -2 + 2)>
+// CHECK-DAG: #[[TAPS01:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3, d0 * -2 + 2, d1 * -2 + 1)>
+// CHECK-DAG: #[[TAPS10:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3, d0 * -2 + 1, d1 * -2 + 2)>
+// CHECK-DAG: #[[TAPS11:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3, d0 * -2 + 1, d1 * -2 + 1)>
 // CHECK-LABEL: func.func @conv_grads(
 // CHECK-SAME: %[[DY:[^:]*]]: tensor<1x3x4x4xf32>, %[[W:[^:]*]]: tensor<3x2x3x3xf32>, %[[X:[^:]*]]: tensor<1x2x7x7xf32>
-// CHECK: %[[WF:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[FLIP]]], {{.*}} ins(%[[W]] : tensor<3x2x3x3xf32>) outs(%{{.*}} : tensor<3x3x3x2xf32>)
 // CHECK: %[[DYT:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x3xf32>) permutation = [0, 2, 3, 1]
-// CHECK: %[[DYD:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 4, 4, 3] [1, 2, 2, 1] : tensor<1x4x4x3xf32> into tensor<1x9x9x3xf32>
-// CHECK: %[[DX:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[DYD]], %[[WF]] : tensor<1x9x9x3xf32>, tensor<3x3x3x2xf32>) outs(%{{.*}} : tensor<1x7x7x2xf32>)
-// CHECK: linalg.transpose ins(%[[DX]] : tensor<1x7x7x2xf32>) outs(%{{.*}} : tensor<1x2x7x7xf32>) permutation = [0, 3, 1, 2]
+// CHECK: %[[G00:.*]] = linalg.generic {indexing_maps = [#[[TAPS00]], #{{.*}}], {{.*}} ins(%[[W]] : tensor<3x2x3x3xf32>) outs(%{{.*}} : tensor<2x2x3x2xf32>)
+// CHECK: %[[Z00:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%{{.*}}, %[[G00]] : tensor<1x4x4x3xf32>, tensor<2x2x3x2xf32>) outs(%{{.*}} : tensor<1x3x3x2xf32>)
+// CHECK: %[[DX00:.*]] = tensor.insert_slice %[[Z00]] into %{{.*}}[0, 1, 1, 0] [1, 3, 3, 2] [1, 2, 2, 1] : tensor<1x3x3x2xf32> into tensor<1x7x7x2xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[TAPS01]], #{{.*}}], {{.*}} outs(%{{.*}} : tensor<2x1x3x2xf32>)
+// CHECK: %[[DX01:.*]] = tensor.insert_slice %{{.*}} into %[[DX00]][0, 1, 0, 0] [1, 3, 4, 2] [1, 2, 2, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[TAPS10]], #{{.*}}], {{.*}} outs(%{{.*}} : tensor<1x2x3x2xf32>)
+// CHECK: %[[DX10:.*]] = tensor.insert_slice %{{.*}} into %[[DX01]][0, 0, 1, 0] [1, 4, 3, 2] [1, 2, 2, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[TAPS11]], #{{.*}}], {{.*}} outs(%{{.*}} : tensor<1x1x3x2xf32>)
+// CHECK: %[[DX11:.*]] = tensor.insert_slice %{{.*}} into %[[DX10]][0, 0, 0, 0] [1, 4, 4, 2] [1, 2, 2, 1]
+// CHECK: linalg.transpose ins(%[[DX11]] : tensor<1x7x7x2xf32>) outs(%{{.*}} : tensor<1x2x7x7xf32>) permutation = [0, 3, 1, 2]
 // The weight gradient is the same convolution with roles swapped: x as
 // [c, h, w, n] padded, dy as [i, j, n, o], the stride as a dilation.
 // CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x2x7x7xf32>) outs(%{{.*}} : tensor<2x7x7x1xf32>) permutation = [1, 2, 3, 0]
@@ -34,6 +44,21 @@ func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: ten
 // CHECK: %[[LANES:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 3, 1, 16]
 // CHECK: %[[PART:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[LANES]] : tensor<1x3x1x16xf32>) outs(%{{.*}} : tensor<3x16xf32>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<3x16xf32>) outs(%{{.*}} : tensor<3xf32>)
+
+// -----
+
+func.func @conv_input_grad_stride1(%dy: tensor<1x3x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
+  %dx = tcnn.conv2d_input_grad %dy, %w stride [1, 1] padding [1, 1] : (tensor<1x3x5x5xf32>, tensor<3x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return %dx : tensor<1x2x5x5xf32>
+}
+// At stride 1, one convolution of dy, zero-padded by k - 1 - p = 1, with
+// the kernel flipped in both spatial axes and its channels swapped.
+// CHECK-DAG: #[[ID1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (-d2 + 2, -d3 + 2, d0, d1)>
+// CHECK-LABEL: func.func @conv_input_grad_stride1(
+// CHECK: %[[WF:.*]] = linalg.generic {indexing_maps = [#[[ID1]], #[[FLIP]]], {{.*}} outs(%{{.*}} : tensor<3x3x3x2xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 1, 1, 0] [1, 5, 5, 3] [1, 1, 1, 1] : tensor<1x5x5x3xf32> into tensor<1x7x7x3xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %[[WF]] : tensor<1x7x7x3xf32>, tensor<3x3x3x2xf32>) outs(%{{.*}} : tensor<1x5x5x2xf32>)
 
 // -----
 
