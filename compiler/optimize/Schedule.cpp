@@ -26,13 +26,25 @@ int64_t tcnnc::optimize::tileSize(int64_t extent, int64_t limit) {
 
 namespace {
 
+/// The tile of a dimension that becomes vector lanes: the largest divisor
+/// of `extent` up to `limit` that is a multiple of 16, else of 8 (whole
+/// AVX-512 or AVX registers), else tileSize's choice. 400 columns make
+/// tiles of 16, not 25 (a 16-, an 8- and a 1-wide piece per row).
+int64_t laneTileSize(int64_t extent, int64_t limit) {
+  for (int64_t unit : {16, 8})
+    for (int64_t t = limit - limit % unit; t >= unit; t -= unit)
+      if (extent % t == 0)
+        return t;
+  return tileSize(extent, limit);
+}
+
 /// conv_2d_nhwc_hwcf, loops [n, oh, ow, f, kh, kw, c]. Threads share
 /// batch (or, for the weight gradient, input channel) and output-channel
 /// blocks; one output row and one kernel row per tile so that the tile is
 /// a 1-D convolution.
 Schedule convSchedule(ArrayRef<int64_t> r) {
   int64_t n = r[0], ow = r[2], f = r[3], c = r[6];
-  int64_t fT = tileSize(f, 16);
+  int64_t fT = laneTileSize(f, 16);
   // Short rows (the 3 or 5 kernel columns of a weight gradient, the 4x4
   // maps of late layers) take whole rows and make up the block with images.
   bool shortRows = ow < 8;
@@ -53,7 +65,7 @@ Schedule convSchedule(ArrayRef<int64_t> r) {
 /// element by element for odd widths.
 Schedule matmulSchedule(ArrayRef<int64_t> r) {
   Schedule s;
-  s.loops = {tileSize(r[0], 8), tileSize(r[1], 32), tileSize(r[2], 16)};
+  s.loops = {tileSize(r[0], 8), laneTileSize(r[1], 32), tileSize(r[2], 16)};
   return s;
 }
 
