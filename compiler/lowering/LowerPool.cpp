@@ -147,44 +147,60 @@ Value reduceTiledWindows(OpBuilder &b, Location loc, Value x,
                  });
 }
 
-/// The max-pool gradient when the windows tile the input, as three
-/// vectorizable steps instead of a scatter: each window's maximum, the
-/// first position holding it (a min over the positions that equal it:
-/// PyTorch routes to the first maximum in row-major window order), and
-/// dx = dy where the position is that one, 0 elsewhere.
+/// The max-pool gradient when the windows tile the input, as two
+/// vectorizable steps instead of a scatter: each window's first maximum,
+/// then dx = dy at its position and 0 elsewhere.
+///
+/// The first maximum is one integer max over a key per element: the
+/// value's bits made order-preserving (negative floats have their
+/// magnitude bits flipped; -0 is first made +0, which PyTorch treats as
+/// equal to it) in the high half, and 255 - (p * kw + q) in the low byte,
+/// so that the larger value wins and, among equal values, the earlier
+/// position (PyTorch's first maximum in row-major window order). Windows
+/// of more than 255 elements take the general path.
 Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
   ArrayRef<int64_t> k = op.getKernelSize();
   TiledWindows w(b, dyType.getShape(), k);
   Value x = w.split(b, loc, op.getInput());
-  Value max = generic(
-      b, loc, dyType, {x},
-      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc)),
+  auto i64Type = RankedTensorType::get(dyType.getShape(), b.getI64Type());
+  Value lowest = b.create<arith::ConstantIntOp>(
+      loc, std::numeric_limits<int64_t>::min(), 64);
+  Value key = generic(
+      b, loc, i64Type, {x},
+      filled(b, loc, dyType.getShape(), b.getI64Type(), lowest),
       {w.view, w.outMap}, w.overWindow,
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        return nb.create<arith::MaximumFOp>(l, a[1], a[0]).getResult();
-      });
-  auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
-  Value none = b.create<arith::ConstantIntOp>(
-      loc, std::numeric_limits<int32_t>::max(), 32);
-  Value first = generic(
-      b, loc, i32Type, {x, max},
-      filled(b, loc, dyType.getShape(), b.getI32Type(), none),
-      {w.view, w.outMap, w.outMap}, w.overWindow,
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value isMax =
-            nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
-        Value pos = nb.create<arith::SelectOp>(l, isMax, w.position(nb, l),
-                                               none);
-        return nb.create<arith::MinSIOp>(l, a[2], pos).getResult();
+        Value v = nb.create<arith::AddFOp>(l, a[0], f32(nb, l, 0.0));
+        Value bits = nb.create<arith::BitcastOp>(l, nb.getI32Type(), v);
+        Value zero = nb.create<arith::ConstantIntOp>(l, 0, 32);
+        Value negative = nb.create<arith::CmpIOp>(
+            l, arith::CmpIPredicate::slt, bits, zero);
+        Value flipped = nb.create<arith::XOrIOp>(
+            l, bits, nb.create<arith::ConstantIntOp>(l, 0x7fffffff, 32));
+        Value ordered =
+            nb.create<arith::SelectOp>(l, negative, flipped, bits);
+        Value high = nb.create<arith::ShLIOp>(
+            l, nb.create<arith::ExtSIOp>(l, nb.getI64Type(), ordered),
+            nb.create<arith::ConstantIntOp>(l, 8, 64));
+        Value rank = nb.create<arith::SubIOp>(
+            l, nb.create<arith::ConstantIntOp>(l, 255, 64),
+            nb.create<arith::ExtSIOp>(l, nb.getI64Type(), w.position(nb, l)));
+        Value keyed = nb.create<arith::OrIOp>(l, high, rank);
+        return nb.create<arith::MaxSIOp>(l, a[1], keyed).getResult();
       });
   Value dx = generic(
-      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad(), first},
+      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad(), key},
       nullptr, {w.outMap, w.outMap, w.view}, w.overView,
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
-                                             a[1], w.position(nb, l));
+        Value low = nb.create<arith::AndIOp>(
+            l, a[1], nb.create<arith::ConstantIntOp>(l, 255, 64));
+        Value rank = nb.create<arith::SubIOp>(
+            l, nb.create<arith::ConstantIntOp>(l, 255, 64),
+            nb.create<arith::ExtSIOp>(l, nb.getI64Type(), w.position(nb, l)));
+        Value hit =
+            nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, low, rank);
         return nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0))
             .getResult();
       });
@@ -265,7 +281,8 @@ Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
 }
 
 Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
-  if (windowsTileInput(op))
+  ArrayRef<int64_t> kernel = op.getKernelSize();
+  if (windowsTileInput(op) && kernel[0] * kernel[1] <= 255)
     return maxPoolGradTiled(op, b);
   Location loc = op.getLoc();
   auto type = op.getType();

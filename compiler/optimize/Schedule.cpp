@@ -126,7 +126,7 @@ bool isSum(linalg::GenericOp op) {
   auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
   Operation *combiner = yield.getOperand(0).getDefiningOp();
   Value out = op.getBody()->getArguments().back();
-  return isa_and_nonnull<arith::AddFOp, arith::MaximumFOp, arith::MinSIOp>(
+  return isa_and_nonnull<arith::AddFOp, arith::MaximumFOp, arith::MaxSIOp>(
              combiner) &&
          llvm::is_contained(combiner->getOperands(), out);
 }

@@ -7,6 +7,12 @@ iterates over the lists covers it."""
 from tcnn_torch import Layer as L, Model
 
 TIES = "[[1, 1, 2, 2, 0], [1, 1, 2, 2, 0], [3, 3, 0, 0, 5], [3, 3, 0, 0, 5], [1, 1, 1, 1, 1]]"
+# Ties of zeros, of negatives and of positives in 2x2 windows (PyTorch routes
+# the gradient to the first maximum); the last row and column are cropped by
+# pooling. (The -0 of the input does not survive the convolution in front,
+# whose sums start at +0.)
+SIGNED_TIES = ("[[0, -0.0, 2, 2, 0], [-0.0, 0, 2, -1, 0], [-1, -1, -0.0, 0, 5],"
+               " [-1, -1, 0, -0.0, 5], [1, 1, 1, 1, 1]]")
 
 CONFIGS = [
     Model("stride1_pad0", [1, 1, 6, 6], [L("c", "Conv2d", 1, 2, 3)]),
@@ -23,6 +29,12 @@ CONFIGS = [
           [L("c", "Conv2d", 2, 2, 1), L("p", "MaxPool2d", 3, stride=2, padding=1)]),
     Model("maxpool_ties", [1, 1, 5, 5],
           [L("p", "MaxPool2d", 2, stride=1)], x_init=TIES),
+    # Windows that tile the input (the vectorized first-maximum path), after a
+    # 1x1 convolution without bias: every channel keeps the ties, signs flip
+    # with the weight, and the weight gradient goes through the routing.
+    Model("maxpool_tiling_signed_ties", [1, 1, 5, 5],
+          [L("c", "Conv2d", 1, 3, 1, bias=False), L("p", "MaxPool2d", 2)],
+          x_init=SIGNED_TIES),
     Model("maxpool_ties_padding", [1, 1, 5, 5],
           [L("p", "MaxPool2d", 3, stride=2, padding=1)], x_init=TIES),
     Model("avgpool_padding", [2, 3, 6, 5],

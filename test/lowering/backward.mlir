@@ -68,18 +68,23 @@ func.func @pool_grads(%dy: tensor<1x1x3x3xf32>, %x: tensor<1x1x6x6xf32>) -> (ten
   return %m, %a : tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>
 }
 // CHECK-LABEL: func.func @pool_grads(
-// Windows that tile the input: x viewed as [n, c, i, p, j, q]; the window
-// maximum, the first position holding it (a min over positions p * kw + q
-// equal to the maximum), then dx over the same view, collapsed back.
+// Windows that tile the input: x viewed as [n, c, i, p, j, q]; each
+// window's first maximum as one integer max over keys (the value's
+// order-preserving bits above 255 - (p * kw + q): the larger value, then
+// the earlier position wins), then dx over the same view where the
+// position is the key's, collapsed back.
 // CHECK: %[[X6:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3], [4, 5]] output_shape [1, 1, 3, 2, 3, 2]
-// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[X6]] : tensor<1x1x3x2x3x2xf32>)
-// CHECK: arith.maximumf
-// CHECK: %[[FIRST:.*]] = linalg.generic {{.*}} ins(%[[X6]], %[[MAX]] : tensor<1x1x3x2x3x2xf32>, tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<1x1x3x3xi32>)
-// CHECK: arith.cmpf oeq
+// CHECK: %[[KEY:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[X6]] : tensor<1x1x3x2x3x2xf32>) outs(%{{.*}} : tensor<1x1x3x3xi64>)
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.xori
+// CHECK: arith.shli
 // CHECK: linalg.index 3
 // CHECK: linalg.index 5
-// CHECK: arith.minsi
-// CHECK: %[[DX6:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[FIRST]] : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi32>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: arith.subi
+// CHECK: arith.ori
+// CHECK: arith.maxsi
+// CHECK: %[[DX6:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[KEY]] : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: arith.andi
 // CHECK: arith.cmpi eq
 // CHECK: tensor.collapse_shape %[[DX6]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<1x1x3x2x3x2xf32> into tensor<1x1x6x6xf32>
 // Average pooling spreads dy / (kh kw) over the same view.
