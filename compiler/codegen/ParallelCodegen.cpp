@@ -16,6 +16,7 @@
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
 #include <thread>
@@ -23,6 +24,38 @@
 using namespace tcnnc::codegen;
 
 namespace {
+
+/// Moves every top-level loop nest of the module's functions into a
+/// function of its own (LLVM's loop-extract), so that the one large train
+/// step function, otherwise most of the module, can be dealt out over the
+/// parts too. The new functions are never inlined back: each part must
+/// compile only its own.
+bool extractLoops(llvm::Module &module, std::string &error) {
+  llvm::SmallPtrSet<llvm::Function *, 16> before;
+  for (llvm::Function &f : module)
+    before.insert(&f);
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb;
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm;
+  if (llvm::Error err = pb.parsePassPipeline(
+          mpm, "function(loop-simplify),loop-extract")) {
+    error = "cannot extract loops: " + llvm::toString(std::move(err));
+    return false;
+  }
+  mpm.run(module, mam);
+  for (llvm::Function &f : module)
+    if (!before.contains(&f))
+      f.addFnAttr(llvm::Attribute::NoInline);
+  return true;
+}
 
 /// Gives every definition a name that is global to the program: local
 /// symbols (OpenMP bodies, constants) become hidden globals prefixed with
@@ -92,6 +125,8 @@ bool tcnnc::codegen::compileInParts(std::unique_ptr<llvm::Module> module,
   size_t definitions = llvm::count_if(
       *module, [](llvm::Function &f) { return !f.isDeclaration(); });
   parts = std::max<unsigned>(1, std::min<size_t>(parts, definitions));
+  if (parts > 1 && !extractLoops(*module, error))
+    return false;
   externalize(*module, prefix);
   auto partOf = partition(*module, parts);
   // Each part as bitcode, cloned from the one context before any thread
