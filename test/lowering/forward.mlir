@@ -58,6 +58,21 @@ func.func @linear(%x: tensor<4x6xf32>, %w: tensor<5x6xf32>, %b: tensor<5xf32>) -
 
 // -----
 
+// A batch that is a multiple of 16 with 5 features: the batch becomes the
+// vector lanes, y^T = w x^T, transposed back.
+func.func @linear_batch_lanes(%x: tensor<16x6xf32>, %w: tensor<5x6xf32>, %b: tensor<5xf32>) -> tensor<16x5xf32> {
+  %y = tcnn.linear %x, %w, %b : (tensor<16x6xf32>, tensor<5x6xf32>, tensor<5xf32>) -> tensor<16x5xf32>
+  return %y : tensor<16x5xf32>
+}
+// CHECK-LABEL: func.func @linear_batch_lanes(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<16x6xf32>, %[[W:[^:]*]]: tensor<5x6xf32>, %[[B:[^:]*]]: tensor<5xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<5xf32>) outs(%{{.*}} : tensor<5x16xf32>) dimensions = [1]
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<16x6xf32>) outs(%{{.*}} : tensor<6x16xf32>) permutation = [1, 0]
+// CHECK: %[[YT:.*]] = linalg.matmul ins(%[[W]], %[[XT]] : tensor<5x6xf32>, tensor<6x16xf32>) outs(%[[INIT]] : tensor<5x16xf32>)
+// CHECK: linalg.transpose ins(%[[YT]] : tensor<5x16xf32>) outs(%{{.*}} : tensor<16x5xf32>) permutation = [1, 0]
+
+// -----
+
 func.func @shape_ops(%x: tensor<2x3x2x2xf32>) -> tensor<2x12xf32> {
   %r = tcnn.relu %x : tensor<2x3x2x2xf32>
   %f = tcnn.flatten %r : tensor<2x3x2x2xf32> -> tensor<2x12xf32>
