@@ -75,64 +75,6 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> v) {
       v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
 }
 
-/// The input gradient of a stride-1 convolution: dy zero-padded by
-/// `k - 1 - p`, convolved with the kernel flipped in both spatial axes and
-/// its channels swapped: dx[n, y, x, c] = sum P[n, y + a, x + b, o] *
-/// wf[a, b, o, c], where wf[a, b, o, c] = w[o, c, kh-1-a, kw-1-b]. Rows of
-/// dy that land outside P only ever reached the padding.
-Value inputGradStride1(Conv2dInputGradOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto type = op.getType();
-  ArrayRef<int64_t> pad = op.getPadding();
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-  int64_t n = type.getDimSize(0), c = type.getDimSize(1);
-  int64_t o = wType.getDimSize(0);
-  int64_t k[2] = {wType.getDimSize(2), wType.getDimSize(3)};
-  int64_t in[2] = {type.getDimSize(2), type.getDimSize(3)};
-  int64_t out[2] = {dyType.getDimSize(2), dyType.getDimSize(3)};
-
-  // The flipped kernel, [kh, kw, o, c]; the flip is on the output map.
-  MLIRContext *ctx = b.getContext();
-  AffineExpr eo, ec, ep, eq;
-  bindDims(ctx, eo, ec, ep, eq);
-  auto flippedType =
-      RankedTensorType::get({k[0], k[1], o, c}, b.getF32Type());
-  Value wf = generic(
-      b, loc, flippedType, {op.getWeight()}, nullptr,
-      {AffineMap::getMultiDimIdentityMap(4, ctx),
-       AffineMap::get(4, 0, {k[0] - 1 - ep, k[1] - 1 - eq, eo, ec}, ctx)},
-      {par, par, par, par},
-      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-
-  // P: the padded upstream gradient, NHWC.
-  SmallVector<int64_t> pShape = {n, in[0] + k[0] - 1, in[1] + k[1] - 1, o};
-  Value p = zeros(b, loc, pShape);
-  SmallVector<int64_t> first(2), count(2), at(2);
-  for (int d = 0; d < 2; ++d) {
-    int64_t low = k[d] - 1 - pad[d];
-    int64_t i0 = std::max<int64_t>(0, -low);
-    int64_t i1 = std::min(out[d] - 1, pShape[d + 1] - 1 - low);
-    first[d] = i0;
-    count[d] = i1 - i0 + 1;
-    at[d] = low + i0;
-  }
-  if (count[0] > 0 && count[1] > 0) {
-    Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
-    auto sliceType =
-        RankedTensorType::get({n, count[0], count[1], o}, b.getF32Type());
-    Value slice = b.create<tensor::ExtractSliceOp>(
-        loc, sliceType, dy, indexAttrs(b, {0, first[0], first[1], 0}),
-        indexAttrs(b, {n, count[0], count[1], o}), indexAttrs(b, {1, 1, 1, 1}));
-    p = b.create<tensor::InsertSliceOp>(
-        loc, slice, p, indexAttrs(b, {0, at[0], at[1], 0}),
-        indexAttrs(b, {n, count[0], count[1], o}), indexAttrs(b, {1, 1, 1, 1}));
-  }
-  Value dx = convNhwc(b, loc, p, wf, zeros(b, loc, {n, in[0], in[1], c}),
-                      {1, 1}, {1, 1});
-  return transpose(b, loc, dx, {0, 3, 1, 2});
-}
-
 /// One output phase of a strided input gradient along one spatial axis:
 /// the input positions y = u * s + r - p (u0 <= u < u0 + count), which
 /// only kernel taps a = r + t * s (t < taps) reach, from dy rows
@@ -161,14 +103,16 @@ std::optional<Phase> phaseOf(int64_t r, int64_t s, int64_t k, int64_t p,
   return ph;
 }
 
-/// The input gradient of a strided convolution, by phases (sub-pixel):
-/// dx[y] = sum over t of dy[u - t] * w[r + t s] for y + p = u s + r, so
-/// each of the s x s phases (r_h, r_w) of dx is a stride-1 convolution of
-/// a window of dy with a sub-kernel of ceil((k - r) / s) taps per axis,
-/// flipped. Dilating dy by the stride and convolving with the whole
-/// kernel computes the same sums with (s^2 - 1) / s^2 of the products on
-/// inserted zeros. Each phase lands in dx through a strided insert.
-Value inputGradByPhases(Conv2dInputGradOp op, OpBuilder &b) {
+/// dx of a convolution, by phases (sub-pixel): dx[y] = sum over t of
+/// dy[u - t] * w[r + t s] for y + p = u s + r, so each of the s_h x s_w
+/// phases (r_h, r_w) of dx is a stride-1 convolution of a zero-padded
+/// window of dy (NHWC) with a sub-kernel of ceil((k - r) / s) taps per
+/// axis, flipped, and its channels swapped. Dilating dy by the stride and
+/// convolving with the whole kernel would compute the same sums with
+/// (s^2 - 1) / s^2 of the products on inserted zeros. Each phase lands in
+/// dx through a strided insert; at stride 1 the one phase is all of dx: dy
+/// padded by k - 1 - p, convolved with the flipped kernel.
+Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
   ArrayRef<int64_t> s = op.getStride(), pad = op.getPadding();
@@ -182,7 +126,11 @@ Value inputGradByPhases(Conv2dInputGradOp op, OpBuilder &b) {
   MLIRContext *ctx = b.getContext();
 
   Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
-  Value dx = zeros(b, loc, {n, in[0], in[1], c});
+  // dx's zeros, made when a phase first needs them.
+  Value dx;
+  auto dxOrZeros = [&] {
+    return dx ? dx : zeros(b, loc, {n, in[0], in[1], c});
+  };
   for (int64_t rh = 0; rh < s[0]; ++rh) {
     std::optional<Phase> ph = phaseOf(rh, s[0], k[0], pad[0], in[0]);
     if (!ph)
@@ -232,23 +180,17 @@ Value inputGradByPhases(Conv2dInputGradOp op, OpBuilder &b) {
       Value z = convNhwc(
           b, loc, d, g, zeros(b, loc, {n, phase[0].count, phase[1].count, c}),
           {1, 1}, {1, 1});
+      if (phase[0].count == in[0] && phase[1].count == in[1])
+        return transpose(b, loc, z, {0, 3, 1, 2});
       dx = b.create<tensor::InsertSliceOp>(
-          loc, z, dx,
+          loc, z, dxOrZeros(),
           indexAttrs(b, {0, phase[0].u0 * s[0] + rh - pad[0],
                          phase[1].u0 * s[1] + rw - pad[1], 0}),
           indexAttrs(b, {n, phase[0].count, phase[1].count, c}),
           indexAttrs(b, {1, s[0], s[1], 1}));
     }
   }
-  return transpose(b, loc, dx, {0, 3, 1, 2});
-}
-
-/// dx of a convolution: one convolution at stride 1, one per phase at a
-/// larger stride.
-Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
-  if (llvm::all_of(op.getStride(), [](int64_t v) { return v == 1; }))
-    return inputGradStride1(op, b);
-  return inputGradByPhases(op, b);
+  return transpose(b, loc, dxOrZeros(), {0, 3, 1, 2});
 }
 
 /// dw[o, c, p, q] = sum over n, i, j of dy[n, o, i, j] * x_pad[n, c, i*sh+p,
