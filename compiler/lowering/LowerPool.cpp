@@ -121,14 +121,17 @@ struct TiledWindows {
                    {0, 0, full[2] - crop[2], full[3] - crop[3]},
                    f32(b, loc, 0.0));
   }
-  /// Row-major position p * kw + q in the window, as i32.
-  Value position(OpBuilder &b, Location loc) const {
+  /// 255 - (p * kw + q) as i64, inside a linalg.generic over the view:
+  /// the larger, the earlier the element in the window's row-major order.
+  Value earliness(OpBuilder &b, Location loc) const {
     Value p = b.create<linalg::IndexOp>(loc, 3);
     Value q = b.create<linalg::IndexOp>(loc, 5);
     Value kw = b.create<arith::ConstantIndexOp>(loc, kernel[1]);
     Value k =
         b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kw), q);
-    return b.create<arith::IndexCastOp>(loc, b.getI32Type(), k);
+    return b.create<arith::SubIOp>(
+        loc, b.create<arith::ConstantIntOp>(loc, 255, 64),
+        b.create<arith::IndexCastOp>(loc, b.getI64Type(), k));
   }
 };
 
@@ -184,10 +187,7 @@ Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
         Value high = nb.create<arith::ShLIOp>(
             l, nb.create<arith::ExtSIOp>(l, nb.getI64Type(), ordered),
             nb.create<arith::ConstantIntOp>(l, 8, 64));
-        Value rank = nb.create<arith::SubIOp>(
-            l, nb.create<arith::ConstantIntOp>(l, 255, 64),
-            nb.create<arith::ExtSIOp>(l, nb.getI64Type(), w.position(nb, l)));
-        Value keyed = nb.create<arith::OrIOp>(l, high, rank);
+        Value keyed = nb.create<arith::OrIOp>(l, high, w.earliness(nb, l));
         return nb.create<arith::MaxSIOp>(l, a[1], keyed).getResult();
       });
   Value dx = generic(
@@ -196,11 +196,8 @@ Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value low = nb.create<arith::AndIOp>(
             l, a[1], nb.create<arith::ConstantIntOp>(l, 255, 64));
-        Value rank = nb.create<arith::SubIOp>(
-            l, nb.create<arith::ConstantIntOp>(l, 255, 64),
-            nb.create<arith::ExtSIOp>(l, nb.getI64Type(), w.position(nb, l)));
-        Value hit =
-            nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, low, rank);
+        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                             low, w.earliness(nb, l));
         return nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0))
             .getResult();
       });
