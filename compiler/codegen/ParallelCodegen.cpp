@@ -1,12 +1,14 @@
 //===- ParallelCodegen.cpp - O2 and machine code on every core ------------===//
 //
 // LLVM's O2 pipeline and instruction selection take most of `tcnnc -o`'s
-// time, on one core. The module is split into parts by function, each
-// part optimized and compiled in a thread of its own (one LLVMContext and
-// TargetMachine each: neither is shared between threads), and the
-// resulting objects are linked together. Nothing crosses a part boundary
-// that O2 could have used: tcnn's functions never call each other, and the
-// OpenMP bodies outlined from them are called through the runtime.
+// time, on one core. Each top-level loop nest moves into a function of its
+// own, the module is split into parts by function, each part optimized and
+// compiled in a thread of its own (one LLVMContext and TargetMachine each:
+// neither is shared between threads), and the resulting objects are linked
+// together. Little that O2 could use crosses a part: tcnn's functions never
+// call each other and the OpenMP bodies outlined from them are called
+// through the runtime; an extracted loop nest no longer sees that its
+// buffers come from distinct allocations (docs/pipeline.md).
 //
 //===----------------------------------------------------------------------===//
 

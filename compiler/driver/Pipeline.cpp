@@ -266,11 +266,11 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   translating.stop();
   if (!llvmModule)
     return 1;
-  std::vector<std::string> objects;
   if (options.stage == Stage::Exe || options.stage == Stage::Lib) {
     // Executables and libraries are linked from objects anyway: O2 and
     // machine code run on every core, one part of the module each.
     unsigned parts = codegen::codegenThreads();
+    std::vector<std::string> objects;
     mlir::TimingScope compiling = timing.nest(
         "LLVM optimization (O2) + Machine code generation, " +
         std::to_string(parts) + " parts in parallel");

@@ -172,6 +172,11 @@ Value lw::sumAll(OpBuilder &b, Location loc, ValueRange inputs, BodyFn f) {
                  });
 }
 
+SmallVector<OpFoldResult> lw::indexAttrs(OpBuilder &b, ArrayRef<int64_t> v) {
+  return llvm::to_vector(llvm::map_range(
+      v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
+}
+
 DenseIntElementsAttr lw::i64Pair(OpBuilder &b, ArrayRef<int64_t> pair) {
   return DenseIntElementsAttr::get(
       RankedTensorType::get({2}, b.getI64Type()), pair);

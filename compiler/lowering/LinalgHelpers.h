@@ -90,6 +90,10 @@ mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc,
                    mlir::ValueRange inputs, BodyFn f);
 
+/// Static offsets, sizes or strides of a tensor slice.
+llvm::SmallVector<mlir::OpFoldResult> indexAttrs(mlir::OpBuilder &b,
+                                                 llvm::ArrayRef<int64_t> v);
+
 /// The strides/dilations attribute of linalg's conv and pooling ops.
 mlir::DenseIntElementsAttr i64Pair(mlir::OpBuilder &b,
                                    llvm::ArrayRef<int64_t> pair);

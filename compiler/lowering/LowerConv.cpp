@@ -69,12 +69,6 @@ Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
   return transpose(b, loc, y, {0, 3, 1, 2});
 }
 
-/// Static offsets, sizes or strides of a tensor slice.
-SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> v) {
-  return llvm::to_vector(llvm::map_range(
-      v, [&](int64_t x) -> OpFoldResult { return b.getIndexAttr(x); }));
-}
-
 /// One output phase of a strided input gradient along one spatial axis:
 /// the input positions y = u * s + r - p (u0 <= u < u0 + count), which
 /// only kernel taps a = r + t * s (t < taps) reach, from dy rows
@@ -223,11 +217,12 @@ Value lowerBiasGrad(BiasGradOp op, OpBuilder &b) {
   for (unsigned d = 2; d < rank; ++d)
     spatial *= dyType.getDimSize(d);
   int64_t lanes = 0;
-  for (int64_t l : {16, 8, 4})
-    if (rank > 2 && spatial % l == 0) {
-      lanes = l;
-      break;
-    }
+  if (rank > 2)
+    for (int64_t l : {16, 8, 4})
+      if (spatial % l == 0) {
+        lanes = l;
+        break;
+      }
   auto add = [](OpBuilder &nb, Location l, ValueRange a) {
     return nb.create<arith::AddFOp>(l, a[1], a[0]).getResult();
   };

@@ -67,7 +67,6 @@ Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
 /// to the input vectorize along the output row; the windowed named ops
 /// and the receptive-field map `i * s + p` would not.
 struct TiledWindows {
-  MLIRContext *ctx;
   SmallVector<int64_t> out, kernel;
   /// The 6-D loops (n, c, i, p, j, q) and their maps to the view and to
   /// the output.
@@ -76,7 +75,8 @@ struct TiledWindows {
   SmallVector<IteratorType> overView = SmallVector<IteratorType>(6, par);
 
   TiledWindows(OpBuilder &b, ArrayRef<int64_t> outShape, ArrayRef<int64_t> k)
-      : ctx(b.getContext()), out(outShape), kernel(k) {
+      : out(outShape), kernel(k) {
+    MLIRContext *ctx = b.getContext();
     AffineExpr n, c, i, p, j, q;
     bindDims(ctx, n, c, i, p, j, q);
     view = AffineMap::getMultiDimIdentityMap(6, ctx);
@@ -95,15 +95,11 @@ struct TiledWindows {
   /// x [N, C, H, W] as the 6-D view.
   Value split(OpBuilder &b, Location loc, Value x) const {
     SmallVector<int64_t> crop = cropped();
-    if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(crop)) {
-      SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)),
-          strides(4, b.getIndexAttr(1)), sizes;
-      for (int64_t d : crop)
-        sizes.push_back(b.getIndexAttr(d));
+    if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(crop))
       x = b.create<tensor::ExtractSliceOp>(
-          loc, RankedTensorType::get(crop, b.getF32Type()), x, offsets, sizes,
-          strides);
-    }
+          loc, RankedTensorType::get(crop, b.getF32Type()), x,
+          indexAttrs(b, {0, 0, 0, 0}), indexAttrs(b, crop),
+          indexAttrs(b, {1, 1, 1, 1}));
     return b.create<tensor::ExpandShapeOp>(loc, viewType(b.getF32Type()), x,
                                            reassociation());
   }
