@@ -16,6 +16,13 @@ struct Schedule {
   llvm::SmallVector<int64_t> forall;
   /// Tiles of the sequential loops inside (scf.for).
   llvm::SmallVector<int64_t> loops;
+  /// Whether the op is first flattened to one loop (elementwise ops on
+  /// whole tensors); the sizes are then those of that loop.
+  bool flatten = false;
+  /// Where the flattened loop is split (0 = not split): the tiles are
+  /// those of the part before; the part after, shorter than a vector, is
+  /// vectorized whole.
+  int64_t splitAt = 0;
   /// Whether the tile is a 2-D convolution to rewrite as a 1-D one.
   bool decompose = false;
   /// Whether the tile is vectorized; if not, it only shares out the work

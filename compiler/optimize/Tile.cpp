@@ -44,6 +44,19 @@ void writeSequence(llvm::raw_ostream &os, int id, const Schedule &s) {
      << kScheduleId << " = " << id
      << "} in %root : (!transform.any_op) -> !transform.any_op\n";
   std::string current = op;
+  if (s.flatten) {
+    os << "    " << op << "_1d = transform.structured.flatten_elementwise "
+       << current << " : (!transform.any_op) -> !transform.any_op\n";
+    current = op + "_1d";
+  }
+  if (s.splitAt != 0) {
+    os << "    " << op << "_main, " << op
+       << "_rest = transform.structured.split " << current << " after "
+       << s.splitAt << " {dimension = 0} : !transform.any_op\n"
+       << "    transform.annotate " << op << "_rest \"tcnn.vectorize\" : "
+          "!transform.any_op\n";
+    current = op + "_main";
+  }
   if (!s.forall.empty()) {
     os << "    " << op << "_f, " << op
        << "_forall = transform.structured.tile_using_forall " << current
