@@ -29,9 +29,9 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
                                                 llvm::LLVMContext &context,
                                                 llvm::TargetMachine &tm);
 
-/// Runs LLVM's O2 pipeline on `module`.
-bool optimizeLLVMIR(llvm::Module &module, llvm::TargetMachine &tm,
-                    std::string &error);
+/// Runs LLVM's O2 pipeline on `module`, unrolling only the loops of the
+/// compute kernels.
+void optimizeLLVMIR(llvm::Module &module, llvm::TargetMachine &tm);
 
 /// Writes `module` as an object file or assembly.
 bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm,

@@ -17,6 +17,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Transforms/Utils/Cloning.h"
@@ -26,6 +29,53 @@
 using namespace tcnnc::codegen;
 
 namespace {
+
+/// Whether `v` is a vector splat of a scalar, `shufflevector (insertelement
+/// poison, x, 0), poison, zeroinitializer`: what a vector.broadcast
+/// becomes.
+bool isSplat(llvm::Value *v) {
+  auto *shuffle = llvm::dyn_cast<llvm::ShuffleVectorInst>(v);
+  if (!shuffle || !shuffle->isZeroEltSplat())
+    return false;
+  auto *insert =
+      llvm::dyn_cast<llvm::InsertElementInst>(shuffle->getOperand(0));
+  auto *index = insert ? llvm::dyn_cast<llvm::ConstantInt>(insert->getOperand(2))
+                       : nullptr;
+  return index && index->isZero() &&
+         llvm::isa<llvm::UndefValue>(insert->getOperand(0));
+}
+
+/// Recomputes, inside each top-level loop, the vector splats it uses from
+/// before it. MLIR hoists a broadcast of a scalar out of the loops and
+/// shares it between them; extracted as is, each loop function would take
+/// the 64-lane vector as an argument, passed piecewise on the stack (a
+/// few hundred instructions per loop) instead of one broadcast.
+void rematerializeSplats(llvm::Function &f) {
+  llvm::DominatorTree dom(f);
+  llvm::LoopInfo loops(dom);
+  for (llvm::Loop *loop : loops) {
+    llvm::DenseMap<llvm::Value *, llvm::Value *> copies;
+    llvm::Instruction *at = &*loop->getHeader()->getFirstInsertionPt();
+    for (llvm::BasicBlock *block : loop->blocks())
+      for (llvm::Instruction &inst : *block)
+        for (llvm::Use &use : inst.operands()) {
+          auto *def = llvm::dyn_cast<llvm::Instruction>(use.get());
+          if (!def || loop->contains(def) || !isSplat(def))
+            continue;
+          llvm::Value *&copy = copies[def];
+          if (!copy) {
+            auto *insert = llvm::cast<llvm::Instruction>(def->getOperand(0));
+            llvm::Instruction *newInsert = insert->clone();
+            newInsert->insertBefore(at);
+            llvm::Instruction *newShuffle = def->clone();
+            newShuffle->setOperand(0, newInsert);
+            newShuffle->insertBefore(at);
+            copy = newShuffle;
+          }
+          use.set(copy);
+        }
+  }
+}
 
 /// Moves every top-level loop nest of the module's functions into a
 /// function of its own (LLVM's loop-extract), so that the one large train
@@ -46,6 +96,9 @@ bool extractLoops(llvm::Module &module, std::string &error) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  for (llvm::Function &f : module)
+    if (!f.isDeclaration())
+      rematerializeSplats(f);
   llvm::ModulePassManager mpm;
   if (llvm::Error err = pb.parsePassPipeline(
           mpm, "function(loop-simplify),loop-extract")) {
@@ -105,8 +158,7 @@ void compilePart(llvm::StringRef bitcode, llvm::TargetMachine &tm,
             llvm::toString(module.takeError());
     return;
   }
-  if (!optimizeLLVMIR(**module, tm, error))
-    return;
+  optimizeLLVMIR(**module, tm);
   llvm::SmallString<0> code;
   llvm::raw_svector_ostream os(code);
   if (emitMachineCode(**module, tm, os, /*assembly=*/false, error))

@@ -283,10 +283,7 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
     return linkNative(*described, options, objects, timing);
   }
   mlir::TimingScope optimizing = timing.nest("LLVM optimization (O2)");
-  if (!codegen::optimizeLLVMIR(*llvmModule, *tm, error)) {
-    llvm::errs() << "tcnnc: error: " << error << "\n";
-    return 1;
-  }
+  codegen::optimizeLLVMIR(*llvmModule, *tm);
   optimizing.stop();
   if (options.stage == Stage::LlvmIr) {
     std::string text;

@@ -28,7 +28,7 @@ enum class Stage {
   Vector,   ///< the tiles vectorized (vector dialect, still on tensors)
   Loops,    ///< bufferized, out-params, deallocated, loops on memrefs
   LlvmMlir, ///< the LLVM dialect
-  LlvmIr,   ///< LLVM IR, optimized at O3 for the host CPU
+  LlvmIr,   ///< LLVM IR, optimized at O2 for the host CPU
   Asm,      ///< host assembly
   Obj,      ///< host object file
   Exe,      ///< an executable linked with tcnn's runtime

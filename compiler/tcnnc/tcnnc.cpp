@@ -64,7 +64,7 @@ static cl::opt<tcnnc::Stage> emitStage(
                    "bufferized: loop nests (scf) on memrefs"),
         clEnumValN(tcnnc::Stage::LlvmMlir, "llvm-mlir", "the LLVM dialect"),
         clEnumValN(tcnnc::Stage::LlvmIr, "llvm-ir",
-                   "LLVM IR, optimized (O3, host CPU)"),
+                   "LLVM IR, optimized (O2, host CPU)"),
         clEnumValN(tcnnc::Stage::Asm, "asm", "host assembly"),
         clEnumValN(tcnnc::Stage::Obj, "obj", "host object file"),
         clEnumValN(tcnnc::Stage::Exe, "exe",
