@@ -8,6 +8,7 @@
 include "dialect/ops/Conv.td"
 include "dialect/ops/Pool.td"
 include "dialect/ops/Elementwise.td"
+include "dialect/ops/Activation.td"
 include "dialect/ops/Linear.td"
 include "dialect/ops/Loss.td"
 include "dialect/ops/Optimizer.td"

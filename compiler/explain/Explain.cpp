@@ -19,6 +19,7 @@ void tcnnc::explain::registerSections(DialectRegistry &registry) {
   registerConvSections(registry);
   registerPoolSections(registry);
   registerElementwiseSections(registry);
+  registerActivationSections(registry);
   registerLinearSections(registry);
   registerLossSections(registry);
 }

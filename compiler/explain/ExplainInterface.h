@@ -27,6 +27,7 @@ void registerSections(mlir::DialectRegistry &registry);
 void registerConvSections(mlir::DialectRegistry &registry);
 void registerPoolSections(mlir::DialectRegistry &registry);
 void registerElementwiseSections(mlir::DialectRegistry &registry);
+void registerActivationSections(mlir::DialectRegistry &registry);
 void registerLinearSections(mlir::DialectRegistry &registry);
 void registerLossSections(mlir::DialectRegistry &registry);
 

@@ -316,8 +316,9 @@ void Report::writeHeader() {
           "). Results are computed from the unrounded float32 values, so a "
           "sum of the operands as printed can differ in the last digit — "
           "each such sum is shown too.\n"
-          "- Every ReLU is an op of its own: a convolution's output here is "
-          "before its ReLU, and the next layer reads the ReLU's output.\n"
+          "- Every activation (ReLU, Sigmoid, GELU, ...) is an op of its "
+          "own: a convolution's output here is before its activation, and "
+          "the next layer reads the activation's output.\n"
           "- \"Calculated\" is recomputed by this report from the formula; "
           "\"actual\" is what the interpreter's kernel produced. A "
           "disagreement is flagged **⚠ MISMATCH**.");

@@ -138,6 +138,7 @@ void tcnnc::registerKernels(DialectRegistry &registry) {
   registerConvKernels(registry);
   registerPoolKernels(registry);
   registerElementwiseKernels(registry);
+  registerActivationKernels(registry);
   registerLinearKernels(registry);
   registerLossKernels(registry);
   registry.addExtension(+[](MLIRContext *ctx, arith::ArithDialect *) {

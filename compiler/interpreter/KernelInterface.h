@@ -45,6 +45,7 @@ void registerKernels(mlir::DialectRegistry &registry);
 void registerConvKernels(mlir::DialectRegistry &registry);
 void registerPoolKernels(mlir::DialectRegistry &registry);
 void registerElementwiseKernels(mlir::DialectRegistry &registry);
+void registerActivationKernels(mlir::DialectRegistry &registry);
 void registerLinearKernels(mlir::DialectRegistry &registry);
 void registerLossKernels(mlir::DialectRegistry &registry);
 

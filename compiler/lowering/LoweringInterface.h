@@ -47,6 +47,8 @@ void registerConvLowerings(mlir::DialectRegistry &registry);
 void registerPoolLowerings(mlir::DialectRegistry &registry);
 /// relu, relu_grad, add, flatten, reshape (LowerElementwise.cpp).
 void registerElementwiseLowerings(mlir::DialectRegistry &registry);
+/// sigmoid, tanh, elu, gelu and their gradients (LowerActivation.cpp).
+void registerActivationLowerings(mlir::DialectRegistry &registry);
 /// linear and its gradients (LowerLinear.cpp).
 void registerLinearLowerings(mlir::DialectRegistry &registry);
 /// mse_loss, cross_entropy_loss and their gradients (LowerLoss.cpp).

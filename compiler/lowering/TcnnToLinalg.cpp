@@ -70,6 +70,7 @@ void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
   registerConvLowerings(registry);
   registerPoolLowerings(registry);
   registerElementwiseLowerings(registry);
+  registerActivationLowerings(registry);
   registerLinearLowerings(registry);
   registerLossLowerings(registry);
   registerOptimizerLowerings(registry);

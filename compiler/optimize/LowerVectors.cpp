@@ -8,6 +8,7 @@
 
 #include "compiler/optimize/Passes.h"
 
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -55,6 +56,13 @@ struct TcnnLowerVectorsPass
     vector::populateFlattenVectorTransferPatterns(
         flatten, /*targetVectorBitwidth=*/128);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(flatten))))
+      return signalPassFailure();
+    // exp, expm1, log, tanh, erf on vectors become polynomial
+    // approximations in vector arithmetic (a few ulp of f32): LLVM would
+    // call libm once per lane, and has no tanh or erf to lower them to.
+    RewritePatternSet math(&getContext());
+    populateMathPolynomialApproximationPatterns(math);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(math))))
       return signalPassFailure();
     if (failed(tcnnc::optimize::applyTransformScript(getOperation(), kScript)))
       signalPassFailure();

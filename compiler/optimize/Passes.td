@@ -56,11 +56,13 @@ def TcnnLowerVectors : Pass<"tcnn-lower-vectors", "mlir::ModuleOp"> {
     After bufferization: `hoist_redundant_vector_transfers` lifts the
     accumulator tile out of the reduction loops, then contractions are
     lowered as outer products (broadcast + FMA), transfers to loads and
-    stores, and transposes and shape casts to shuffles.
+    stores, and transposes and shape casts to shuffles. exp, expm1, log,
+    tanh and erf become polynomial approximations.
   }];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::vector::VectorDialect",
     "mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+    "mlir::math::MathDialect", "mlir::arith::ArithDialect",
   ];
 }
 

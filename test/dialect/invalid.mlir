@@ -226,6 +226,46 @@ func.func @leaky_relu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<3x2xf32>) -> t
 
 // -----
 
+func.func @sigmoid_result_type(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{'tcnn.sigmoid' op requires the same type for all operands and results}}
+  %0 = "tcnn.sigmoid"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @tanh_grad_types(%dy: tensor<2x3xf32>, %x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.tanh_grad' op failed to verify that all of {output_grad, input, input_grad} have same type}}
+  %0 = "tcnn.tanh_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @elu_alpha_type(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.elu' op attribute 'alpha' failed to satisfy constraint: 64-bit float attribute}}
+  %0 = "tcnn.elu"(%x) {alpha = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @elu_grad_no_alpha(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.elu_grad' op requires attribute 'alpha'}}
+  %0 = "tcnn.elu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @gelu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'tcnn.gelu_grad' op failed to verify that all of {output_grad, input, input_grad} have same type}}
+  %0 = "tcnn.gelu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
 func.func @leaky_relu_grad_no_slope(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{'tcnn.leaky_relu_grad' op requires attribute 'negative_slope'}}
   %0 = "tcnn.leaky_relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>

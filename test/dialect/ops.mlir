@@ -13,6 +13,14 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %r = tcnn.relu %c : tensor<2x4x5x6xf32>
   // CHECK: tcnn.leaky_relu %{{.*}} {negative_slope = 2.000000e-01 : f64} : tensor<2x4x5x6xf32>
   %lr = tcnn.leaky_relu %c {negative_slope = 0.2 : f64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.sigmoid %{{.*}} : tensor<2x4x5x6xf32>
+  %sg = tcnn.sigmoid %c : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.tanh %{{.*}} : tensor<2x4x5x6xf32>
+  %th = tcnn.tanh %c : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.elu %{{.*}} {alpha = 5.000000e-01 : f64} : tensor<2x4x5x6xf32>
+  %el = tcnn.elu %c {alpha = 0.5 : f64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.gelu %{{.*}} : tensor<2x4x5x6xf32>
+  %gl = tcnn.gelu %c : tensor<2x4x5x6xf32>
   // CHECK: tcnn.max_pool2d %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
@@ -51,6 +59,14 @@ func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: t
   %5 = tcnn.relu_grad %dy, %px : tensor<2x4x5x6xf32>
   // CHECK: tcnn.leaky_relu_grad %{{.*}}, %{{.*}} {negative_slope = 1.000000e-02 : f64} : tensor<2x4x5x6xf32>
   %lrg = tcnn.leaky_relu_grad %dy, %px {negative_slope = 0.01 : f64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.sigmoid_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
+  %sgg = tcnn.sigmoid_grad %dy, %px : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.tanh_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
+  %thg = tcnn.tanh_grad %dy, %px : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.elu_grad %{{.*}}, %{{.*}} {alpha = 1.000000e+00 : f64} : tensor<2x4x5x6xf32>
+  %elg = tcnn.elu_grad %dy, %px {alpha = 1.0 : f64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.gelu_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
+  %glg = tcnn.gelu_grad %dy, %px : tensor<2x4x5x6xf32>
   // CHECK: tcnn.linear_input_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
   %6 = tcnn.linear_input_grad %ldy, %lw : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
   // CHECK: tcnn.linear_weight_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<2x12xf32>) -> tensor<5x12xf32>

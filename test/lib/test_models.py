@@ -50,6 +50,23 @@ CONFIGS = [
           [L("c", "Conv2d", 3, 4, 3, padding=1), L("a", "LeakyReLU"),
            L("c2", "Conv2d", 4, 2, 3), L("b", "LeakyReLU", 0.2),
            L("p", "MaxPool2d", 2), L("d", "LeakyReLU", negative_slope=1.5)]),
+    Model("activations_smooth", [2, 3, 6, 6],
+          [L("c1", "Conv2d", 3, 4, 3, padding=1), L("s", "Sigmoid"),
+           L("c2", "Conv2d", 4, 4, 3, padding=1), L("t", "Tanh"),
+           L("c3", "Conv2d", 4, 4, 1), L("e", "ELU"),
+           L("c4", "Conv2d", 4, 4, 1), L("e2", "ELU", alpha=0.5),
+           L("c5", "Conv2d", 4, 3, 3), L("g", "GELU"), L("p", "MaxPool2d", 2)]),
+    # Inputs far into the flat tails (|x| up to about 10 after a 1x1
+    # convolution: sigmoid and tanh saturate, GELU's derivative overshoots 1
+    # then vanishes); 210 elements are 13 vectors of 16 and a rest of 2 in
+    # the compiled code. The convolution's weight gradient carries every
+    # activation's derivative into the executable's comparison too.
+    Model("activations_saturating", [2, 3, 5, 7],
+          [L("c", "Conv2d", 3, 3, 1), L("s", "Sigmoid"),
+           L("t", "Tanh", inputs=["c"]), L("g", "GELU", inputs=["c"]),
+           L("e", "ELU", 2.0, inputs=["c"]),
+           L("a1", "Add", inputs=["s", "t"]), L("a2", "Add", inputs=["g", "e"]),
+           L("a", "Add", inputs=["a1", "a2"])], x_init="uniform(-16, 16)"),
     Model("strided_padded", [2, 3, 9, 8],
            [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
             L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),

@@ -1,0 +1,218 @@
+//===- ActivationSections.cpp - sigmoid, tanh, elu, gelu and gradients ----===//
+//
+// Every smooth activation is explained the same way: forward, the formula,
+// the explained position with the input substituted step by step, and
+// calculated vs actual; backward, the derivative, the upstream gradient,
+// the local derivative substituted at the forward input, their product,
+// and the whole input gradient recomputed. What differs per op (formulas
+// and substitutions) is one `Activation` description each.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/explain/ExplainInterface.h"
+#include "compiler/explain/Report.h"
+
+#include "dialect/TcnnOps.h"
+
+#include <cmath>
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::tcnn;
+using tcnnc::Tensor;
+using namespace tcnnc::explain;
+
+namespace {
+
+/// How an activation reads: its formulas in LaTeX, its value and
+/// derivative at one input, and that arithmetic written out in LaTeX.
+struct Activation {
+  std::string formula;    ///< y = ...
+  std::string derivative; ///< dy/dx = ...
+  std::function<double(double)> f, df;
+  std::function<std::string(Markdown &, double x)> forward, local;
+};
+
+/// e^v as LaTeX with v's sign kept readable.
+std::string expOf(Markdown &md, double v) {
+  return "e^{" + md.op(v) + "}";
+}
+
+Activation sigmoid(Operation *) {
+  Activation a;
+  a.formula = "y = \\sigma(x) = \\dfrac{1}{1 + e^{-x}}";
+  a.derivative = "\\dfrac{\\partial y}{\\partial x} = \\sigma(x)\\,(1 - "
+                 "\\sigma(x))";
+  a.f = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  a.df = [f = a.f](double x) { return f(x) * (1.0 - f(x)); };
+  a.forward = [](Markdown &md, double x) {
+    double e = std::exp(-x);
+    double y = 1.0 / (1.0 + e);
+    return "y = \\dfrac{1}{1 + " + expOf(md, -x) + "} = \\dfrac{1}{1 + " +
+           md.op(e) + "} = " + md.num(y);
+  };
+  a.local = [](Markdown &md, double x) {
+    double s = 1.0 / (1.0 + std::exp(-x));
+    double d = s * (1.0 - s);
+    return "\\sigma(" + md.op(x) + ") = " + md.op(s) + ", \\quad " +
+           md.op(s) + " \\times (1 - " + md.op(s) + ") = " + md.num(d);
+  };
+  return a;
+}
+
+Activation tanhActivation(Operation *) {
+  Activation a;
+  a.formula = "y = \\tanh x = \\dfrac{e^{x} - e^{-x}}{e^{x} + e^{-x}}";
+  a.derivative = "\\dfrac{\\partial y}{\\partial x} = 1 - \\tanh^2 x";
+  a.f = [](double x) { return std::tanh(x); };
+  a.df = [](double x) { return 1.0 - std::tanh(x) * std::tanh(x); };
+  a.forward = [](Markdown &md, double x) {
+    double p = std::exp(x), n = std::exp(-x);
+    double y = std::tanh(x);
+    return "y = \\dfrac{" + expOf(md, x) + " - " + expOf(md, -x) + "}{" +
+           expOf(md, x) + " + " + expOf(md, -x) + "} = \\dfrac{" + md.op(p) +
+           " - " + md.op(n) + "}{" + md.op(p) + " + " + md.op(n) +
+           "} = " + md.num(y);
+  };
+  a.local = [](Markdown &md, double x) {
+    double t = std::tanh(x);
+    double d = 1.0 - t * t;
+    return "\\tanh(" + md.op(x) + ") = " + md.op(t) + ", \\quad 1 - " +
+           paren(md.op(t)) + "^2 = " + md.num(d);
+  };
+  return a;
+}
+
+Activation elu(Operation *op) {
+  double alpha = isa<EluOp>(op)
+                     ? cast<EluOp>(op).getAlpha().convertToDouble()
+                     : cast<EluGradOp>(op).getAlpha().convertToDouble();
+  Activation a;
+  a.formula = "y = \\begin{cases} x & x > 0 \\\\ \\alpha\\,(e^{x} - 1) & x "
+              "\\le 0 \\end{cases}";
+  a.derivative = "\\dfrac{\\partial y}{\\partial x} = \\begin{cases} 1 & x "
+                 "> 0 \\\\ \\alpha\\,e^{x} & x \\le 0 \\end{cases}";
+  a.f = [alpha](double x) { return x > 0 ? x : alpha * std::expm1(x); };
+  a.df = [alpha](double x) { return x > 0 ? 1.0 : alpha * std::exp(x); };
+  a.forward = [alpha](Markdown &md, double x) {
+    if (x > 0) {
+      double y = x;
+      return "x = " + md.op(x) + " > 0, \\text{ so } y = " + md.num(y);
+    }
+    double e = std::exp(x);
+    double y = alpha * std::expm1(x);
+    return "x = " + md.op(x) + " \\le 0, \\text{ so } y = \\alpha\\,(" +
+           expOf(md, x) + " - 1) = " + md.op(alpha) + " \\times (" +
+           md.op(e) + " - 1) = " + md.num(y) + " \\quad (\\alpha = " +
+           md.num(alpha) + ")";
+  };
+  a.local = [alpha](Markdown &md, double x) {
+    if (x > 0) {
+      double d = 1.0;
+      return "x = " + md.op(x) + " > 0: \\text{ the derivative is } 1";
+    }
+    double d = alpha * std::exp(x);
+    return "x = " + md.op(x) + " \\le 0: \\alpha\\,e^{x} = " + md.op(alpha) +
+           " \\times " + expOf(md, x) + " = " + md.num(d);
+  };
+  return a;
+}
+
+Activation gelu(Operation *) {
+  Activation a;
+  a.formula = "y = x\\,\\Phi(x) = \\dfrac{x}{2}\\left(1 + "
+              "\\operatorname{erf}\\dfrac{x}{\\sqrt 2}\\right)";
+  a.derivative = "\\dfrac{\\partial y}{\\partial x} = \\Phi(x) + x\\,\\varphi(x),"
+                 " \\quad \\varphi(x) = \\dfrac{e^{-x^2/2}}{\\sqrt{2\\pi}}";
+  auto cdf = [](double x) { return 0.5 * (1.0 + std::erf(x / std::sqrt(2.0))); };
+  a.f = [cdf](double x) { return x * cdf(x); };
+  a.df = [cdf](double x) {
+    return cdf(x) + x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+  };
+  a.forward = [](Markdown &md, double x) {
+    double erf = std::erf(x / std::sqrt(2.0));
+    double cdf = 0.5 * (1.0 + erf);
+    double y = x * cdf;
+    return "\\operatorname{erf}\\dfrac{" + md.op(x) + "}{\\sqrt 2} = " +
+           md.op(erf) + ", \\quad \\Phi = \\dfrac{1 + " + paren(md.op(erf)) +
+           "}{2} = " + md.op(cdf) + ", \\quad y = " + md.op(x) + " \\times " +
+           md.op(cdf) + " = " + md.num(y);
+  };
+  a.local = [](Markdown &md, double x) {
+    double cdf = 0.5 * (1.0 + std::erf(x / std::sqrt(2.0)));
+    double pdf = std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+    double d = cdf + x * pdf;
+    return "\\Phi(" + md.op(x) + ") = " + md.op(cdf) + ", \\quad \\varphi(" +
+           md.op(x) + ") = " + md.op(pdf) + ", \\quad " + md.op(cdf) + " + " +
+           paren(md.op(x)) + " \\times " + md.op(pdf) + " = " + md.num(d);
+  };
+  return a;
+}
+
+template <Activation (*Describe)(Operation *)>
+void forwardSection(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  Value input = op->getOperand(0);
+  const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
+  Activation a = Describe(op);
+  r.beginSection(op, "forward");
+  Index at = r.positionIn(y.shape);
+  double xv = x.data[flat(x.shape, at)];
+  md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
+          ", output of the same shape, elementwise. $$" + a.formula + "$$");
+  double calculated = a.f(xv);
+  std::string steps = a.forward(md, xv);
+  md.para("**Explained position** " + indexStr(at) + ": $x = " + md.num(xv) +
+          "$. $$" + steps + "$$");
+  r.compare("output at " + indexStr(at), calculated,
+            y.data[flat(y.shape, at)]);
+}
+
+template <typename GradOp, Activation (*Describe)(Operation *)>
+void backwardSection(Report &r, Operation *op) {
+  auto g = cast<GradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
+               &dx = r.value(g.getInputGrad());
+  Activation a = Describe(op);
+  r.beginSection(op, "backward");
+  Index at = r.positionIn(dy.shape);
+  int64_t i = flat(dy.shape, at);
+  md.para("$$\\frac{\\partial L}{\\partial x} = \\frac{\\partial L}{\\partial "
+          "y} \\cdot \\frac{\\partial y}{\\partial x}, \\qquad " +
+          a.derivative + "$$ The derivative is taken at the forward input "
+          "$x$, which the backward op reads.");
+  double up = r.upstream(g.getOutputGrad(), at);
+  double local = a.df(x.data[i]);
+  std::string steps = a.local(md, x.data[i]);
+  md.para("**Local derivative** at " + indexStr(at) + " ($x = " +
+          md.num(x.data[i]) + "$): $$" + steps + "$$");
+  md.para("$$\\frac{\\partial L}{\\partial x} = " + md.op(up) + " \\times " +
+          paren(md.op(local)) + " = " + md.num(up * local) + "$$");
+  r.compare("input gradient at " + indexStr(at), up * local, dx.data[i]);
+  std::vector<double> full(dx.size());
+  for (int64_t k = 0; k < dx.size(); ++k)
+    full[k] = dy.data[k] * a.df(x.data[k]);
+  r.compareTensor("input gradient", full, dx);
+}
+
+} // namespace
+
+void tcnnc::explain::registerActivationSections(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
+    SigmoidOp::attachInterface<
+        FnSections<SigmoidOp, forwardSection<sigmoid>>>(*ctx);
+    SigmoidGradOp::attachInterface<FnSections<
+        SigmoidGradOp, backwardSection<SigmoidGradOp, sigmoid>>>(*ctx);
+    TanhOp::attachInterface<FnSections<TanhOp, forwardSection<tanhActivation>>>(
+        *ctx);
+    TanhGradOp::attachInterface<FnSections<
+        TanhGradOp, backwardSection<TanhGradOp, tanhActivation>>>(*ctx);
+    EluOp::attachInterface<FnSections<EluOp, forwardSection<elu>>>(*ctx);
+    EluGradOp::attachInterface<
+        FnSections<EluGradOp, backwardSection<EluGradOp, elu>>>(*ctx);
+    GeluOp::attachInterface<FnSections<GeluOp, forwardSection<gelu>>>(*ctx);
+    GeluGradOp::attachInterface<
+        FnSections<GeluGradOp, backwardSection<GeluGradOp, gelu>>>(*ctx);
+  });
+}

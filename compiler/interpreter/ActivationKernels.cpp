@@ -1,0 +1,101 @@
+//===- ActivationKernels.cpp - sigmoid, tanh, elu, gelu -------------------===//
+//
+// Each activation and its derivative as a function of one double; the
+// forward kernel maps the first, the backward kernel multiplies the
+// upstream gradient by the second at the forward input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/interpreter/KernelInterface.h"
+#include "dialect/TcnnOps.h"
+
+#include <cmath>
+
+using namespace tcnnc;
+
+namespace {
+using namespace mlir::tcnn;
+
+/// sigmoid(x) = 1 / (1 + e^-x).
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoidDerivative(double x) {
+  double s = sigmoid(x);
+  return s * (1.0 - s);
+}
+double tanhDerivative(double x) {
+  double t = std::tanh(x);
+  return 1.0 - t * t;
+}
+/// Phi(x), the standard normal distribution function.
+double normalCdf(double x) { return 0.5 * (1.0 + std::erf(x / std::sqrt(2.0))); }
+double normalPdf(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
+}
+double gelu(double x) { return x * normalCdf(x); }
+double geluDerivative(double x) { return normalCdf(x) + x * normalPdf(x); }
+
+/// y = f(x) elementwise.
+template <typename OpT>
+Tensor mapInput(OpT op, ValueLookup in, llvm::function_ref<double(double)> f) {
+  Tensor y = in(op.getInput());
+  for (double &v : y.data)
+    v = f(v);
+  return y;
+}
+
+/// dx = dy * f'(x) elementwise.
+template <typename OpT>
+Tensor scaleGrad(OpT op, ValueLookup in,
+                 llvm::function_ref<double(double)> derivative) {
+  const Tensor &x = in(op.getInput());
+  Tensor dx = in(op.getOutputGrad());
+  for (int64_t i = 0; i < dx.size(); ++i)
+    dx.data[i] *= derivative(x.data[i]);
+  return dx;
+}
+
+Tensor evalSigmoid(SigmoidOp o, ValueLookup in) {
+  return mapInput(o, in, sigmoid);
+}
+Tensor evalSigmoidGrad(SigmoidGradOp o, ValueLookup in) {
+  return scaleGrad(o, in, sigmoidDerivative);
+}
+Tensor evalTanh(TanhOp o, ValueLookup in) {
+  return mapInput(o, in, [](double x) { return std::tanh(x); });
+}
+Tensor evalTanhGrad(TanhGradOp o, ValueLookup in) {
+  return scaleGrad(o, in, tanhDerivative);
+}
+Tensor evalGelu(GeluOp o, ValueLookup in) { return mapInput(o, in, gelu); }
+Tensor evalGeluGrad(GeluGradOp o, ValueLookup in) {
+  return scaleGrad(o, in, geluDerivative);
+}
+/// y = x > 0 ? x : alpha (e^x - 1).
+Tensor evalElu(EluOp o, ValueLookup in) {
+  double alpha = o.getAlpha().convertToDouble();
+  return mapInput(o, in, [alpha](double x) {
+    return x > 0 ? x : alpha * std::expm1(x);
+  });
+}
+/// dx = dy * (x > 0 ? 1 : alpha e^x).
+Tensor evalEluGrad(EluGradOp o, ValueLookup in) {
+  double alpha = o.getAlpha().convertToDouble();
+  return scaleGrad(o, in, [alpha](double x) {
+    return x > 0 ? 1.0 : alpha * std::exp(x);
+  });
+}
+} // namespace
+
+void tcnnc::registerActivationKernels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *ctx, TcnnDialect *) {
+    SigmoidOp::attachInterface<FnKernel<SigmoidOp, evalSigmoid>>(*ctx);
+    SigmoidGradOp::attachInterface<FnKernel<SigmoidGradOp, evalSigmoidGrad>>(
+        *ctx);
+    TanhOp::attachInterface<FnKernel<TanhOp, evalTanh>>(*ctx);
+    TanhGradOp::attachInterface<FnKernel<TanhGradOp, evalTanhGrad>>(*ctx);
+    EluOp::attachInterface<FnKernel<EluOp, evalElu>>(*ctx);
+    EluGradOp::attachInterface<FnKernel<EluGradOp, evalEluGrad>>(*ctx);
+    GeluOp::attachInterface<FnKernel<GeluOp, evalGelu>>(*ctx);
+    GeluGradOp::attachInterface<FnKernel<GeluGradOp, evalGeluGrad>>(*ctx);
+  });
+}
