@@ -250,3 +250,19 @@ shapes::crossEntropyLoss(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
   }
   return Shape{};
 }
+
+std::optional<int64_t> shapes::dimension(llvm::StringRef layer,
+                                         ArrayRef<int64_t> input, int64_t dim,
+                                         ErrorFn error) {
+  int64_t rank = input.size();
+  if (rank == 0 || dim < -rank || dim >= rank) {
+    std::string range =
+        rank == 0 ? std::string(" (it has no dimensions)")
+                  : " (expected " + std::to_string(-rank) + " to " +
+                        std::to_string(rank - 1) + ")";
+    error(layer + ": dim " + Twine(dim) + " is out of range for the " +
+          Twine(rank) + "-d input " + str(input) + range);
+    return std::nullopt;
+  }
+  return dim < 0 ? dim + rank : dim;
+}

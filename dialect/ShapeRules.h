@@ -79,6 +79,13 @@ std::optional<Shape> linear(llvm::ArrayRef<int64_t> input,
 std::optional<Shape> add(llvm::ArrayRef<int64_t> lhs,
                          llvm::ArrayRef<int64_t> rhs, ErrorFn error);
 
+/// A dimension argument of `layer` (Softmax's `dim`): in [-rank, rank),
+/// counted from the end when negative as in PyTorch; returns it counted
+/// from the front.
+std::optional<int64_t> dimension(llvm::StringRef layer,
+                                 llvm::ArrayRef<int64_t> input, int64_t dim,
+                                 ErrorFn error);
+
 /// nn.MSELoss: prediction and target of the same shape; result is [].
 std::optional<Shape> mseLoss(llvm::ArrayRef<int64_t> input,
                              llvm::ArrayRef<int64_t> target, ErrorFn error);

@@ -1,4 +1,4 @@
-//===- ActivationSections.cpp - sigmoid, tanh, elu, gelu and gradients ----===//
+//===- ActivationSections.cpp - activations, softmax and their gradients --===//
 //
 // Every smooth activation is explained the same way: forward, the formula,
 // the explained position with the input substituted step by step, and
@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <functional>
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -196,6 +197,204 @@ void backwardSection(Report &r, Operation *op) {
   r.compareTensor("input gradient", full, dx);
 }
 
+
+//===----------------------------------------------------------------------===//
+// Softmax and LogSoftmax: the whole line along `dim` through the position
+//===----------------------------------------------------------------------===//
+
+/// The line along `dim` through position `at` of a tensor of `shape`: the
+/// flat offsets of its elements, and the index of `at` in it.
+struct Line {
+  std::vector<int64_t> offsets;
+  int64_t self;
+};
+
+Line lineThrough(const std::vector<int64_t> &shape, const Index &at,
+                 int64_t dim) {
+  Line line;
+  Index i = at;
+  for (int64_t k = 0; k < shape[dim]; ++k) {
+    i[dim] = k;
+    line.offsets.push_back(flat(shape, i));
+  }
+  line.self = at[dim];
+  return line;
+}
+
+/// The rows of a table of a line: all of them up to 12, else the first 5,
+/// the explained one and the last 5 (the sums still take every element),
+/// with -1 where rows are left out.
+std::vector<int64_t> shownRows(const Line &line) {
+  int64_t n = line.offsets.size();
+  std::vector<int64_t> rows;
+  for (int64_t k = 0; k < n; ++k) {
+    if (n <= 12 || k < 5 || k >= n - 5 || k == line.self)
+      rows.push_back(k);
+    else if (rows.back() != -1)
+      rows.push_back(-1);
+  }
+  return rows;
+}
+
+/// A row of "⋮" for the rows a table leaves out.
+std::vector<std::string> gapRow(size_t columns) {
+  return std::vector<std::string>(columns, "⋮");
+}
+
+/// What the table leaves out, if anything.
+std::string elided(const Line &line) {
+  size_t n = line.offsets.size();
+  size_t shown = llvm::count_if(shownRows(line), [](int64_t k) { return k >= 0; });
+  return shown == n ? "" : " (" + std::to_string(n - shown) +
+                               " rows not shown; the sums take all " +
+                               std::to_string(n) + ")";
+}
+
+template <typename OpT>
+void softmaxForward(Report &r, Operation *op) {
+  auto f = cast<OpT>(op);
+  bool log = std::is_same_v<OpT, LogSoftmaxOp>;
+  Markdown &md = r.md;
+  const Tensor &x = r.value(f.getInput()), &y = r.value(f.getOutput());
+  int64_t dim = f.getDim();
+  r.beginSection(op, "forward");
+  Index at = r.positionIn(y.shape);
+  Line line = lineThrough(x.shape, at, dim);
+  md.para("Input " + r.describe(f.getInput()) + " " + shapeStr(x.shape) +
+          ", output of the same shape; each line along dimension " +
+          std::to_string(dim) + " (" + std::to_string(line.offsets.size()) +
+          " elements) is normalized on its own. Subtracting the line's "
+          "maximum $m$ first changes nothing mathematically and keeps "
+          "$e^{x}$ from overflowing for large logits. $$" +
+          (log ? std::string("y_i = x_i - m - \\log \\sum_k e^{x_k - m}")
+               : std::string("y_i = \\dfrac{e^{x_i - m}}{\\sum_k e^{x_k - "
+                             "m}}")) +
+          ", \\qquad m = \\max_k x_k$$");
+  double m = -INFINITY, s = 0;
+  for (int64_t o : line.offsets)
+    m = std::max(m, x.data[o]);
+  for (int64_t o : line.offsets)
+    s += std::exp(x.data[o] - m);
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t k : shownRows(line)) {
+    if (k < 0) {
+      rows.push_back(gapRow(5));
+      continue;
+    }
+    double v = x.data[line.offsets[k]];
+    double yk = log ? v - m - std::log(s) : std::exp(v - m) / s;
+    rows.push_back({(k == line.self ? "**" + std::to_string(k) + "**"
+                                    : std::to_string(k)),
+                    md.num(v), md.num(v - m), md.num(std::exp(v - m)),
+                    md.num(yk)});
+  }
+  md.para("**The line through** " + indexStr(at) + elided(line) + ":");
+  md.table({"k", "$x_k$", "$x_k - m$", "$e^{x_k - m}$", "$y_k$"}, rows);
+  double xv = x.data[line.offsets[line.self]];
+  double calculated = log ? xv - m - std::log(s) : std::exp(xv - m) / s;
+  md.para("$m = " + md.num(m) + "$, $\\sum_k e^{x_k - m} = " + md.num(s) +
+          "$. At " + indexStr(at) + ": $$" +
+          (log ? "y = " + md.op(xv) + " - " + paren(md.op(m)) + " - \\log " +
+                     md.op(s) + " = " + md.num(calculated)
+               : "y = \\dfrac{e^{" + md.op(xv - m) + "}}{" + md.op(s) +
+                     "} = \\dfrac{" + md.op(std::exp(xv - m)) + "}{" +
+                     md.op(s) + "} = " + md.num(calculated)) +
+          "$$");
+  r.compare("output at " + indexStr(at), calculated,
+            y.data[flat(y.shape, at)]);
+}
+
+template <typename GradOp>
+void softmaxBackward(Report &r, Operation *op) {
+  auto g = cast<GradOp>(op);
+  bool log = std::is_same_v<GradOp, LogSoftmaxGradOp>;
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &y = r.value(g.getOutput()),
+               &dx = r.value(g.getInputGrad());
+  int64_t dim = g.getDim();
+  r.beginSection(op, "backward");
+  Index at = r.positionIn(dy.shape);
+  Line line = lineThrough(dy.shape, at, dim);
+  if (log)
+    md.para("Every output of a line depends on every input of it, so the "
+            "gradient is a Jacobian-vector product. With $p = e^{y}$ (the "
+            "softmax), $\\partial y_k / \\partial x_i = [k = i] - p_i$, and "
+            "summing over the line: $$\\frac{\\partial L}{\\partial x_i} = "
+            "\\frac{\\partial L}{\\partial y_i} - p_i \\sum_k "
+            "\\frac{\\partial L}{\\partial y_k}$$ computed from the forward "
+            "output $y$, without forming the Jacobian.");
+  else
+    md.para("Every output of a line depends on every input of it, so the "
+            "gradient is a Jacobian-vector product: $\\partial y_k / "
+            "\\partial x_i = y_k ([k = i] - y_i)$, and summing over the line: "
+            "$$\\frac{\\partial L}{\\partial x_i} = y_i \\left( "
+            "\\frac{\\partial L}{\\partial y_i} - \\sum_k \\frac{\\partial "
+            "L}{\\partial y_k} y_k \\right)$$ computed from the forward "
+            "output $y$, without forming the Jacobian.");
+  double up = r.upstream(g.getOutputGrad(), at);
+  double sum = 0;
+  for (int64_t o : line.offsets)
+    sum += log ? dy.data[o] : dy.data[o] * y.data[o];
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t k : shownRows(line)) {
+    if (k < 0) {
+      rows.push_back(gapRow(4));
+      continue;
+    }
+    int64_t o = line.offsets[k];
+    std::string kk = k == line.self ? "**" + std::to_string(k) + "**"
+                                    : std::to_string(k);
+    if (log)
+      rows.push_back({kk, md.num(dy.data[o]), md.num(y.data[o]),
+                      md.num(std::exp(y.data[o]))});
+    else
+      rows.push_back({kk, md.num(dy.data[o]), md.num(y.data[o]),
+                      md.num(dy.data[o] * y.data[o])});
+  }
+  md.para("**The line through** " + indexStr(at) + elided(line) + ":");
+  if (log)
+    md.table({"k", "$\\partial L/\\partial y_k$", "$y_k$", "$p_k = e^{y_k}$"},
+             rows);
+  else
+    md.table({"k", "$\\partial L/\\partial y_k$", "$y_k$",
+              "$\\partial L/\\partial y_k \\cdot y_k$"},
+             rows);
+  double yi = y.data[line.offsets[line.self]];
+  double calculated = log ? up - std::exp(yi) * sum : yi * (up - sum);
+  if (log)
+    md.para("$\\sum_k \\partial L/\\partial y_k = " + md.num(sum) +
+            "$. At " + indexStr(at) + ": $$\\frac{\\partial L}{\\partial x} = " +
+            md.op(up) + " - " + md.op(std::exp(yi)) + " \\times " +
+            paren(md.op(sum)) + " = " + md.num(calculated) + "$$");
+  else
+    md.para("$\\sum_k \\partial L/\\partial y_k \\cdot y_k = " + md.num(sum) +
+            "$. At " + indexStr(at) + ": $$\\frac{\\partial L}{\\partial x} = " +
+            md.op(yi) + " \\times (" + md.op(up) + " - " + paren(md.op(sum)) +
+            ") = " + md.num(calculated) + "$$");
+  r.compare("input gradient at " + indexStr(at), calculated,
+            dx.data[flat(dx.shape, at)]);
+  // Every line, recomputed the same way.
+  std::vector<double> full(dx.size());
+  Index i(dy.shape.size(), 0);
+  for (int64_t e = 0; e < dx.size(); ++e) {
+    int64_t rest = e;
+    for (size_t d = dy.shape.size(); d-- > 0;) {
+      i[d] = rest % dy.shape[d];
+      rest /= dy.shape[d];
+    }
+    if (i[dim] != 0)
+      continue;
+    Line l = lineThrough(dy.shape, i, dim);
+    double t = 0;
+    for (int64_t o : l.offsets)
+      t += log ? dy.data[o] : dy.data[o] * y.data[o];
+    for (int64_t o : l.offsets)
+      full[o] = log ? dy.data[o] - std::exp(y.data[o]) * t
+                    : y.data[o] * (dy.data[o] - t);
+  }
+  r.compareTensor("input gradient", full, dx);
+}
+
 } // namespace
 
 void tcnnc::explain::registerActivationSections(DialectRegistry &registry) {
@@ -214,5 +413,13 @@ void tcnnc::explain::registerActivationSections(DialectRegistry &registry) {
     GeluOp::attachInterface<FnSections<GeluOp, forwardSection<gelu>>>(*ctx);
     GeluGradOp::attachInterface<
         FnSections<GeluGradOp, backwardSection<GeluGradOp, gelu>>>(*ctx);
+    SoftmaxOp::attachInterface<
+        FnSections<SoftmaxOp, softmaxForward<SoftmaxOp>>>(*ctx);
+    LogSoftmaxOp::attachInterface<
+        FnSections<LogSoftmaxOp, softmaxForward<LogSoftmaxOp>>>(*ctx);
+    SoftmaxGradOp::attachInterface<
+        FnSections<SoftmaxGradOp, softmaxBackward<SoftmaxGradOp>>>(*ctx);
+    LogSoftmaxGradOp::attachInterface<
+        FnSections<LogSoftmaxGradOp, softmaxBackward<LogSoftmaxGradOp>>>(*ctx);
   });
 }

@@ -1,4 +1,4 @@
-//===- ActivationKernels.cpp - sigmoid, tanh, elu, gelu -------------------===//
+//===- ActivationKernels.cpp - sigmoid, tanh, elu, gelu, softmax ----------===//
 //
 // Each activation and its derivative as a function of one double; the
 // forward kernel maps the first, the backward kernel multiplies the
@@ -84,6 +84,79 @@ Tensor evalEluGrad(EluGradOp o, ValueLookup in) {
     return x > 0 ? 1.0 : alpha * std::exp(x);
   });
 }
+
+/// The elements of `shape` as lines along `dim`: `outer` lines before it,
+/// `inner` after it; element k of line (o, i) is at (o * n + k) * inner + i.
+struct Lines {
+  int64_t outer = 1, n, inner = 1;
+  Lines(const std::vector<int64_t> &shape, int64_t dim) : n(shape[dim]) {
+    for (int64_t d = 0; d < dim; ++d)
+      outer *= shape[d];
+    for (size_t d = dim + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+  }
+  /// Calls f(offset of element 0, stride) once per line.
+  template <typename F> void each(F f) const {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i)
+        f(o * n * inner + i, inner);
+  }
+};
+
+/// y = exp(x - max) / sum exp(x - max) along dim (log: x - max - log sum).
+Tensor softmax(const Tensor &x, int64_t dim, bool log) {
+  Tensor y(x.shape);
+  Lines lines(x.shape, dim);
+  lines.each([&](int64_t at, int64_t stride) {
+    double max = -INFINITY, sum = 0;
+    for (int64_t k = 0; k < lines.n; ++k)
+      max = std::max(max, x.data[at + k * stride]);
+    for (int64_t k = 0; k < lines.n; ++k)
+      sum += std::exp(x.data[at + k * stride] - max);
+    for (int64_t k = 0; k < lines.n; ++k) {
+      double v = x.data[at + k * stride] - max;
+      y.data[at + k * stride] = log ? v - std::log(sum) : std::exp(v) / sum;
+    }
+  });
+  return y;
+}
+
+Tensor evalSoftmax(SoftmaxOp o, ValueLookup in) {
+  return softmax(in(o.getInput()), o.getDim(), /*log=*/false);
+}
+Tensor evalLogSoftmax(LogSoftmaxOp o, ValueLookup in) {
+  return softmax(in(o.getInput()), o.getDim(), /*log=*/true);
+}
+/// dx = y (dy - sum dy y) along dim.
+Tensor evalSoftmaxGrad(SoftmaxGradOp o, ValueLookup in) {
+  const Tensor &y = in(o.getOutput());
+  Tensor dx = in(o.getOutputGrad());
+  Lines lines(y.shape, o.getDim());
+  lines.each([&](int64_t at, int64_t stride) {
+    double dot = 0;
+    for (int64_t k = 0; k < lines.n; ++k)
+      dot += dx.data[at + k * stride] * y.data[at + k * stride];
+    for (int64_t k = 0; k < lines.n; ++k) {
+      double &d = dx.data[at + k * stride];
+      d = y.data[at + k * stride] * (d - dot);
+    }
+  });
+  return dx;
+}
+/// dx = dy - exp(y) sum dy along dim.
+Tensor evalLogSoftmaxGrad(LogSoftmaxGradOp o, ValueLookup in) {
+  const Tensor &y = in(o.getOutput());
+  Tensor dx = in(o.getOutputGrad());
+  Lines lines(y.shape, o.getDim());
+  lines.each([&](int64_t at, int64_t stride) {
+    double sum = 0;
+    for (int64_t k = 0; k < lines.n; ++k)
+      sum += dx.data[at + k * stride];
+    for (int64_t k = 0; k < lines.n; ++k)
+      dx.data[at + k * stride] -= std::exp(y.data[at + k * stride]) * sum;
+  });
+  return dx;
+}
 } // namespace
 
 void tcnnc::registerActivationKernels(mlir::DialectRegistry &registry) {
@@ -97,5 +170,12 @@ void tcnnc::registerActivationKernels(mlir::DialectRegistry &registry) {
     EluGradOp::attachInterface<FnKernel<EluGradOp, evalEluGrad>>(*ctx);
     GeluOp::attachInterface<FnKernel<GeluOp, evalGelu>>(*ctx);
     GeluGradOp::attachInterface<FnKernel<GeluGradOp, evalGeluGrad>>(*ctx);
+    SoftmaxOp::attachInterface<FnKernel<SoftmaxOp, evalSoftmax>>(*ctx);
+    SoftmaxGradOp::attachInterface<FnKernel<SoftmaxGradOp, evalSoftmaxGrad>>(
+        *ctx);
+    LogSoftmaxOp::attachInterface<FnKernel<LogSoftmaxOp, evalLogSoftmax>>(
+        *ctx);
+    LogSoftmaxGradOp::attachInterface<
+        FnKernel<LogSoftmaxGradOp, evalLogSoftmaxGrad>>(*ctx);
   });
 }

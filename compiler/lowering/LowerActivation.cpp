@@ -1,9 +1,10 @@
-//===- LowerActivation.cpp - sigmoid, tanh, elu, gelu to linalg -----------===//
+//===- LowerActivation.cpp - sigmoid, tanh, elu, gelu, softmax to linalg --===//
 //
 // Each activation and its backward op is one elementwise linalg.generic
 // whose body is the formula in f32 with math dialect functions (exp,
 // expm1, tanh, erf); -tcnn-lower-vectors later turns those into
-// polynomial approximations on whole vectors.
+// polynomial approximations on whole vectors. Softmax and its gradient
+// reduce along their dimension first (maxima and sums per line), then map.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -136,6 +138,131 @@ Value lowerEluGrad(EluGradOp op, OpBuilder &b) {
   });
 }
 
+
+/// The maps and iterators of a reduction along `dim` of a tensor of
+/// `rank`: the full index, the index without `dim` (one line), and every
+/// loop parallel but `dim`.
+struct AlongDim {
+  AffineMap full, line;
+  SmallVector<utils::IteratorType> reduce, parallel;
+  RankedTensorType lineType;
+  AlongDim(OpBuilder &b, RankedTensorType type, int64_t dim) {
+    unsigned rank = type.getRank();
+    full = b.getMultiDimIdentityMap(rank);
+    line = full.dropResult(dim);
+    parallel.assign(rank, utils::IteratorType::parallel);
+    reduce = parallel;
+    reduce[dim] = utils::IteratorType::reduction;
+    SmallVector<int64_t> shape(type.getShape());
+    shape.erase(shape.begin() + dim);
+    lineType = RankedTensorType::get(shape, type.getElementType());
+  }
+  /// Sum along the line of `term(elements of inputs)`.
+  Value sum(OpBuilder &b, Location loc, ValueRange inputs,
+            llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+    SmallVector<AffineMap> maps(inputs.size(), full);
+    maps.push_back(line);
+    return generic(b, loc, lineType, inputs,
+                   zeros(b, loc, lineType.getShape()), maps, reduce,
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     return nb
+                         .create<arith::AddFOp>(l, a.back(),
+                                                term(nb, l, a.drop_back()))
+                         .getResult();
+                   });
+  }
+};
+
+/// The line maxima m and the sums of exp(x - m) of softmax's input.
+std::pair<Value, Value> softmaxStats(OpBuilder &b, Location loc, Value x,
+                                     AlongDim &along) {
+  Value max = generic(
+      b, loc, along.lineType, {x},
+      filled(b, loc, along.lineType.getShape(), b.getF32Type(),
+             f32(b, loc, -std::numeric_limits<float>::infinity())),
+      {along.full, along.line}, along.reduce,
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MaximumFOp>(l, a[0], a[1]).getResult();
+      });
+  SmallVector<AffineMap> maps = {along.full, along.line, along.line};
+  Value sum = generic(
+      b, loc, along.lineType, {x, max}, zeros(b, loc, along.lineType.getShape()),
+      maps, along.reduce, [](OpBuilder &nb, Location l, ValueRange a) {
+        Value e =
+            nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+        return nb.create<arith::AddFOp>(l, a[2], e).getResult();
+      });
+  return {max, sum};
+}
+
+/// softmax: exp(x - m) / s; log_softmax: x - m - log s.
+template <typename OpT>
+Value lowerSoftmaxOf(OpT op, OpBuilder &b, bool log) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  AlongDim along(b, type, op.getDim());
+  auto [max, sum] = softmaxStats(b, loc, op.getInput(), along);
+  return generic(b, loc, type, {op.getInput(), max, sum}, nullptr,
+                 {along.full, along.line, along.line, along.full},
+                 along.parallel, [log](OpBuilder &nb, Location l, ValueRange a) {
+                   Value v = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                   if (log)
+                     return nb
+                         .create<arith::SubFOp>(l, v,
+                                                nb.create<math::LogOp>(l, a[2]))
+                         .getResult();
+                   return nb
+                       .create<arith::DivFOp>(l, nb.create<math::ExpOp>(l, v),
+                                              a[2])
+                       .getResult();
+                 });
+}
+
+Value lowerSoftmax(SoftmaxOp op, OpBuilder &b) {
+  return lowerSoftmaxOf(op, b, /*log=*/false);
+}
+Value lowerLogSoftmax(LogSoftmaxOp op, OpBuilder &b) {
+  return lowerSoftmaxOf(op, b, /*log=*/true);
+}
+
+/// dx = y (dy - sum dy y).
+Value lowerSoftmaxGrad(SoftmaxGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  AlongDim along(b, type, op.getDim());
+  Value dot = along.sum(b, loc, {op.getOutputGrad(), op.getOutput()},
+                        [](OpBuilder &nb, Location l, ValueRange a) {
+                          return nb.create<arith::MulFOp>(l, a[0], a[1])
+                              .getResult();
+                        });
+  return generic(b, loc, type, {op.getOutputGrad(), op.getOutput(), dot},
+                 nullptr, {along.full, along.full, along.line, along.full},
+                 along.parallel, [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value d = nb.create<arith::SubFOp>(l, a[0], a[2]);
+                   return nb.create<arith::MulFOp>(l, a[1], d).getResult();
+                 });
+}
+
+/// dx = dy - exp(y) sum dy.
+Value lowerLogSoftmaxGrad(LogSoftmaxGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  AlongDim along(b, type, op.getDim());
+  Value total = along.sum(b, loc, {op.getOutputGrad()},
+                          [](OpBuilder &, Location, ValueRange a) {
+                            return a[0];
+                          });
+  return generic(b, loc, type, {op.getOutputGrad(), op.getOutput(), total},
+                 nullptr, {along.full, along.full, along.line, along.full},
+                 along.parallel, [](OpBuilder &nb, Location l, ValueRange a) {
+                   Value p = nb.create<math::ExpOp>(l, a[1]);
+                   return nb
+                       .create<arith::SubFOp>(
+                           l, a[0], nb.create<arith::MulFOp>(l, p, a[2]))
+                       .getResult();
+                 });
+}
+
 } // namespace
 
 void tcnnc::lowering::registerActivationLowerings(DialectRegistry &registry) {
@@ -149,5 +276,12 @@ void tcnnc::lowering::registerActivationLowerings(DialectRegistry &registry) {
     EluGradOp::attachInterface<FnLowering<EluGradOp, lowerEluGrad>>(*ctx);
     GeluOp::attachInterface<FnLowering<GeluOp, lowerGelu>>(*ctx);
     GeluGradOp::attachInterface<FnLowering<GeluGradOp, lowerGeluGrad>>(*ctx);
+    SoftmaxOp::attachInterface<FnLowering<SoftmaxOp, lowerSoftmax>>(*ctx);
+    SoftmaxGradOp::attachInterface<
+        FnLowering<SoftmaxGradOp, lowerSoftmaxGrad>>(*ctx);
+    LogSoftmaxOp::attachInterface<FnLowering<LogSoftmaxOp, lowerLogSoftmax>>(
+        *ctx);
+    LogSoftmaxGradOp::attachInterface<
+        FnLowering<LogSoftmaxGradOp, lowerLogSoftmaxGrad>>(*ctx);
   });
 }

@@ -89,3 +89,90 @@ LogicalResult EluOp::buildGradients(OpBuilder &b, Value dy,
                                    getInput(), getAlphaAttr());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Softmax and LogSoftmax: a dimension, normalized to count from the front
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// `dim` is required: PyTorch's implicit choice without it is deprecated.
+const LayerArg kDimArg[] = {{"dim", LayerArg::Type::Int, /*required=*/true}};
+
+template <typename OpT>
+LogicalResult planDim(LayerPlan &plan) {
+  if (!shapes::dimension(OpT::getLayerName(), plan.inputs[0],
+                         plan.getInt("dim", 0), plan.atArgument("dim")))
+    return failure();
+  plan.result = plan.inputs[0];
+  return success();
+}
+
+template <typename OpT>
+Value buildDim(OpBuilder &b, Location loc, const LayerPlan &plan,
+               ValueRange inputs) {
+  auto shape = cast<RankedTensorType>(inputs[0].getType()).getShape();
+  int64_t dim = plan.getInt("dim", 0);
+  if (dim < 0)
+    dim += shape.size();
+  return b.create<OpT>(loc, inputs[0], b.getI64IntegerAttr(dim));
+}
+
+/// The forward ops' and the backward ops' check: 0 <= dim < rank.
+LogicalResult verifyDim(Operation *op, Value v, int64_t dim) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  if (dim < 0 || dim >= rank)
+    return op->emitOpError() << "dim " << dim << " is out of range for rank "
+                             << rank << " (expected 0 to " << rank - 1 << ")";
+  return success();
+}
+
+} // namespace
+
+ArrayRef<LayerArg> SoftmaxOp::getLayerArgs() { return kDimArg; }
+LogicalResult SoftmaxOp::planLayer(LayerPlan &plan) {
+  return planDim<SoftmaxOp>(plan);
+}
+Value SoftmaxOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
+                            ValueRange inputs, ValueRange) {
+  return buildDim<SoftmaxOp>(b, loc, plan, inputs);
+}
+LogicalResult SoftmaxOp::verify() {
+  return verifyDim(*this, getInput(), getDim());
+}
+LogicalResult SoftmaxOp::buildGradients(OpBuilder &b, Value dy,
+                                        ArrayRef<bool> needed,
+                                        MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<SoftmaxGradOp>(getLoc(), getInput().getType(), dy,
+                                       getOutput(), getDimAttr());
+  return success();
+}
+
+ArrayRef<LayerArg> LogSoftmaxOp::getLayerArgs() { return kDimArg; }
+LogicalResult LogSoftmaxOp::planLayer(LayerPlan &plan) {
+  return planDim<LogSoftmaxOp>(plan);
+}
+Value LogSoftmaxOp::buildLayer(OpBuilder &b, Location loc,
+                               const LayerPlan &plan, ValueRange inputs,
+                               ValueRange) {
+  return buildDim<LogSoftmaxOp>(b, loc, plan, inputs);
+}
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyDim(*this, getInput(), getDim());
+}
+LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &b, Value dy,
+                                           ArrayRef<bool> needed,
+                                           MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<LogSoftmaxGradOp>(getLoc(), getInput().getType(), dy,
+                                          getOutput(), getDimAttr());
+  return success();
+}
+
+LogicalResult SoftmaxGradOp::verify() {
+  return verifyDim(*this, getOutput(), getDim());
+}
+LogicalResult LogSoftmaxGradOp::verify() {
+  return verifyDim(*this, getOutput(), getDim());
+}

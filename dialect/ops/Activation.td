@@ -1,8 +1,8 @@
-//===- Activation.td - sigmoid, tanh, elu, gelu ------------*- tablegen -*-===//
+//===- Activation.td - sigmoid, tanh, elu, gelu, softmax ---*- tablegen -*-===//
 //
-// The smooth activations and their backward ops. Each backward op takes
-// the upstream gradient and the forward *input* and multiplies by the
-// derivative there. Layer descriptions and reverse rules are in
+// The smooth activations and their backward ops. Each elementwise backward
+// op takes the upstream gradient and the forward *input* and multiplies by
+// the derivative there; softmax's take the forward output. Layer descriptions and reverse rules are in
 // Activation.cpp beside this file.
 //
 //===----------------------------------------------------------------------===//
@@ -114,6 +114,74 @@ def Tcnn_GeluGradOp : Tcnn_ElementwiseGradOp<"gelu_grad"> {
     Example:
     ```mlir
     %dx = tcnn.gelu_grad %dy, %x : tensor<1x2x8x8xf32>
+    ```
+  }];
+}
+
+def Tcnn_SoftmaxOp : Tcnn_ElementwiseLayerOp<"softmax", "Softmax"> {
+  let summary = "Softmax along one dimension (nn.Softmax)";
+  let description = [{
+    `y = exp(x - m) / sum_k exp(x_k - m)` along dimension `dim` (0-based,
+    non-negative in the IR; the model file may count from the end), with
+    `m` the maximum along it so that large logits do not overflow.
+
+    Example:
+    ```mlir
+    %y = tcnn.softmax %x {dim = 1 : i64} : tensor<8x10xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$input, I64Attr:$dim);
+  let hasVerifier = 1;
+}
+
+def Tcnn_LogSoftmaxOp : Tcnn_ElementwiseLayerOp<"log_softmax", "LogSoftmax"> {
+  let summary = "Logarithm of softmax along one dimension (nn.LogSoftmax)";
+  let description = [{
+    `y = x - m - log(sum_k exp(x_k - m))` along dimension `dim`, `m` the
+    maximum along it.
+
+    Example:
+    ```mlir
+    %y = tcnn.log_softmax %x {dim = 1 : i64} : tensor<8x10xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$input, I64Attr:$dim);
+  let hasVerifier = 1;
+}
+
+/// The backward op of softmax or log_softmax: it reads the upstream
+/// gradient and the forward op's *output*, as PyTorch's backward does.
+class Tcnn_SoftmaxGradOpBase<string mnemonic>
+    : Tcnn_BackwardOp<mnemonic, "_dinput",
+        [AllTypesMatch<["output_grad", "output", "input_grad"]>]> {
+  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$output,
+                   I64Attr:$dim);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = "$output_grad `,` $output attr-dict `:` type($output)";
+}
+
+def Tcnn_SoftmaxGradOp : Tcnn_SoftmaxGradOpBase<"softmax_grad"> {
+  let summary = "Gradient of softmax (Jacobian-vector product)";
+  let description = [{
+    `dx = y * (dy - sum_k dy_k y_k)` along `dim`, from the forward output
+    `y`: the Jacobian `diag(y) - y y^T` applied to `dy` without forming it.
+
+    Example:
+    ```mlir
+    %dx = tcnn.softmax_grad %dy, %y {dim = 1 : i64} : tensor<8x10xf32>
+    ```
+  }];
+}
+
+def Tcnn_LogSoftmaxGradOp : Tcnn_SoftmaxGradOpBase<"log_softmax_grad"> {
+  let summary = "Gradient of log_softmax (Jacobian-vector product)";
+  let description = [{
+    `dx = dy - exp(y) * sum_k dy_k` along `dim`, from the forward output
+    `y` (so `exp(y)` is the softmax).
+
+    Example:
+    ```mlir
+    %dx = tcnn.log_softmax_grad %dy, %y {dim = 1 : i64} : tensor<8x10xf32>
     ```
   }];
 }

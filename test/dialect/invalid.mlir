@@ -266,6 +266,46 @@ func.func @gelu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<
 
 // -----
 
+func.func @softmax_dim_range(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.softmax' op dim 2 is out of range for rank 2 (expected 0 to 1)}}
+  %0 = tcnn.softmax %x {dim = 2 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @log_softmax_negative_dim(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.log_softmax' op dim -1 is out of range for rank 2 (expected 0 to 1)}}
+  %0 = tcnn.log_softmax %x {dim = -1 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @softmax_no_dim(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.softmax' op requires attribute 'dim'}}
+  %0 = "tcnn.softmax"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @softmax_grad_dim_range(%dy: tensor<2x3xf32>, %y: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.softmax_grad' op dim 5 is out of range for rank 2 (expected 0 to 1)}}
+  %0 = tcnn.softmax_grad %dy, %y {dim = 5 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @log_softmax_grad_types(%dy: tensor<2x3xf32>, %y: tensor<3x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.log_softmax_grad' op failed to verify that all of {output_grad, output, input_grad} have same type}}
+  %0 = "tcnn.log_softmax_grad"(%dy, %y) {dim = 1 : i64} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
 func.func @leaky_relu_grad_no_slope(%dy: tensor<2x3xf32>, %x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{'tcnn.leaky_relu_grad' op requires attribute 'negative_slope'}}
   %0 = "tcnn.leaky_relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>

@@ -21,6 +21,10 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %el = tcnn.elu %c {alpha = 0.5 : f64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.gelu %{{.*}} : tensor<2x4x5x6xf32>
   %gl = tcnn.gelu %c : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.softmax %{{.*}} {dim = 1 : i64} : tensor<2x4x5x6xf32>
+  %sm = tcnn.softmax %c {dim = 1 : i64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.log_softmax %{{.*}} {dim = 3 : i64} : tensor<2x4x5x6xf32>
+  %lsm = tcnn.log_softmax %c {dim = 3 : i64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.max_pool2d %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
@@ -67,6 +71,10 @@ func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: t
   %elg = tcnn.elu_grad %dy, %px {alpha = 1.0 : f64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.gelu_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
   %glg = tcnn.gelu_grad %dy, %px : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.softmax_grad %{{.*}}, %{{.*}} {dim = 0 : i64} : tensor<2x4x5x6xf32>
+  %smg = tcnn.softmax_grad %dy, %px {dim = 0 : i64} : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.log_softmax_grad %{{.*}}, %{{.*}} {dim = 2 : i64} : tensor<2x4x5x6xf32>
+  %lsmg = tcnn.log_softmax_grad %dy, %px {dim = 2 : i64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.linear_input_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
   %6 = tcnn.linear_input_grad %ldy, %lw : (tensor<2x5xf32>, tensor<5x12xf32>) -> tensor<2x12xf32>
   // CHECK: tcnn.linear_weight_grad %{{.*}}, %{{.*}} : (tensor<2x5xf32>, tensor<2x12xf32>) -> tensor<5x12xf32>

@@ -67,6 +67,17 @@ CONFIGS = [
            L("e", "ELU", 2.0, inputs=["c"]),
            L("a1", "Add", inputs=["s", "t"]), L("a2", "Add", inputs=["g", "e"]),
            L("a", "Add", inputs=["a1", "a2"])], x_init="uniform(-16, 16)"),
+    Model("softmax_dims", [4, 3, 5, 5],
+          [L("c", "Conv2d", 3, 2, 3), L("s", "Softmax", dim=1),
+           L("s2", "LogSoftmax", -1), L("f", "Flatten"), L("fc", "Linear", 18, 10),
+           L("ls", "LogSoftmax", dim=1)], loss="CrossEntropyLoss"),
+    # Large logits (a 1x1 convolution of inputs up to 300 in size makes some
+    # above 100): exp would overflow without the maximum subtracted first.
+    Model("softmax_large_logits", [2, 3, 4, 6],
+          [L("c", "Conv2d", 3, 4, 1), L("s", "Softmax", 1)], x_init="uniform(-300, 300)"),
+    Model("log_softmax_large_logits", [3, 2, 2, 3],
+          [L("c", "Conv2d", 2, 4, 1), L("f", "Flatten"), L("l", "LogSoftmax", dim=-1)],
+          x_init="uniform(-300, 300)", loss="CrossEntropyLoss"),
     Model("strided_padded", [2, 3, 9, 8],
            [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
             L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
