@@ -215,10 +215,12 @@ shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   return addressableResult("linear", Shape{input[0], weight[0]}, error);
 }
 
-std::optional<shapes::Shape> shapes::add(ArrayRef<int64_t> lhs,
-                                         ArrayRef<int64_t> rhs, ErrorFn error) {
+std::optional<shapes::Shape> shapes::sameShape(llvm::StringRef op,
+                                               ArrayRef<int64_t> lhs,
+                                               ArrayRef<int64_t> rhs,
+                                               ErrorFn error) {
   if (lhs != rhs) {
-    error("add: operand shapes differ: " + str(lhs) + " and " + str(rhs));
+    error(op + ": operand shapes differ: " + str(lhs) + " and " + str(rhs));
     return std::nullopt;
   }
   return Shape(lhs.begin(), lhs.end());

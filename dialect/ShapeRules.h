@@ -75,9 +75,9 @@ std::optional<Shape> linear(llvm::ArrayRef<int64_t> input,
                             std::optional<llvm::ArrayRef<int64_t>> bias,
                             ErrorFn error);
 
-/// Elementwise add: both shapes equal.
-std::optional<Shape> add(llvm::ArrayRef<int64_t> lhs,
-                         llvm::ArrayRef<int64_t> rhs, ErrorFn error);
+/// Elementwise ops of two operands (`op`: add, mul): both shapes equal.
+std::optional<Shape> sameShape(llvm::StringRef op, llvm::ArrayRef<int64_t> lhs,
+                               llvm::ArrayRef<int64_t> rhs, ErrorFn error);
 
 /// A dimension argument of `layer` (Softmax's `dim`): in [-rank, rank),
 /// counted from the end when negative as in PyTorch; returns it counted

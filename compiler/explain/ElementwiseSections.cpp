@@ -169,6 +169,36 @@ static void addForward(Report &r, Operation *op) {
   r.compare("value at " + indexStr(at), a.data[i] + b.data[i], y.data[i]);
 }
 
+static void mulForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  const Tensor &a = r.value(op->getOperand(0)), &b = r.value(op->getOperand(1)),
+               &y = r.value(op->getResult(0));
+  bool backward = op->hasAttr(kGradOfAttr);
+  r.beginSection(op, backward ? "backward" : "forward");
+  Index at = r.positionIn(y.shape);
+  int64_t i = flat(y.shape, at);
+  if (backward) {
+    md.para("The reverse rule of a product $y = a\\,b$: each operand's "
+            "gradient is the upstream gradient times the *other* operand. "
+            "$$\\frac{\\partial L}{\\partial a} = \\frac{\\partial L}"
+            "{\\partial y}\\,b, \\qquad \\frac{\\partial L}{\\partial b} "
+            "= \\frac{\\partial L}{\\partial y}\\,a$$");
+    r.upstream(op->getOperand(0), at);
+    md.para("The other operand, " + r.describe(op->getOperand(1)) +
+            ", there: " + md.num(b.data[i]) + ".");
+  } else {
+    md.para("Inputs " + r.describe(op->getOperand(0)) + " and " +
+            r.describe(op->getOperand(1)) + ", shape " + shapeStr(y.shape) +
+            ". $$y = a\\,b$$ Backward, each input receives the upstream "
+            "gradient times the other input.");
+  }
+  md.para("At " + indexStr(at) + ": $" + md.op(a.data[i]) + " \\times " +
+          paren(md.op(b.data[i])) + " = " + md.num(a.data[i] * b.data[i]) +
+          "$.");
+  r.compare((backward ? "gradient at " : "value at ") + indexStr(at),
+            a.data[i] * b.data[i], y.data[i]);
+}
+
 void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnSections<ReluOp, reluForward>>(*ctx);
@@ -180,5 +210,6 @@ void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
     FlattenOp::attachInterface<FnSections<FlattenOp, flattenForward>>(*ctx);
     ReshapeOp::attachInterface<FnSections<ReshapeOp, reshapeGrad>>(*ctx);
     AddOp::attachInterface<FnSections<AddOp, addForward>>(*ctx);
+    MulOp::attachInterface<FnSections<MulOp, mulForward>>(*ctx);
   });
 }

@@ -66,6 +66,13 @@ Tensor evalReluGrad(ReluGradOp o, ValueLookup in) {
 Tensor evalAdd(AddOp o, ValueLookup in) {
   return add(in(o.getLhs()), in(o.getRhs()));
 }
+Tensor evalMul(MulOp o, ValueLookup in) {
+  const Tensor &a = in(o.getLhs()), &b = in(o.getRhs());
+  Tensor y(a.shape);
+  for (int64_t i = 0; i < a.size(); ++i)
+    y.data[i] = a.data[i] * b.data[i];
+  return y;
+}
 /// Flatten and the reshape of its backward rule move no element.
 template <typename OpT>
 Tensor evalReshape(OpT o, ValueLookup in) {
@@ -81,6 +88,7 @@ void tcnnc::registerElementwiseKernels(mlir::DialectRegistry &registry) {
     LeakyReluGradOp::attachInterface<
         FnKernel<LeakyReluGradOp, evalLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnKernel<AddOp, evalAdd>>(*ctx);
+    MulOp::attachInterface<FnKernel<MulOp, evalMul>>(*ctx);
     FlattenOp::attachInterface<
         FnKernel<FlattenOp, evalReshape<FlattenOp>>>(*ctx);
     ReshapeOp::attachInterface<

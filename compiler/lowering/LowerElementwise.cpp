@@ -70,6 +70,14 @@ Value lowerAdd(AddOp op, OpBuilder &b) {
       });
 }
 
+Value lowerMul(MulOp op, OpBuilder &b) {
+  return elementwise(
+      b, op.getLoc(), op.getType(), {op.getLhs(), op.getRhs()},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return nb.create<arith::MulFOp>(l, a[0], a[1]).getResult();
+      });
+}
+
 /// flatten and reshape are row-major reinterpretations: collapse + expand,
 /// which bufferize to views of the same buffer.
 template <typename OpTy> Value lowerReshape(OpTy op, OpBuilder &b) {
@@ -86,6 +94,7 @@ void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
     LeakyReluGradOp::attachInterface<
         FnLowering<LeakyReluGradOp, lowerLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnLowering<AddOp, lowerAdd>>(*ctx);
+    MulOp::attachInterface<FnLowering<MulOp, lowerMul>>(*ctx);
     FlattenOp::attachInterface<
         FnLowering<FlattenOp, lowerReshape<FlattenOp>, noFlops<FlattenOp>>>(
         *ctx);

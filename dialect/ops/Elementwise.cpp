@@ -64,7 +64,7 @@ Value FlattenOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
 ArrayRef<LayerArg> AddOp::getLayerArgs() { return {}; }
 
 LogicalResult AddOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::add(plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+  auto shape = shapes::sameShape("add", plan.inputs[0], plan.inputs[1], plan.atOperand(1));
   if (!shape)
     return failure();
   plan.result = *shape;
@@ -74,6 +74,21 @@ LogicalResult AddOp::planLayer(LayerPlan &plan) {
 Value AddOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                         ValueRange inputs, ValueRange) {
   return b.create<AddOp>(loc, inputs[0], inputs[1]);
+}
+
+ArrayRef<LayerArg> MulOp::getLayerArgs() { return {}; }
+
+LogicalResult MulOp::planLayer(LayerPlan &plan) {
+  auto shape = shapes::sameShape("mul", plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value MulOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                        ValueRange inputs, ValueRange) {
+  return b.create<MulOp>(loc, inputs[0], inputs[1]);
 }
 
 //===----------------------------------------------------------------------===//
@@ -121,5 +136,16 @@ LogicalResult AddOp::buildGradients(OpBuilder &, Value dy,
   for (unsigned i = 0; i < 2; ++i)
     if (needed[i])
       grads[i] = dy;
+  return success();
+}
+
+LogicalResult MulOp::buildGradients(OpBuilder &b, Value dy,
+                                    ArrayRef<bool> needed,
+                                    MutableArrayRef<Value> grads) {
+  // d(a * b)/da = b, d(a * b)/db = a.
+  if (needed[0])
+    grads[0] = b.create<MulOp>(getLoc(), dy, getRhs());
+  if (needed[1])
+    grads[1] = b.create<MulOp>(getLoc(), dy, getLhs());
   return success();
 }

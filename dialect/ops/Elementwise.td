@@ -1,6 +1,6 @@
-//===- Elementwise.td - relu, flatten, add -----------------*- tablegen -*-===//
+//===- Elementwise.td - relu, flatten, add, mul ------------*- tablegen -*-===//
 //
-// The elementwise and shape family: relu, flatten and add, and the
+// The elementwise and shape family: relu, flatten, add and mul, and the
 // backward ops relu_grad and reshape. Their layer descriptions and reverse rules are in
 // Elementwise.cpp beside this file.
 //
@@ -116,6 +116,26 @@ def Tcnn_AddOp : Tcnn_Op<"add", [Pure, Commutative, SameOperandsAndResultType,
     Example:
     ```mlir
     %y = tcnn.add %a, %b : tensor<2x4x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$lhs, Tcnn_Tensor:$rhs);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+}
+
+def Tcnn_MulOp : Tcnn_Op<"mul", [Pure, Commutative, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>, Tcnn_LayerOpInterface]> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<"Mul", 2, 0, ["mul"]>.decls;
+  let summary = "Elementwise product of two same-shaped tensors (gating)";
+  let description = [{
+    `y = a * b` elementwise; both operands must have the same shape. Its
+    reverse rule multiplies the upstream gradient by the other operand,
+    with this op again.
+
+    Example:
+    ```mlir
+    %y = tcnn.mul %a, %b : tensor<2x4x6x6xf32>
     ```
   }];
   let arguments = (ins Tcnn_Tensor:$lhs, Tcnn_Tensor:$rhs);

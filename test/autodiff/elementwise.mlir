@@ -37,3 +37,4 @@ func.func @forward(%x: tensor<2x3xf32> {tcnn.input = "x"}, %t: tensor<2x3xf32> {
 // CHECK: %[[DY:.*]] = tcnn.mse_loss_grad {{.*}} {tcnn.grad_of = ["p", "x"]}
 // CHECK-NOT: tcnn.add {{.*}}tcnn.grad_of
 // CHECK: return %{{.*}}, %{{.*}}, %[[DY]], %[[DY]]
+

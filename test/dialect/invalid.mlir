@@ -90,6 +90,14 @@ func.func @flatten_rank(%x: tensor<10xf32>) {
 
 // -----
 
+func.func @mul_shapes(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+1 {{'tcnn.mul' op requires the same type for all operands and results}}
+  %0 = "tcnn.mul"(%a, %b) : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
 func.func @add_shapes(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) {
   // expected-error @+1 {{'tcnn.add' op requires the same type for all operands and results}}
   %0 = "tcnn.add"(%a, %b) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>

@@ -31,6 +31,8 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %a = tcnn.avg_pool2d %m kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
   // CHECK: tcnn.add %{{.*}}, %{{.*}} : tensor<2x4x3x1xf32>
   %s = tcnn.add %a, %a : tensor<2x4x3x1xf32>
+  // CHECK: tcnn.mul %{{.*}}, %{{.*}} : tensor<2x4x3x1xf32>
+  %mu = tcnn.mul %a, %s : tensor<2x4x3x1xf32>
   // CHECK: tcnn.flatten %{{.*}} : tensor<2x4x3x1xf32> -> tensor<2x12xf32>
   %f = tcnn.flatten %s : tensor<2x4x3x1xf32> -> tensor<2x12xf32>
   // CHECK: tcnn.reshape %{{.*}} : tensor<2x12xf32> -> tensor<2x4x3x1xf32>

@@ -40,8 +40,8 @@ class Layer:
 
     def module(self):
         """The torch.nn module of the same name and arguments (tcnn spells
-        layers as PyTorch does); Add is applied in forward()."""
-        if self.kind == "Add":
+        layers as PyTorch does); Add and Mul are applied in forward()."""
+        if self.kind in ("Add", "Mul"):
             return None
         return getattr(nn, self.kind)(*self.args, **self.kwargs)
 
@@ -92,6 +92,8 @@ class TorchModel(nn.Module):
             ins = [values[n] for n in (layer.inputs or [prev])]
             if layer.kind == "Add":
                 values[layer.name] = ins[0] + ins[1]
+            elif layer.kind == "Mul":
+                values[layer.name] = ins[0] * ins[1]
             else:
                 values[layer.name] = self.mods[layer.name](ins[0])
             prev = layer.name

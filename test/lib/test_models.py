@@ -78,6 +78,12 @@ CONFIGS = [
     Model("log_softmax_large_logits", [3, 2, 2, 3],
           [L("c", "Conv2d", 2, 4, 1), L("f", "Flatten"), L("l", "LogSoftmax", dim=-1)],
           x_init="uniform(-300, 300)", loss="CrossEntropyLoss"),
+    # A gate: one branch through a sigmoid multiplies the other; a value
+    # multiplied by itself (both operands' gradients summed).
+    Model("mul_gate_and_square", [2, 3, 5, 5],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("g", "Sigmoid"),
+           L("v", "Conv2d", 3, 4, 1, inputs=["x"]), L("m", "Mul", inputs=["g", "v"]),
+           L("sq", "Mul", inputs=["m", "m"])]),
     Model("strided_padded", [2, 3, 9, 8],
            [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
             L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
