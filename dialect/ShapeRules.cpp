@@ -177,23 +177,48 @@ shapes::pool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
 }
 
 std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,
+                                             int64_t startDim, int64_t endDim,
                                              ErrorFn error) {
-  if (input.size() < 2) {
-    error("flatten: input must have at least 2 dimensions [N, ...], got " +
-          str(input));
+  int64_t rank = input.size();
+  if (rank == 0) {
+    error("flatten: input must have at least 1 dimension, got " + str(input));
+    return std::nullopt;
+  }
+  auto normalize = [&](const char *name, int64_t d) -> std::optional<int64_t> {
+    if (d < -rank || d >= rank) {
+      error("flatten: " + Twine(name) + " " + Twine(d) +
+            " is out of range for the " + Twine(rank) + "-d input " +
+            str(input) + " (expected " + Twine(-rank) + " to " +
+            Twine(rank - 1) + ")");
+      return std::nullopt;
+    }
+    return d < 0 ? d + rank : d;
+  };
+  auto start = normalize("start_dim", startDim);
+  if (!start)
+    return std::nullopt;
+  auto end = normalize("end_dim", endDim);
+  if (!end)
+    return std::nullopt;
+  if (*start > *end) {
+    error("flatten: start_dim " + Twine(startDim) + " comes after end_dim " +
+          Twine(endDim) + " for the " + Twine(rank) + "-d input " + str(input));
     return std::nullopt;
   }
   if (!checkPositive("flatten", "input", input, error))
     return std::nullopt;
-  return Shape{input[0], numElements(input.drop_front())};
+  Shape result(input.begin(), input.begin() + *start);
+  result.push_back(numElements(input.slice(*start, *end - *start + 1)));
+  result.append(input.begin() + *end + 1, input.end());
+  return result;
 }
 
 std::optional<shapes::Shape>
 shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
                std::optional<ArrayRef<int64_t>> bias, ErrorFn error) {
-  if (input.size() != 2) {
-    error("linear: input must be 2-D [N, in_features], got " + str(input) +
-          " (add a Flatten() before it)");
+  if (input.empty()) {
+    error("linear: input must have at least 1 dimension [..., in_features], "
+          "got " + str(input));
     return std::nullopt;
   }
   if (weight.size() != 2) {
@@ -201,9 +226,10 @@ shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
           str(weight));
     return std::nullopt;
   }
-  if (input[1] != weight[1]) {
-    error("linear: input has " + Twine(input[1]) +
-          " features but weight expects " + Twine(weight[1]));
+  if (input.back() != weight[1]) {
+    error("linear: input has " + Twine(input.back()) +
+          " features (its last dimension) but weight expects " +
+          Twine(weight[1]));
     return std::nullopt;
   }
   if (bias && (bias->size() != 1 || (*bias)[0] != weight[0])) {
@@ -212,7 +238,9 @@ shapes::linear(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
           Twine(weight[0]) + "])");
     return std::nullopt;
   }
-  return addressableResult("linear", Shape{input[0], weight[0]}, error);
+  Shape result(input.begin(), input.end() - 1);
+  result.push_back(weight[0]);
+  return addressableResult("linear", result, error);
 }
 
 std::optional<shapes::Shape> shapes::sameShape(llvm::StringRef op,

@@ -66,10 +66,13 @@ std::optional<Shape> pool2d(llvm::StringRef layer,
                             llvm::ArrayRef<int64_t> stride,
                             llvm::ArrayRef<int64_t> padding, ErrorFn error);
 
-/// nn.Flatten: [N, d1, ..., dk] -> [N, d1 * ... * dk].
-std::optional<Shape> flatten(llvm::ArrayRef<int64_t> input, ErrorFn error);
+/// nn.Flatten(start_dim, end_dim): dimensions start_dim..end_dim (negative
+/// ones counted from the end) become one, their product.
+std::optional<Shape> flatten(llvm::ArrayRef<int64_t> input, int64_t startDim,
+                             int64_t endDim, ErrorFn error);
 
-/// nn.Linear: input [N, F], weight [O, F], bias [O] or none.
+/// nn.Linear: input [..., F] of any rank, weight [O, F], bias [O] or none;
+/// result [..., O].
 std::optional<Shape> linear(llvm::ArrayRef<int64_t> input,
                             llvm::ArrayRef<int64_t> weight,
                             std::optional<llvm::ArrayRef<int64_t>> bias,

@@ -160,9 +160,13 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *ctx,
                                           SmallVectorImpl<Type> &types) {
   if (!wellFormed({adaptor.getInput()}, {}))
     return failure();
-  return setResult(
-      ctx, shapes::flatten(shapeOf(adaptor.getInput()), RuleDiagnostic{loc}),
-      types);
+  // While an op is built, an attribute left to its default is not set yet.
+  IntegerAttr start = adaptor.getStartDimAttr(), end = adaptor.getEndDimAttr();
+  return setResult(ctx,
+                   shapes::flatten(shapeOf(adaptor.getInput()),
+                                   start ? start.getInt() : 1,
+                                   end ? end.getInt() : -1, RuleDiagnostic{loc}),
+                   types);
 }
 
 LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx,

@@ -117,10 +117,19 @@ static void flattenForward(Report &r, Operation *op) {
   Value input = op->getOperand(0);
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
   r.beginSection(op, "forward");
+  auto flatten = cast<FlattenOp>(op);
+  int64_t rank = x.shape.size(), start = flatten.getStartDim(),
+          end = flatten.getEndDim();
+  start += start < 0 ? rank : 0;
+  end += end < 0 ? rank : 0;
+  std::string how =
+      rank == 4 && start == 1 && end == 3
+          ? "$y_{n,f} = x_{n,c,h,w}$ with $f = (c \\cdot H + h) \\cdot W + w$"
+          : "dimensions " + std::to_string(start) + " to " +
+                std::to_string(end) + " merged into one";
   md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
-          " is read in row-major order as " + shapeStr(y.shape) +
-          ": $y_{n,f} = x_{n,c,h,w}$ with $f = (c \\cdot H + h) \\cdot W + w$. "
-          "No arithmetic; the backward pass reshapes the gradient back.");
+          " is read in row-major order as " + shapeStr(y.shape) + ": " + how +
+          ". No arithmetic; the backward pass reshapes the gradient back.");
   Index at = r.positionIn(y.shape);
   int64_t f = flat(y.shape, at);
   Index src;

@@ -24,21 +24,48 @@ std::string joinTerms(const std::vector<std::string> &terms) {
 }
 } // namespace
 
+/// `t` [..., k] as the matrix [M, k] of its rows: a Linear on any rank
+/// applies to the last dimension, and is explained on that matrix.
+static Tensor rowsOf(const Tensor &t) {
+  Tensor m = t;
+  int64_t k = t.shape.back();
+  m.shape = {t.size() / k, k};
+  return m;
+}
+
+/// The row and column of position `at` of a tensor of `shape` in its
+/// matrix of rows; says so when the tensor is not 2-D.
+static std::pair<int64_t, int64_t> rowColumn(Markdown &md,
+                                             const std::vector<int64_t> &shape,
+                                             const Index &at) {
+  int64_t k = shape.back(), i = flat(shape, at), m = 1;
+  for (int64_t d : shape)
+    m *= d;
+  if (shape.size() != 2)
+    md.para("This tensor has " + std::to_string(shape.size()) +
+            " dimensions: the layer applies to the last one, so it is "
+            "explained on the matrix of its rows " + shapeStr({m / k, k}) +
+            ", where " + indexStr(at) + " is row " + std::to_string(i / k) +
+            ", column " + std::to_string(i % k) + ".");
+  return {i / k, i % k};
+}
+
 static void linearForward(Report &r, Operation *op) {
   auto lin = cast<LinearOp>(op);
   Markdown &md = r.md;
-  const Tensor &x = r.value(lin.getInput()), &w = r.value(lin.getWeight()),
-               &y = r.value(lin.getOutput());
+  const Tensor x = rowsOf(r.value(lin.getInput())),
+               &w = r.value(lin.getWeight()), &y = r.value(lin.getOutput());
   const Tensor *b = lin.getBias() ? &r.value(lin.getBias()) : nullptr;
   std::string layer = r.layerOf(op);
   r.beginSection(op, "forward");
-  md.para("Input " + r.describe(lin.getInput()) + " " + shapeStr(x.shape) +
+  const std::vector<int64_t> &xShape = r.value(lin.getInput()).shape;
+  md.para("Input " + r.describe(lin.getInput()) + " " + shapeStr(xShape) +
           ", weight `" + layer + ".weight` " + shapeStr(w.shape) +
           (b ? ", bias `" + layer + ".bias` " + shapeStr(b->shape) : "") +
           "; output " + shapeStr(y.shape) + ".");
   md.para("$$y_{n,o} = b_o + \\sum_{f=0}^{F-1} x_{n,f} \\cdot w_{o,f}$$");
   Index at = r.positionIn(y.shape);
-  int64_t n = at[0], o = at[1];
+  auto [n, o] = rowColumn(md, y.shape, at);
   std::vector<std::string> terms;
   double exact = b ? b->data[o] : 0.0, rounded = b ? md.roundedOp(b->data[o]) : 0.0;
   for (int64_t f = 0; f < x.dim(1); ++f) {
@@ -58,17 +85,19 @@ static void linearForward(Report &r, Operation *op) {
   r.compare("output at " + indexStr(at), exact, y.data[flat(y.shape, at)]);
   md.para("**Shapes:** output and upstream gradient " + shapeStr(y.shape) +
           "; $\\partial L/\\partial W$ " + shapeStr(w.shape) +
-          "; $\\partial L/\\partial X$ " + shapeStr(x.shape) + ".");
+          "; $\\partial L/\\partial X$ " + shapeStr(xShape) + ".");
 }
 
 static void linearInputGrad(Report &r, Operation *op) {
   auto g = cast<LinearInputGradOp>(op);
   Markdown &md = r.md;
-  const Tensor &dy = r.value(g.getOutputGrad()), &w = r.value(g.getWeight()),
-               &dx = r.value(g.getInputGrad());
+  const Tensor dy = rowsOf(r.value(g.getOutputGrad())),
+               &w = r.value(g.getWeight()),
+               dx = rowsOf(r.value(g.getInputGrad()));
   r.beginSection(op, "backward, input gradient");
-  Index at = r.positionIn(dy.shape);
-  int64_t n = at[0], o = at[1];
+  const std::vector<int64_t> &dyShape = r.value(g.getOutputGrad()).shape;
+  Index at = r.positionIn(dyShape);
+  auto [n, o] = rowColumn(md, dyShape, at);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("It reaches every input "
           "feature f through $w_{" + std::to_string(o) + ",f}$; the **full "
@@ -97,11 +126,13 @@ static void linearInputGrad(Report &r, Operation *op) {
 static void linearWeightGrad(Report &r, Operation *op) {
   auto g = cast<LinearWeightGradOp>(op);
   Markdown &md = r.md;
-  const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
+  const Tensor dy = rowsOf(r.value(g.getOutputGrad())),
+               x = rowsOf(r.value(g.getInput())),
                &dw = r.value(g.getWeightGrad());
   r.beginSection(op, "backward, weight gradient");
-  Index at = r.positionIn(dy.shape);
-  int64_t n = at[0], o = at[1];
+  const std::vector<int64_t> &dyShape = r.value(g.getOutputGrad()).shape;
+  Index at = r.positionIn(dyShape);
+  auto [n, o] = rowColumn(md, dyShape, at);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**This position's contribution** to row " + std::to_string(o) +
           " of the weight gradient is $\\partial L/\\partial y_{" +

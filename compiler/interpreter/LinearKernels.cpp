@@ -56,15 +56,24 @@ Tensor kernels::linearWeightGrad(const Tensor &dy, const Tensor &x) {
 namespace {
 using namespace mlir::tcnn;
 
+/// `t` [..., F] as the matrix [M, F] of its rows: a Linear on any rank
+/// applies to the last dimension, row by row.
+Tensor rows(const Tensor &t) {
+  int64_t f = t.shape.empty() ? 1 : t.shape.back();
+  return reshape(t, {f == 0 ? 0 : t.size() / f, f});
+}
+
 Tensor evalLinear(LinearOp o, ValueLookup in) {
-  return linear(in(o.getInput()), in(o.getWeight()),
-                o.getBias() ? &in(o.getBias()) : nullptr);
+  Tensor y = linear(rows(in(o.getInput())), in(o.getWeight()),
+                    o.getBias() ? &in(o.getBias()) : nullptr);
+  return reshape(y, shapeOf(o.getType()));
 }
 Tensor evalLinearInputGrad(LinearInputGradOp o, ValueLookup in) {
-  return linearInputGrad(in(o.getOutputGrad()), in(o.getWeight()));
+  Tensor dx = linearInputGrad(rows(in(o.getOutputGrad())), in(o.getWeight()));
+  return reshape(dx, shapeOf(o.getType()));
 }
 Tensor evalLinearWeightGrad(LinearWeightGradOp o, ValueLookup in) {
-  return linearWeightGrad(in(o.getOutputGrad()), in(o.getInput()));
+  return linearWeightGrad(rows(in(o.getOutputGrad())), rows(in(o.getInput())));
 }
 } // namespace
 

@@ -46,19 +46,30 @@ Value LeakyReluOp::buildLayer(OpBuilder &b, Location loc,
   return b.create<LeakyReluOp>(loc, inputs[0], slope);
 }
 
-ArrayRef<LayerArg> FlattenOp::getLayerArgs() { return {}; }
+ArrayRef<LayerArg> FlattenOp::getLayerArgs() {
+  static const LayerArg args[] = {{"start_dim", LayerArg::Type::Int},
+                                  {"end_dim", LayerArg::Type::Int}};
+  return args;
+}
 
 LogicalResult FlattenOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::flatten(plan.inputs[0], plan.atCall());
+  auto shape = shapes::flatten(plan.inputs[0], plan.getInt("start_dim", 1),
+                               plan.getInt("end_dim", -1), plan.atCall());
   if (!shape)
     return failure();
   plan.result = *shape;
   return success();
 }
 
-Value FlattenOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+Value FlattenOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                             ValueRange inputs, ValueRange) {
-  return b.create<FlattenOp>(loc, inputs[0]);
+  // Arguments left out keep their ODS defaults (and are not printed).
+  IntegerAttr start, end;
+  if (plan.has("start_dim"))
+    start = b.getI64IntegerAttr(plan.getInt("start_dim", 1));
+  if (plan.has("end_dim"))
+    end = b.getI64IntegerAttr(plan.getInt("end_dim", -1));
+  return b.create<FlattenOp>(loc, inputs[0], start, end);
 }
 
 ArrayRef<LayerArg> AddOp::getLayerArgs() { return {}; }

@@ -68,17 +68,21 @@ def Tcnn_LeakyReluGradOp
 }
 
 def Tcnn_FlattenOp : Tcnn_LayerOp<"flatten", "Flatten"> {
-  let summary = "Flatten all but the batch dimension (nn.Flatten)";
+  let summary = "Merge a range of dimensions into one (nn.Flatten)";
   let description = [{
-    Reshapes [N, d1, ..., dk] to [N, d1 * ... * dk] in row-major (C) order,
-    as `nn.Flatten()` with its default `start_dim=1`.
+    Merges dimensions `start_dim` to `end_dim` (inclusive; negative values
+    count from the end, as in PyTorch) into one, their product, reading
+    the elements in row-major (C) order. The defaults, `start_dim = 1` and
+    `end_dim = -1`, make [N, d1, ..., dk] into [N, d1 * ... * dk].
 
     Example:
     ```mlir
-    %y = tcnn.flatten %x : tensor<8x16x5x5xf32> -> tensor<8x400xf32>
+    %y = tcnn.flatten %x {end_dim = 2 : i64} : tensor<8x16x5x5xf32> -> tensor<8x80x5xf32>
     ```
   }];
-  let arguments = (ins Tcnn_Tensor:$input);
+  let arguments = (ins Tcnn_Tensor:$input,
+                   DefaultValuedAttr<I64Attr, "1">:$start_dim,
+                   DefaultValuedAttr<I64Attr, "-1">:$end_dim);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }

@@ -70,7 +70,20 @@ LogicalResult LinearOp::buildGradients(OpBuilder &b, Value dy,
   if (needed[1])
     grads[1] = b.create<LinearWeightGradOp>(loc, getWeight().getType(), dy,
                                             getInput());
-  if (getBias() && needed[2])
-    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
+  if (getBias() && needed[2]) {
+    // bias_grad sums over every dimension but 1: on any other rank than 2,
+    // dy is first viewed as the matrix of its rows [M, out].
+    auto dyType = cast<RankedTensorType>(dy.getType());
+    Value rows = dy;
+    if (dyType.getRank() != 2) {
+      int64_t out = dyType.getShape().back();
+      rows = b.create<ReshapeOp>(
+          loc,
+          RankedTensorType::get({dyType.getNumElements() / out, out},
+                                dyType.getElementType()),
+          dy);
+    }
+    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), rows);
+  }
   return success();
 }

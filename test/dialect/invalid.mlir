@@ -73,7 +73,7 @@ func.func @pool_rank(%x: tensor<4x4xf32>) {
 // -----
 
 func.func @linear_features(%x: tensor<2x10xf32>, %w: tensor<3x12xf32>) {
-  // expected-error @+2 {{linear: input has 10 features but weight expects 12}}
+  // expected-error @+2 {{linear: input has 10 features (its last dimension) but weight expects 12}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = tcnn.linear %x, %w : (tensor<2x10xf32>, tensor<3x12xf32>) -> tensor<2x3xf32>
   return
@@ -82,7 +82,7 @@ func.func @linear_features(%x: tensor<2x10xf32>, %w: tensor<3x12xf32>) {
 // -----
 
 func.func @flatten_rank(%x: tensor<10xf32>) {
-  // expected-error @+2 {{flatten: input must have at least 2 dimensions [N, ...], got [10]}}
+  // expected-error @+2 {{flatten: start_dim 1 is out of range for the 1-d input [10] (expected -1 to 0)}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = tcnn.flatten %x : tensor<10xf32> -> tensor<10xf32>
   return

@@ -84,6 +84,12 @@ CONFIGS = [
           [L("c", "Conv2d", 3, 4, 3, padding=1), L("g", "Sigmoid"),
            L("v", "Conv2d", 3, 4, 1, inputs=["x"]), L("m", "Mul", inputs=["g", "v"]),
            L("sq", "Mul", inputs=["m", "m"])]),
+    # Linear on the last dimension of 4-D, 2-D and 1-D inputs, Flatten over
+    # ranges of dimensions (the last two, 1..2, everything).
+    Model("linear_any_rank_flatten_ranges", [2, 3, 4, 5],
+          [L("a", "Linear", 5, 6), L("r", "Tanh"), L("f", "Flatten", start_dim=2),
+           L("g", "Flatten", 1, 2), L("u", "Linear", 72, 8),
+           L("v", "Flatten", 0, -1), L("w", "Linear", 16, 24, bias=False)]),
     Model("strided_padded", [2, 3, 9, 8],
            [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
             L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
