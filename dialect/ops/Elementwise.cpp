@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - activations, Flatten, Add: layers, reverse rules ===//
+//===- Elementwise.cpp - ReLUs, Flatten, Add, Mul: layers, reverse rules -===//
 //
 // How a model file spells each op of the family (LayerOpInterface), and
 // each forward op's reverse-mode rule (GradientOpInterface): given the
@@ -72,31 +72,31 @@ Value FlattenOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
   return b.create<FlattenOp>(loc, inputs[0], start, end);
 }
 
-ArrayRef<LayerArg> AddOp::getLayerArgs() { return {}; }
-
-LogicalResult AddOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::sameShape("add", plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+namespace {
+/// Add and Mul: two operands of one shape, which the result keeps.
+LogicalResult planSameShape(LayerPlan &plan, StringRef op) {
+  auto shape = shapes::sameShape(op, plan.inputs[0], plan.inputs[1],
+                                 plan.atOperand(1));
   if (!shape)
     return failure();
   plan.result = *shape;
   return success();
 }
+} // namespace
 
+ArrayRef<LayerArg> AddOp::getLayerArgs() { return {}; }
+LogicalResult AddOp::planLayer(LayerPlan &plan) {
+  return planSameShape(plan, "add");
+}
 Value AddOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                         ValueRange inputs, ValueRange) {
   return b.create<AddOp>(loc, inputs[0], inputs[1]);
 }
 
 ArrayRef<LayerArg> MulOp::getLayerArgs() { return {}; }
-
 LogicalResult MulOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::sameShape("mul", plan.inputs[0], plan.inputs[1], plan.atOperand(1));
-  if (!shape)
-    return failure();
-  plan.result = *shape;
-  return success();
+  return planSameShape(plan, "mul");
 }
-
 Value MulOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                         ValueRange inputs, ValueRange) {
   return b.create<MulOp>(loc, inputs[0], inputs[1]);
