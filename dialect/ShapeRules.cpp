@@ -254,11 +254,12 @@ std::optional<shapes::Shape> shapes::sameShape(llvm::StringRef op,
   return Shape(lhs.begin(), lhs.end());
 }
 
-std::optional<shapes::Shape> shapes::mseLoss(ArrayRef<int64_t> input,
-                                             ArrayRef<int64_t> target,
-                                             ErrorFn error) {
+std::optional<shapes::Shape> shapes::pointwiseLoss(llvm::StringRef op,
+                                                   ArrayRef<int64_t> input,
+                                                   ArrayRef<int64_t> target,
+                                                   ErrorFn error) {
   if (input != target) {
-    error("mse_loss: prediction has shape " + str(input) +
+    error(op + ": prediction has shape " + str(input) +
           " but target has shape " + str(target));
     return std::nullopt;
   }

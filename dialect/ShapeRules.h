@@ -89,9 +89,12 @@ std::optional<int64_t> dimension(llvm::StringRef layer,
                                  llvm::ArrayRef<int64_t> input, int64_t dim,
                                  ErrorFn error);
 
-/// nn.MSELoss: prediction and target of the same shape; result is [].
-std::optional<Shape> mseLoss(llvm::ArrayRef<int64_t> input,
-                             llvm::ArrayRef<int64_t> target, ErrorFn error);
+/// nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss (`op` names it in messages):
+/// prediction and target of the same shape; result is [].
+std::optional<Shape> pointwiseLoss(llvm::StringRef op,
+                                   llvm::ArrayRef<int64_t> input,
+                                   llvm::ArrayRef<int64_t> target,
+                                   ErrorFn error);
 
 /// nn.CrossEntropyLoss: logits [N, C], class indices [N]; result is [].
 std::optional<Shape> crossEntropyLoss(llvm::ArrayRef<int64_t> input,

@@ -182,17 +182,39 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx,
       types);
 }
 
+/// The result type of a loss of prediction and same-shaped target.
+template <typename OpT>
+static LogicalResult inferPointwiseLoss(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        typename OpT::Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getTarget()}, {}))
+    return failure();
+  return setResult(ctx,
+                   shapes::pointwiseLoss(OpT::getOperationName().drop_front(5),
+                                         shapeOf(adaptor.getInput()),
+                                         shapeOf(adaptor.getTarget()),
+                                         RuleDiagnostic{loc}),
+                   types);
+}
+
 LogicalResult MseLossOp::inferReturnTypes(MLIRContext *ctx,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
-  if (!wellFormed({adaptor.getInput(), adaptor.getTarget()}, {}))
-    return failure();
-  return setResult(ctx,
-                   shapes::mseLoss(shapeOf(adaptor.getInput()),
-                                   shapeOf(adaptor.getTarget()),
-                                   RuleDiagnostic{loc}),
-                   types);
+  return inferPointwiseLoss<MseLossOp>(ctx, loc, adaptor, types);
+}
+LogicalResult L1LossOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferPointwiseLoss<L1LossOp>(ctx, loc, adaptor, types);
+}
+LogicalResult SmoothL1LossOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &types) {
+  return inferPointwiseLoss<SmoothL1LossOp>(ctx, loc, adaptor, types);
 }
 
 LogicalResult CrossEntropyLossOp::inferReturnTypes(
@@ -299,12 +321,25 @@ LogicalResult LinearWeightGradOp::verify() {
                      "linear of this input with a weight of the result shape");
 }
 
-LogicalResult MseLossGradOp::verify() {
-  RuleDiagnostic diag{getLoc()};
-  if (!shapes::mseLoss(shapeOf(getInput()), shapeOf(getTarget()), diag))
+/// A pointwise loss's gradient: target like the prediction, result too.
+template <typename GradOp>
+static LogicalResult verifyPointwiseLossGrad(GradOp op, StringRef loss) {
+  RuleDiagnostic diag{op.getLoc()};
+  if (!shapes::pointwiseLoss(loss, shapeOf(op.getInput()),
+                             shapeOf(op.getTarget()), diag))
     return failure();
-  return expectShape(*this, "result", shapeOf(getInputGrad()),
-                     shapes::Shape(shapeOf(getInput())), "the prediction");
+  return expectShape(op, "result", shapeOf(op.getInputGrad()),
+                     shapes::Shape(shapeOf(op.getInput())), "the prediction");
+}
+
+LogicalResult MseLossGradOp::verify() {
+  return verifyPointwiseLossGrad(*this, "mse_loss");
+}
+LogicalResult L1LossGradOp::verify() {
+  return verifyPointwiseLossGrad(*this, "l1_loss");
+}
+LogicalResult SmoothL1LossGradOp::verify() {
+  return verifyPointwiseLossGrad(*this, "smooth_l1_loss");
 }
 
 LogicalResult CrossEntropyLossGradOp::verify() {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -128,6 +129,97 @@ static void lossGrad(Report &r, Operation *op) {
   r.compareTensor("gradient", full, dp);
 }
 
+namespace {
+/// How a pointwise loss reads: its term of d = p - t and that term's
+/// derivative, in LaTeX and as numbers.
+struct PointwiseLoss {
+  std::string term, derivative;
+  std::function<double(double)> f, df;
+};
+
+double signOf(double d) { return d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0; }
+
+PointwiseLoss describeLoss(Operation *op) {
+  PointwiseLoss l;
+  if (isa<L1LossOp, L1LossGradOp>(op)) {
+    l.term = "|p_i - t_i|";
+    l.derivative = "\\operatorname{sign}(p_i - t_i)";
+    l.f = [](double d) { return std::fabs(d); };
+    l.df = signOf;
+    return l;
+  }
+  double beta = isa<SmoothL1LossOp>(op)
+                    ? cast<SmoothL1LossOp>(op).getBeta().convertToDouble()
+                    : cast<SmoothL1LossGradOp>(op).getBeta().convertToDouble();
+  l.term = "\\begin{cases} \\frac{(p_i - t_i)^2}{2\\beta} & |p_i - t_i| < "
+           "\\beta \\\\ |p_i - t_i| - \\frac{\\beta}{2} & \\text{otherwise} "
+           "\\end{cases}, \\quad \\beta = " +
+           std::to_string(beta);
+  l.derivative = "\\begin{cases} \\frac{p_i - t_i}{\\beta} & |p_i - t_i| < "
+                 "\\beta \\\\ \\operatorname{sign}(p_i - t_i) & "
+                 "\\text{otherwise} \\end{cases}";
+  l.f = [beta](double d) {
+    return std::fabs(d) < beta ? 0.5 * d * d / beta : std::fabs(d) - 0.5 * beta;
+  };
+  l.df = [beta](double d) {
+    return std::fabs(d) < beta ? d / beta : signOf(d);
+  };
+  return l;
+}
+} // namespace
+
+/// L1Loss, SmoothL1Loss: the mean of one term per element.
+static void pointwiseLossForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  Value pred = op->getOperand(0), target = op->getOperand(1);
+  const Tensor &p = r.value(pred), &t = r.value(target),
+               &loss = r.value(op->getResult(0));
+  PointwiseLoss l = describeLoss(op);
+  r.beginSection(op, "forward");
+  md.para("Prediction " + r.describe(pred) + " and target " +
+          r.describe(target) + ", both " + shapeStr(p.shape) +
+          "; the loss is a scalar, the mean of one term per element. $$L = "
+          "\\frac{1}{N} \\sum_{i=0}^{N-1} \\ell_i, \\quad \\ell_i = " +
+          l.term + ", \\quad N = " + std::to_string(p.size()) + "$$");
+  std::vector<std::vector<std::string>> rows;
+  double exact = 0;
+  for (int64_t i = 0; i < p.size(); ++i) {
+    double d = p.data[i] - t.data[i];
+    exact += l.f(d);
+    if (i < 16)
+      rows.push_back({std::to_string(i), md.num(p.data[i]), md.num(t.data[i]),
+                      md.num(d), md.num(l.f(d))});
+  }
+  md.table({"element", "prediction p", "target t", "p - t", "term"}, rows);
+  if (p.size() > 16)
+    md.para("(the first 16 of " + std::to_string(p.size()) + " elements)");
+  r.compare("loss", exact / p.size(), loss.data[0]);
+}
+
+static void pointwiseLossGrad(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  const Tensor &dl = r.value(op->getOperand(0)), &p = r.value(op->getOperand(1)),
+               &t = r.value(op->getOperand(2)), &dp = r.value(op->getResult(0));
+  PointwiseLoss l = describeLoss(op);
+  r.beginSection(op, "backward");
+  md.para("$$\\frac{\\partial L}{\\partial p_i} = \\frac{\\partial "
+          "L}{\\partial L} \\cdot \\frac{1}{N} \\cdot " +
+          l.derivative + ", \\quad N = " + std::to_string(p.size()) + "$$");
+  std::vector<std::vector<std::string>> rows;
+  std::vector<double> full(dp.size());
+  for (int64_t i = 0; i < p.size(); ++i) {
+    double d = p.data[i] - t.data[i];
+    full[i] = dl.data[0] * l.df(d) / p.size();
+    if (i < 16)
+      rows.push_back({std::to_string(i), md.num(d), md.num(l.df(d)),
+                      md.num(dp.data[i])});
+  }
+  md.table({"element", "p - t", "derivative of the term",
+            "$\\partial L/\\partial p$"},
+           rows);
+  r.compareTensor("gradient", full, dp);
+}
+
 void tcnnc::explain::seedGradient(Report &r, Operation *op) {
   std::string loss = r.nameOf(
       op->getParentOfType<func::FuncOp>().getBody().front().getTerminator()
@@ -146,6 +238,13 @@ void tcnnc::explain::registerLossSections(DialectRegistry &registry) {
     CrossEntropyLossOp::attachInterface<
         FnSections<CrossEntropyLossOp, lossForward>>(*ctx);
     MseLossGradOp::attachInterface<FnSections<MseLossGradOp, lossGrad>>(*ctx);
+    L1LossOp::attachInterface<FnSections<L1LossOp, pointwiseLossForward>>(*ctx);
+    L1LossGradOp::attachInterface<FnSections<L1LossGradOp, pointwiseLossGrad>>(
+        *ctx);
+    SmoothL1LossOp::attachInterface<
+        FnSections<SmoothL1LossOp, pointwiseLossForward>>(*ctx);
+    SmoothL1LossGradOp::attachInterface<
+        FnSections<SmoothL1LossGradOp, pointwiseLossGrad>>(*ctx);
     CrossEntropyLossGradOp::attachInterface<
         FnSections<CrossEntropyLossGradOp, lossGrad>>(*ctx);
   });

@@ -95,6 +95,95 @@ Value lowerMseLossGrad(MseLossGradOp op, OpBuilder &b) {
                      });
 }
 
+using TermFn = llvm::function_ref<Value(OpBuilder &, Location, Value)>;
+
+/// A pointwise loss: the mean of term(p - t) over the elements (of the
+/// real rows with `valid`).
+template <typename OpT>
+Value lowerMeanOfTerms(OpT op, OpBuilder &b, TermFn term) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  Value valid = op.getValid();
+  Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                       return onRealRows(nb, l, valid, term(nb, l, d));
+                     });
+  int64_t rows = rowsOf(type);
+  return scaleScalar(
+      b, loc, sum,
+      meanFactor(b, loc, valid, rows, type.getNumElements() / rows));
+}
+
+/// Its gradient: dp = dL * term'(p - t) / numel.
+template <typename GradOp>
+Value lowerTermGradient(GradOp op, OpBuilder &b, TermFn derivative) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value valid = op.getValid();
+  int64_t rows = rowsOf(type);
+  Value factor = meanFactor(b, loc, valid, rows, type.getNumElements() / rows);
+  return elementwise(b, loc, type,
+                     {op.getLossGrad(), op.getInput(), op.getTarget()},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       Value d = nb.create<arith::SubFOp>(l, a[1], a[2]);
+                       Value s = nb.create<arith::MulFOp>(l, a[0], factor);
+                       Value g = nb.create<arith::MulFOp>(
+                           l, s, derivative(nb, l, d));
+                       return onRealRows(nb, l, valid, g);
+                     });
+}
+
+/// sign(d): 1, -1, or 0 at 0 (PyTorch's choice for |d|).
+Value sign(OpBuilder &b, Location l, Value d) {
+  Value zero = f32(b, l, 0.0);
+  Value pos = b.create<arith::SelectOp>(
+      l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, d, zero),
+      f32(b, l, 1.0), zero);
+  return b.create<arith::SelectOp>(
+      l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, d, zero),
+      f32(b, l, -1.0), pos);
+}
+
+Value lowerL1Loss(L1LossOp op, OpBuilder &b) {
+  return lowerMeanOfTerms(op, b, [](OpBuilder &nb, Location l, Value d) {
+    return nb.create<math::AbsFOp>(l, d).getResult();
+  });
+}
+
+Value lowerL1LossGrad(L1LossGradOp op, OpBuilder &b) {
+  return lowerTermGradient(op, b, sign);
+}
+
+/// |d| < beta ? d^2 * (0.5 / beta) : |d| - beta / 2.
+Value lowerSmoothL1Loss(SmoothL1LossOp op, OpBuilder &b) {
+  double beta = op.getBeta().convertToDouble();
+  return lowerMeanOfTerms(op, b, [beta](OpBuilder &nb, Location l, Value d) {
+    Value abs = nb.create<math::AbsFOp>(l, d);
+    Value inside = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, abs,
+                                            f32(nb, l, beta));
+    Value square = nb.create<arith::MulFOp>(
+        l, nb.create<arith::MulFOp>(l, d, d),
+        f32(nb, l, beta > 0 ? 0.5 / beta : 0.0));
+    Value linear = nb.create<arith::SubFOp>(l, abs, f32(nb, l, 0.5 * beta));
+    return nb.create<arith::SelectOp>(l, inside, square, linear).getResult();
+  });
+}
+
+/// |d| < beta ? d / beta : sign(d).
+Value lowerSmoothL1LossGrad(SmoothL1LossGradOp op, OpBuilder &b) {
+  double beta = op.getBeta().convertToDouble();
+  return lowerTermGradient(op, b, [beta](OpBuilder &nb, Location l, Value d) {
+    Value inside = nb.create<arith::CmpFOp>(
+        l, arith::CmpFPredicate::OLT, nb.create<math::AbsFOp>(l, d),
+        f32(nb, l, beta));
+    Value scaled =
+        nb.create<arith::MulFOp>(l, d, f32(nb, l, beta > 0 ? 1.0 / beta : 0.0));
+    return nb.create<arith::SelectOp>(l, inside, scaled, sign(nb, l, d))
+        .getResult();
+  });
+}
+
 /// Per-row pieces of cross entropy on logits z [N, C] and labels t [N].
 struct RowStats {
   Value max, sumExp; // [N]
@@ -197,6 +286,13 @@ void tcnnc::lowering::registerLossLowerings(DialectRegistry &registry) {
     MseLossOp::attachInterface<FnLowering<MseLossOp, lowerMseLoss>>(*ctx);
     MseLossGradOp::attachInterface<FnLowering<MseLossGradOp, lowerMseLossGrad>>(
         *ctx);
+    L1LossOp::attachInterface<FnLowering<L1LossOp, lowerL1Loss>>(*ctx);
+    L1LossGradOp::attachInterface<FnLowering<L1LossGradOp, lowerL1LossGrad>>(
+        *ctx);
+    SmoothL1LossOp::attachInterface<
+        FnLowering<SmoothL1LossOp, lowerSmoothL1Loss>>(*ctx);
+    SmoothL1LossGradOp::attachInterface<
+        FnLowering<SmoothL1LossGradOp, lowerSmoothL1LossGrad>>(*ctx);
     CrossEntropyLossOp::attachInterface<
         FnLowering<CrossEntropyLossOp, lowerCrossEntropyLoss>>(*ctx);
     CrossEntropyLossGradOp::attachInterface<

@@ -1,4 +1,4 @@
-//===- Loss.cpp - MSELoss, CrossEntropyLoss: layers, reverse rules --------===//
+//===- Loss.cpp - the losses: layers, reverse rules -----------------------===//
 //
 // How a model file spells each op of the family (LayerOpInterface), and
 // each forward op's reverse-mode rule (GradientOpInterface): given the
@@ -10,14 +10,16 @@
 
 #include "dialect/TcnnOps.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 using namespace mlir;
 using namespace mlir::tcnn;
 
 ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return {}; }
 
 LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
-  auto shape =
-      shapes::mseLoss(plan.inputs[0], plan.inputs[1], plan.atOperand(1));
+  auto shape = shapes::pointwiseLoss("mse_loss", plan.inputs[0],
+                                     plan.inputs[1], plan.atOperand(1));
   if (!shape)
     return failure();
   plan.result = *shape;
@@ -27,6 +29,52 @@ LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
 Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
                             ValueRange inputs, ValueRange) {
   return b.create<MseLossOp>(loc, inputs[0], inputs[1], /*valid=*/Value());
+}
+
+ArrayRef<LayerArg> L1LossOp::getLayerArgs() { return {}; }
+
+LogicalResult L1LossOp::planLayer(LayerPlan &plan) {
+  auto shape = shapes::pointwiseLoss("l1_loss", plan.inputs[0],
+                                     plan.inputs[1], plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value L1LossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+                           ValueRange inputs, ValueRange) {
+  return b.create<L1LossOp>(loc, inputs[0], inputs[1], /*valid=*/Value());
+}
+
+ArrayRef<LayerArg> SmoothL1LossOp::getLayerArgs() {
+  static const LayerArg args[] = {{"beta", LayerArg::Type::Float}};
+  return args;
+}
+
+LogicalResult SmoothL1LossOp::planLayer(LayerPlan &plan) {
+  double beta = plan.getFloat("beta", 1.0);
+  if (beta < 0) {
+    plan.atArgument("beta")("SmoothL1Loss: beta must not be negative, got " +
+                            llvm::formatv("{0}", beta).str());
+    return failure();
+  }
+  auto shape = shapes::pointwiseLoss("smooth_l1_loss", plan.inputs[0],
+                                     plan.inputs[1], plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value SmoothL1LossOp::buildLayer(OpBuilder &b, Location loc,
+                                 const LayerPlan &plan, ValueRange inputs,
+                                 ValueRange) {
+  FloatAttr beta;
+  if (plan.has("beta"))
+    beta = b.getF64FloatAttr(plan.getFloat("beta", 1.0));
+  return b.create<SmoothL1LossOp>(loc, inputs[0], inputs[1], /*valid=*/Value(),
+                                  beta);
 }
 
 ArrayRef<LayerArg> CrossEntropyLossOp::getLayerArgs() { return {}; }
@@ -72,5 +120,24 @@ LogicalResult CrossEntropyLossOp::buildGradients(OpBuilder &b, Value dLoss,
     grads[0] = b.create<CrossEntropyLossGradOp>(
         getLoc(), getInput().getType(), dLoss, getInput(), getTarget(),
         getValid());
+  return success();
+}
+
+LogicalResult L1LossOp::buildGradients(OpBuilder &b, Value dLoss,
+                                       ArrayRef<bool> needed,
+                                       MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<L1LossGradOp>(getLoc(), getInput().getType(), dLoss,
+                                      getInput(), getTarget(), getValid());
+  return success();
+}
+
+LogicalResult SmoothL1LossOp::buildGradients(OpBuilder &b, Value dLoss,
+                                             ArrayRef<bool> needed,
+                                             MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<SmoothL1LossGradOp>(
+        getLoc(), getInput().getType(), dLoss, getInput(), getTarget(),
+        getValid(), getBetaAttr());
   return success();
 }

@@ -104,4 +104,84 @@ def Tcnn_CrossEntropyLossGradOp : Tcnn_BackwardOp<"cross_entropy_loss_grad", "_d
   }];
 }
 
+/// A loss of a prediction and a same-shaped target that averages one term
+/// per element (as mse_loss), with the attributes `attrs`.
+class Tcnn_PointwiseLossOp<string mnemonic, string layerName, dag attrs = (ins)>
+    : Tcnn_LayerOp<mnemonic, layerName, [Tcnn_BatchMeanOpInterface], 2, 1> {
+  let arguments = !con((ins Tcnn_Tensor:$input, Tcnn_Tensor:$target,
+                            Optional<I64>:$valid), attrs);
+  let results = (outs Tcnn_Scalar:$loss);
+  let assemblyFormat = [{
+    $input `,` $target (`valid` $valid^)? attr-dict `:` type($input) `,`
+    type($target)
+  }];
+}
+
+/// Its gradient with respect to the prediction: the upstream gradient of
+/// the loss times the term's derivative, divided by the element count.
+class Tcnn_PointwiseLossGradOp<string mnemonic, dag attrs = (ins)>
+    : Tcnn_BackwardOp<mnemonic, "_dinput",
+        [AllTypesMatch<["input", "input_grad"]>, Tcnn_BatchMeanOpInterface]> {
+  let arguments = !con((ins Tcnn_Scalar:$loss_grad, Tcnn_Tensor:$input,
+                            Tcnn_Tensor:$target, Optional<I64>:$valid), attrs);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $loss_grad `,` $input `,` $target (`valid` $valid^)? attr-dict `:`
+    type($loss_grad) `,` type($input) `,` type($target)
+  }];
+}
+
+def Tcnn_L1LossOp : Tcnn_PointwiseLossOp<"l1_loss", "L1Loss"> {
+  let summary = "Mean absolute error (nn.L1Loss, reduction='mean')";
+  let description = [{
+    `L = (1 / numel) sum_i |p_i - t_i|` for prediction `p` and target `t`
+    of the same shape; 0-d result. `valid` as for mse_loss.
+
+    Example:
+    ```mlir
+    %loss = tcnn.l1_loss %p, %t : tensor<1x2xf32>, tensor<1x2xf32>
+    ```
+  }];
+}
+
+def Tcnn_L1LossGradOp : Tcnn_PointwiseLossGradOp<"l1_loss_grad"> {
+  let summary = "Gradient of l1_loss with respect to its prediction";
+  let description = [{
+    `dp = dL * sign(p - t) / numel` (0 where p == t, as PyTorch).
+
+    Example:
+    ```mlir
+    %dp = tcnn.l1_loss_grad %dloss, %p, %t : tensor<f32>, tensor<1x2xf32>, tensor<1x2xf32>
+    ```
+  }];
+}
+
+def Tcnn_SmoothL1LossOp : Tcnn_PointwiseLossOp<"smooth_l1_loss", "SmoothL1Loss",
+    (ins DefaultValuedAttr<F64Attr, "1.0">:$beta)> {
+  let summary = "Huber-like smooth L1 loss (nn.SmoothL1Loss, reduction='mean')";
+  let description = [{
+    With `d = p - t`: each term is `0.5 d^2 / beta` where `|d| < beta`, else
+    `|d| - 0.5 beta`; `L` is their mean. `beta` defaults to 1.0; `beta = 0`
+    is the L1 loss.
+
+    Example:
+    ```mlir
+    %loss = tcnn.smooth_l1_loss %p, %t {beta = 5.000000e-01 : f64} : tensor<1x2xf32>, tensor<1x2xf32>
+    ```
+  }];
+}
+
+def Tcnn_SmoothL1LossGradOp : Tcnn_PointwiseLossGradOp<"smooth_l1_loss_grad",
+    (ins F64Attr:$beta)> {
+  let summary = "Gradient of smooth_l1_loss with respect to its prediction";
+  let description = [{
+    `dp = dL * (|d| < beta ? d / beta : sign(d)) / numel`, `d = p - t`.
+
+    Example:
+    ```mlir
+    %dp = tcnn.smooth_l1_loss_grad %dloss, %p, %t {beta = 1.000000e+00 : f64} : tensor<f32>, tensor<1x2xf32>, tensor<1x2xf32>
+    ```
+  }];
+}
+
 #endif // TCNN_OPS_LOSS_TD

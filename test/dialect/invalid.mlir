@@ -98,6 +98,30 @@ func.func @mul_shapes(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
 
 // -----
 
+func.func @l1_loss_shapes(%p: tensor<2x3xf32>, %t: tensor<3x2xf32>) {
+  // expected-error @+1 {{l1_loss: prediction has shape [2, 3] but target has shape [3, 2]}}
+  %0 = tcnn.l1_loss %p, %t : tensor<2x3xf32>, tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @smooth_l1_loss_grad_no_beta(%dl: tensor<f32>, %p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tcnn.smooth_l1_loss_grad' op requires attribute 'beta'}}
+  %0 = "tcnn.smooth_l1_loss_grad"(%dl, %p, %t) : (tensor<f32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @l1_loss_grad_target(%dl: tensor<f32>, %p: tensor<2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{l1_loss: prediction has shape [2, 3] but target has shape [2, 4]}}
+  %0 = tcnn.l1_loss_grad %dl, %p, %t : tensor<f32>, tensor<2x3xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
 func.func @add_shapes(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) {
   // expected-error @+1 {{'tcnn.add' op requires the same type for all operands and results}}
   %0 = "tcnn.add"(%a, %b) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>

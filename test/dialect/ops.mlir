@@ -41,6 +41,10 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %l = tcnn.linear %f, %lw, %lb : (tensor<2x12xf32>, tensor<5x12xf32>, tensor<5xf32>) -> tensor<2x5xf32>
   // CHECK: tcnn.mse_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2x5xf32>
   %mse = tcnn.mse_loss %l, %t : tensor<2x5xf32>, tensor<2x5xf32>
+  // CHECK: tcnn.l1_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2x5xf32>
+  %l1 = tcnn.l1_loss %l, %t : tensor<2x5xf32>, tensor<2x5xf32>
+  // CHECK: tcnn.smooth_l1_loss %{{.*}}, %{{.*}} {beta = 5.000000e-01 : f64} : tensor<2x5xf32>, tensor<2x5xf32>
+  %sl1 = tcnn.smooth_l1_loss %l, %t {beta = 0.5 : f64} : tensor<2x5xf32>, tensor<2x5xf32>
   // CHECK: tcnn.cross_entropy_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2xi64>
   %ce = tcnn.cross_entropy_loss %l, %labels : tensor<2x5xf32>, tensor<2xi64>
   return %mse, %ce : tensor<f32>, tensor<f32>

@@ -46,13 +46,19 @@ class Layer:
         return getattr(nn, self.kind)(*self.args, **self.kwargs)
 
 
+# Losses of a prediction and a same-shaped target (the others take class
+# indices).
+POINTWISE_LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss")
+
+
 class Model:
     def __init__(self, name, input_shape, layers, loss="MSELoss",
                  x_init="uniform(-1, 1)", seed=1, wrt_x=True, x_name="x",
-                 y_name="y"):
+                 y_name="y", loss_args=None):
         self.name, self.input_shape, self.layers = name, input_shape, layers
         self.x_name, self.y_name = x_name, y_name
         self.loss, self.x_init, self.seed, self.wrt_x = loss, x_init, seed, wrt_x
+        self.loss_args = loss_args or {}
 
     def output_shape(self):
         with torch.no_grad():
@@ -63,7 +69,7 @@ class Model:
         out_shape = self.output_shape()
         lines = ["model %s" % self.name, "seed %d" % self.seed,
                  "input x: %s = %s" % (list(self.input_shape), self.x_init)]
-        if self.loss == "MSELoss":
+        if self.loss in POINTWISE_LOSSES:
             lines.append("target y: %s = uniform(-1, 1)" % out_shape)
         else:
             lines.append("target y: [%d] = randint(0, %d)" % (out_shape[0], out_shape[1]))
@@ -72,7 +78,8 @@ class Model:
             ins = layer.inputs or [prev]
             lines.append("%s = %s(%s)" % (layer.name, layer.call(), ", ".join(ins)))
             prev = layer.name
-        lines.append("loss = %s()(%s, y)" % (self.loss, prev))
+        args = ", ".join("%s=%s" % (k, _arg(v)) for k, v in self.loss_args.items())
+        lines.append("loss = %s(%s)(%s, y)" % (self.loss, args, prev))
         return "\n".join(lines) + "\n"
 
 
@@ -152,8 +159,8 @@ def compare(model, workdir, source=None):
     for v in values.values():
         if v.requires_grad and not v.is_leaf:
             v.retain_grad()
-    if model.loss == "MSELoss":
-        loss = F.mse_loss(out, load(dump, model.y_name))
+    if model.loss in POINTWISE_LOSSES:
+        loss = getattr(nn, model.loss)(**model.loss_args)(out, load(dump, model.y_name))
     else:
         loss = F.cross_entropy(out, load(dump, model.y_name).long())
     loss.backward()

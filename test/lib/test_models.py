@@ -90,6 +90,17 @@ CONFIGS = [
           [L("a", "Linear", 5, 6), L("r", "Tanh"), L("f", "Flatten", start_dim=2),
            L("g", "Flatten", 1, 2), L("u", "Linear", 72, 8),
            L("v", "Flatten", 0, -1), L("w", "Linear", 16, 24, bias=False)]),
+    Model("l1_loss", [2, 3, 5, 5],
+          [L("c", "Conv2d", 3, 2, 3, padding=1), L("r", "ReLU")], loss="L1Loss"),
+    # Differences on both sides of beta (targets in [-1, 1), predictions
+    # spread wider), the default beta and beta = 0 (the L1 loss).
+    Model("smooth_l1_loss_beta", [2, 3, 5, 5],
+          [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="SmoothL1Loss",
+          loss_args={"beta": 0.5}, x_init="uniform(-3, 3)"),
+    Model("smooth_l1_loss_default", [2, 3, 4, 4],
+          [L("c", "Conv2d", 3, 2, 3)], loss="SmoothL1Loss", x_init="uniform(-4, 4)"),
+    Model("smooth_l1_loss_beta_zero", [1, 2, 4, 4],
+          [L("c", "Conv2d", 2, 3, 1)], loss="SmoothL1Loss", loss_args={"beta": 0.0}),
     Model("strided_padded", [2, 3, 9, 8],
            [L("c1", "Conv2d", 3, 4, 3, stride=2, padding=1), L("r1", "ReLU"),
             L("p1", "MaxPool2d", 3, stride=1, padding=1), L("c2", "Conv2d", 4, 2, (2, 3), stride=(1, 2)),
