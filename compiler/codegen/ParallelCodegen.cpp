@@ -57,7 +57,11 @@ void rematerializeSplats(llvm::Function &f) {
     llvm::DenseMap<llvm::Value *, llvm::Value *> copies;
     llvm::Instruction *at = &*loop->getHeader()->getFirstInsertionPt();
     for (llvm::BasicBlock *block : loop->blocks())
-      for (llvm::Instruction &inst : *block)
+      for (llvm::Instruction &inst : *block) {
+        // A phi's operand is used on its incoming edge, which may come
+        // from outside the loop: it keeps the value from there.
+        if (llvm::isa<llvm::PHINode>(inst))
+          continue;
         for (llvm::Use &use : inst.operands()) {
           auto *def = llvm::dyn_cast<llvm::Instruction>(use.get());
           if (!def || loop->contains(def) || !isSplat(def))
@@ -74,6 +78,7 @@ void rematerializeSplats(llvm::Function &f) {
           }
           use.set(copy);
         }
+      }
   }
 }
 
