@@ -60,41 +60,6 @@ int64_t rowsOf(RankedTensorType type) {
   return type.getRank() == 0 ? 1 : type.getDimSize(0);
 }
 
-Value lowerMseLoss(MseLossOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto type = cast<RankedTensorType>(op.getInput().getType());
-  Value valid = op.getValid();
-  Value sum = sumAll(b, loc, {op.getInput(), op.getTarget()},
-                     [&](OpBuilder &nb, Location l, ValueRange a) {
-                       Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                       Value sq = nb.create<arith::MulFOp>(l, d, d);
-                       return onRealRows(nb, l, valid, sq);
-                     });
-  int64_t rows = rowsOf(type);
-  return scaleScalar(
-      b, loc, sum,
-      meanFactor(b, loc, valid, rows, type.getNumElements() / rows));
-}
-
-/// dp = dL * 2 / numel * (p - t).
-Value lowerMseLossGrad(MseLossGradOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto type = op.getType();
-  Value valid = op.getValid();
-  int64_t rows = rowsOf(type);
-  Value factor =
-      meanFactor(b, loc, valid, rows, type.getNumElements() / rows, 2.0);
-  return elementwise(b, loc, type,
-                     {op.getLossGrad(), op.getInput(), op.getTarget()},
-                     [&](OpBuilder &nb, Location l, ValueRange a) {
-                       Value d = nb.create<arith::SubFOp>(l, a[1], a[2]);
-                       Value s = nb.create<arith::MulFOp>(l, a[0], factor);
-                       return onRealRows(
-                           nb, l, valid,
-                           nb.create<arith::MulFOp>(l, s, d).getResult());
-                     });
-}
-
 using TermFn = llvm::function_ref<Value(OpBuilder &, Location, Value)>;
 
 /// A pointwise loss: the mean of term(p - t) over the elements (of the
@@ -115,14 +80,17 @@ Value lowerMeanOfTerms(OpT op, OpBuilder &b, TermFn term) {
       meanFactor(b, loc, valid, rows, type.getNumElements() / rows));
 }
 
-/// Its gradient: dp = dL * term'(p - t) / numel.
+/// Its gradient: dp = dL * scale / numel * derivative(p - t), where the
+/// derivative of the term is scale * derivative.
 template <typename GradOp>
-Value lowerTermGradient(GradOp op, OpBuilder &b, TermFn derivative) {
+Value lowerTermGradient(GradOp op, OpBuilder &b, TermFn derivative,
+                        double scale = 1.0) {
   Location loc = op.getLoc();
   auto type = op.getType();
   Value valid = op.getValid();
   int64_t rows = rowsOf(type);
-  Value factor = meanFactor(b, loc, valid, rows, type.getNumElements() / rows);
+  Value factor =
+      meanFactor(b, loc, valid, rows, type.getNumElements() / rows, scale);
   return elementwise(b, loc, type,
                      {op.getLossGrad(), op.getInput(), op.getTarget()},
                      [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -143,6 +111,19 @@ Value sign(OpBuilder &b, Location l, Value d) {
   return b.create<arith::SelectOp>(
       l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, d, zero),
       f32(b, l, -1.0), pos);
+}
+
+/// (p - t)^2.
+Value lowerMseLoss(MseLossOp op, OpBuilder &b) {
+  return lowerMeanOfTerms(op, b, [](OpBuilder &nb, Location l, Value d) {
+    return nb.create<arith::MulFOp>(l, d, d).getResult();
+  });
+}
+
+/// dp = dL * 2 / numel * (p - t).
+Value lowerMseLossGrad(MseLossGradOp op, OpBuilder &b) {
+  return lowerTermGradient(
+      op, b, [](OpBuilder &, Location, Value d) { return d; }, /*scale=*/2.0);
 }
 
 Value lowerL1Loss(L1LossOp op, OpBuilder &b) {

@@ -15,15 +15,22 @@
 using namespace mlir;
 using namespace mlir::tcnn;
 
-ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return {}; }
-
-LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::pointwiseLoss("mse_loss", plan.inputs[0],
-                                     plan.inputs[1], plan.atOperand(1));
+namespace {
+/// MSELoss, L1Loss, SmoothL1Loss: prediction and target of one shape.
+LogicalResult planPointwiseLoss(LayerPlan &plan, StringRef op) {
+  auto shape = shapes::pointwiseLoss(op, plan.inputs[0], plan.inputs[1],
+                                     plan.atOperand(1));
   if (!shape)
     return failure();
   plan.result = *shape;
   return success();
+}
+} // namespace
+
+ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return {}; }
+
+LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
+  return planPointwiseLoss(plan, "mse_loss");
 }
 
 Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
@@ -34,12 +41,7 @@ Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
 ArrayRef<LayerArg> L1LossOp::getLayerArgs() { return {}; }
 
 LogicalResult L1LossOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::pointwiseLoss("l1_loss", plan.inputs[0],
-                                     plan.inputs[1], plan.atOperand(1));
-  if (!shape)
-    return failure();
-  plan.result = *shape;
-  return success();
+  return planPointwiseLoss(plan, "l1_loss");
 }
 
 Value L1LossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
@@ -59,12 +61,7 @@ LogicalResult SmoothL1LossOp::planLayer(LayerPlan &plan) {
                             llvm::formatv("{0}", beta).str());
     return failure();
   }
-  auto shape = shapes::pointwiseLoss("smooth_l1_loss", plan.inputs[0],
-                                     plan.inputs[1], plan.atOperand(1));
-  if (!shape)
-    return failure();
-  plan.result = *shape;
-  return success();
+  return planPointwiseLoss(plan, "smooth_l1_loss");
 }
 
 Value SmoothL1LossOp::buildLayer(OpBuilder &b, Location loc,
