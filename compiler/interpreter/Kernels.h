@@ -53,9 +53,8 @@ Tensor linear(const Tensor &x, const Tensor &w, const Tensor *b);
 Tensor linearInputGrad(const Tensor &dy, const Tensor &w);
 Tensor linearWeightGrad(const Tensor &dy, const Tensor &x);
 
-// Losses (LossKernels.cpp); `target` of cross entropy holds class indices.
-Tensor mseLoss(const Tensor &p, const Tensor &t);
-Tensor mseLossGrad(const Tensor &dLoss, const Tensor &p, const Tensor &t);
+// Cross entropy (LossKernels.cpp, beside the pointwise losses); `target`
+// holds class indices.
 Tensor crossEntropyLoss(const Tensor &z, const Tensor &target);
 Tensor crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
                             const Tensor &target);

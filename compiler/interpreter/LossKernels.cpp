@@ -1,4 +1,4 @@
-//===- LossKernels.cpp - MSE and cross-entropy losses ---------------------===//
+//===- LossKernels.cpp - the pointwise and cross-entropy losses -----------===//
 
 #include "compiler/interpreter/KernelInterface.h"
 #include "compiler/interpreter/Kernels.h"
@@ -9,27 +9,6 @@
 
 using namespace tcnnc;
 using namespace tcnnc::kernels;
-
-Tensor kernels::mseLoss(const Tensor &p, const Tensor &t) {
-  double acc = 0;
-  for (int64_t i = 0; i < p.size(); ++i) {
-    double d = p.data[i] - t.data[i];
-    acc += d * d;
-  }
-  Tensor loss(std::vector<int64_t>{});
-  loss.data[0] = acc / static_cast<double>(p.size());
-  return loss;
-}
-
-/// dp = dL * 2 (p - t) / numel
-Tensor kernels::mseLossGrad(const Tensor &dLoss, const Tensor &p,
-                            const Tensor &t) {
-  Tensor dp(p.shape);
-  double scale = 2.0 * dLoss.data[0] / static_cast<double>(p.size());
-  for (int64_t i = 0; i < p.size(); ++i)
-    dp.data[i] = scale * (p.data[i] - t.data[i]);
-  return dp;
-}
 
 /// log(sum_c exp(z[n,c])), shifted by the row maximum for stability.
 static double logSumExp(const Tensor &z, int64_t n) {
@@ -72,13 +51,6 @@ Tensor kernels::crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
 namespace {
 using namespace mlir::tcnn;
 
-Tensor evalMseLoss(MseLossOp o, ValueLookup in) {
-  return mseLoss(in(o.getInput()), in(o.getTarget()));
-}
-Tensor evalMseLossGrad(MseLossGradOp o, ValueLookup in) {
-  return mseLossGrad(in(o.getLossGrad()), in(o.getInput()),
-                     in(o.getTarget()));
-}
 /// The mean over the elements of term(p_i - t_i).
 Tensor meanOfTerms(const Tensor &p, const Tensor &t,
                    llvm::function_ref<double(double)> term) {
@@ -101,6 +73,16 @@ Tensor termGradient(const Tensor &dLoss, const Tensor &p, const Tensor &t,
 }
 
 double sign(double d) { return d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0; }
+
+Tensor evalMseLoss(MseLossOp o, ValueLookup in) {
+  return meanOfTerms(in(o.getInput()), in(o.getTarget()),
+                     [](double d) { return d * d; });
+}
+/// dp = dL * 2 (p - t) / numel.
+Tensor evalMseLossGrad(MseLossGradOp o, ValueLookup in) {
+  return termGradient(in(o.getLossGrad()), in(o.getInput()),
+                      in(o.getTarget()), [](double d) { return 2.0 * d; });
+}
 
 Tensor evalL1Loss(L1LossOp o, ValueLookup in) {
   return meanOfTerms(in(o.getInput()), in(o.getTarget()),
