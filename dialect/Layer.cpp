@@ -21,6 +21,12 @@ double LayerPlan::getFloat(llvm::StringRef name, double dflt) const {
   return it == args.end() ? dflt : it->second.f;
 }
 
+llvm::StringRef LayerPlan::getString(llvm::StringRef name,
+                                    llvm::StringRef dflt) const {
+  auto it = args.find(name.str());
+  return it == args.end() ? dflt : llvm::StringRef(it->second.s);
+}
+
 std::array<int64_t, 2> LayerPlan::getPair(llvm::StringRef name,
                                           std::array<int64_t, 2> dflt) const {
   auto it = args.find(name.str());

@@ -29,10 +29,15 @@ namespace mlir::tcnn {
 /// One keyword argument of a layer, as PyTorch spells it. Arguments bind
 /// positionally in this order, as in PyTorch.
 struct LayerArg {
-  enum class Type { Int, Pair, Bool, Float };
+  enum class Type { Int, Pair, Bool, Float, String };
   const char *name;
   Type type;
   bool required = false;
+  /// Type::String: the values allowed, separated by '|' ("mean|sum").
+  const char *choices = nullptr;
+  /// PyTorch's default is None (divisor_override=None): `None` may be
+  /// written, and means the argument was not given.
+  bool acceptsNone = false;
 };
 
 /// An argument's value in a model file. An Int given where a Pair is
@@ -43,6 +48,7 @@ struct LayerArgValue {
   std::array<int64_t, 2> pair{};
   bool b = false;
   double f = 0;
+  std::string s;
 };
 
 /// Where a planning error is reported in the model file.
@@ -80,6 +86,7 @@ struct LayerPlan {
   int64_t getInt(llvm::StringRef name, int64_t dflt) const;
   bool getBool(llvm::StringRef name, bool dflt) const;
   double getFloat(llvm::StringRef name, double dflt) const;
+  llvm::StringRef getString(llvm::StringRef name, llvm::StringRef dflt) const;
   std::array<int64_t, 2> getPair(llvm::StringRef name,
                                  std::array<int64_t, 2> dflt) const;
   /// Error reporters (to pass as a ShapeRules ErrorFn, which they outlive

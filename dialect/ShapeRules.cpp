@@ -266,16 +266,16 @@ std::optional<shapes::Shape> shapes::pointwiseLoss(llvm::StringRef op,
   return Shape{};
 }
 
-std::optional<shapes::Shape>
-shapes::crossEntropyLoss(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
-                         ErrorFn error) {
+std::optional<shapes::Shape> shapes::classLoss(llvm::StringRef op,
+                                               ArrayRef<int64_t> input,
+                                               ArrayRef<int64_t> target,
+                                               ErrorFn error) {
   if (input.size() != 2) {
-    error("cross_entropy_loss: logits must be 2-D [N, classes], got " +
-          str(input));
+    error(op + ": input must be 2-D [N, classes], got " + str(input));
     return std::nullopt;
   }
   if (target.size() != 1 || target[0] != input[0]) {
-    error("cross_entropy_loss: target must be [" + Twine(input[0]) +
+    error(op + ": target must be [" + Twine(input[0]) +
           "] (one class index per batch element), got " + str(target));
     return std::nullopt;
   }

@@ -96,10 +96,11 @@ std::optional<Shape> pointwiseLoss(llvm::StringRef op,
                                    llvm::ArrayRef<int64_t> target,
                                    ErrorFn error);
 
-/// nn.CrossEntropyLoss: logits [N, C], class indices [N]; result is [].
-std::optional<Shape> crossEntropyLoss(llvm::ArrayRef<int64_t> input,
-                                      llvm::ArrayRef<int64_t> target,
-                                      ErrorFn error);
+/// nn.CrossEntropyLoss, nn.NLLLoss (`op`): scores [N, C], class indices
+/// [N]; result is [].
+std::optional<Shape> classLoss(llvm::StringRef op,
+                               llvm::ArrayRef<int64_t> input,
+                               llvm::ArrayRef<int64_t> target, ErrorFn error);
 
 } // namespace mlir::tcnn::shapes
 

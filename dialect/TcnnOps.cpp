@@ -198,36 +198,36 @@ static LogicalResult inferPointwiseLoss(MLIRContext *ctx,
                    types);
 }
 
-LogicalResult MseLossOp::inferReturnTypes(MLIRContext *ctx,
-                                          std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  return inferPointwiseLoss<MseLossOp>(ctx, loc, adaptor, types);
-}
-LogicalResult L1LossOp::inferReturnTypes(MLIRContext *ctx,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
-  return inferPointwiseLoss<L1LossOp>(ctx, loc, adaptor, types);
-}
-LogicalResult SmoothL1LossOp::inferReturnTypes(MLIRContext *ctx,
-                                               std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &types) {
-  return inferPointwiseLoss<SmoothL1LossOp>(ctx, loc, adaptor, types);
-}
-
-LogicalResult CrossEntropyLossOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+/// The result type of a loss of scores and class indices.
+template <typename OpT>
+static LogicalResult inferClassLoss(MLIRContext *ctx,
+                                    std::optional<Location> loc,
+                                    typename OpT::Adaptor adaptor,
+                                    SmallVectorImpl<Type> &types) {
   if (!wellFormed({adaptor.getInput(), adaptor.getTarget()}, {}))
     return failure();
   return setResult(ctx,
-                   shapes::crossEntropyLoss(shapeOf(adaptor.getInput()),
-                                            shapeOf(adaptor.getTarget()),
-                                            RuleDiagnostic{loc}),
+                   shapes::classLoss(OpT::getOperationName().drop_front(5),
+                                     shapeOf(adaptor.getInput()),
+                                     shapeOf(adaptor.getTarget()),
+                                     RuleDiagnostic{loc}),
                    types);
 }
+
+#define TCNN_INFER_WITH(Op, rule)                                              \
+  LogicalResult Op::inferReturnTypes(MLIRContext *ctx,                         \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return rule<Op>(ctx, loc, adaptor, types);                                 \
+  }
+TCNN_INFER_WITH(MseLossOp, inferPointwiseLoss)
+TCNN_INFER_WITH(L1LossOp, inferPointwiseLoss)
+TCNN_INFER_WITH(SmoothL1LossOp, inferPointwiseLoss)
+TCNN_INFER_WITH(BceWithLogitsLossOp, inferPointwiseLoss)
+TCNN_INFER_WITH(CrossEntropyLossOp, inferClassLoss)
+TCNN_INFER_WITH(NllLossOp, inferClassLoss)
+#undef TCNN_INFER_WITH
 
 //===----------------------------------------------------------------------===//
 // Backward ops: verifiers
@@ -332,6 +332,18 @@ static LogicalResult verifyPointwiseLossGrad(GradOp op, StringRef loss) {
                      shapes::Shape(shapeOf(op.getInput())), "the prediction");
 }
 
+/// A class loss's gradient: scores [N, C] and indices [N]; result like the
+/// scores.
+template <typename GradOp>
+static LogicalResult verifyClassLossGrad(GradOp op, StringRef loss) {
+  RuleDiagnostic diag{op.getLoc()};
+  if (!shapes::classLoss(loss, shapeOf(op.getInput()), shapeOf(op.getTarget()),
+                         diag))
+    return failure();
+  return expectShape(op, "result", shapeOf(op.getInputGrad()),
+                     shapes::Shape(shapeOf(op.getInput())), "the scores");
+}
+
 LogicalResult MseLossGradOp::verify() {
   return verifyPointwiseLossGrad(*this, "mse_loss");
 }
@@ -341,14 +353,14 @@ LogicalResult L1LossGradOp::verify() {
 LogicalResult SmoothL1LossGradOp::verify() {
   return verifyPointwiseLossGrad(*this, "smooth_l1_loss");
 }
-
+LogicalResult BceWithLogitsLossGradOp::verify() {
+  return verifyPointwiseLossGrad(*this, "bce_with_logits_loss");
+}
 LogicalResult CrossEntropyLossGradOp::verify() {
-  RuleDiagnostic diag{getLoc()};
-  if (!shapes::crossEntropyLoss(shapeOf(getInput()), shapeOf(getTarget()),
-                                diag))
-    return failure();
-  return expectShape(*this, "result", shapeOf(getInputGrad()),
-                     shapes::Shape(shapeOf(getInput())), "the logits");
+  return verifyClassLossGrad(*this, "cross_entropy_loss");
+}
+LogicalResult NllLossGradOp::verify() {
+  return verifyClassLossGrad(*this, "nll_loss");
 }
 
 #define GET_OP_CLASSES

@@ -65,6 +65,10 @@ typedef struct {
   /* samples per step; 0 when the model mixes the samples of a batch, so
    * that it cannot take partial batches (and so no data sets) */
   int64_t batch;
+  /* 1 when the loss sums over the samples (reduction "sum"): a data set's
+   * loss per sample is then the sum of the batch losses over the sample
+   * count, not the batches' mean weighted by their sizes */
+  int loss_is_sum;
   /* loss and output of the forward pass */
   void (*forward)(void **args, int64_t valid, float *loss, float *output);
   /* forward and backward: grads[k] is dL/d(k-th param) */

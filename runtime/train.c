@@ -86,7 +86,7 @@ static score evaluate(tcnn_state *s, const tcnn_dataset *d) {
     int64_t n = total - first < batch ? total - first : batch;
     tcnn_dataset_gather(d, s, order, first, n);
     m->forward(s->args, n, &s->loss, s->output);
-    sum += (double)s->loss * (double)n;
+    sum += (double)s->loss * (m->loss_is_sum ? 1.0 : (double)n);
     if (label >= 0)
       hits += correct(s, label, n);
   }
@@ -124,7 +124,7 @@ int tcnn_train(tcnn_state *s, const tcnn_dataset *data,
       tcnn_dataset_gather(data, s, order, seen, n);
       m->grad(s->args, n, &s->loss, s->output, s->grads);
       tcnn_optimizer_step(s);
-      sum += (double)s->loss * (double)n;
+      sum += (double)s->loss * (m->loss_is_sum ? 1.0 : (double)n);
       if (label >= 0)
         hits += correct(s, label, n);
       seen += n;

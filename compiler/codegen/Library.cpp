@@ -124,7 +124,8 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "_model *model, int index, const float *values);\n\n"
      << "/* One optimizer step on n samples, 1 <= n <= " << U
      << "_STEP_SAMPLES: the\n"
-     << " * loss is their mean, as for a batch of n. `loss` and `output`\n"
+     << " * loss is their " << (m.lossIsSum ? "sum" : "mean")
+     << ", as for a batch of n. `loss` and `output`\n"
      << " * (n * " << U
      << "_OUTPUT_SAMPLE_COUNT floats, before the step) may be NULL. */\n"
      << "int " << P << "_train_step(" << P << "_model *model, "
@@ -134,7 +135,9 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "_OUTPUT_SAMPLE_COUNT floats. */\n"
      << "int " << P << "_predict(" << P << "_model *model, "
      << L.dataParams(0) << "int64_t n,\n    float *output);\n\n"
-     << "/* The mean loss over n >= 1 samples, forward only; `accuracy` gets\n"
+     << "/* The loss per sample over n >= 1 samples"
+     << (m.lossIsSum ? " (the losses' sum over n)" : "")
+     << ", forward only; `accuracy` gets\n"
      << " * the fraction of samples whose largest output is their class";
   if (!L.label)
     os << "\n * (-1: this model has no class-index target)";
@@ -338,7 +341,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
     os << L.arg(*t) << ", ";
   os << "first, k);\n    float l;\n    " << P << "_forward(" << entryArgs()
      << valid("k") << ", &l, m->output);\n"
-     << "    total += (double)l * k;\n";
+     << (m.lossIsSum ? "    total += l;\n" : "    total += (double)l * k;\n");
   if (L.label) {
     int64_t classes = m.outputShape[1];
     os << "    for (int64_t r = 0; r < k; ++r) {\n"

@@ -70,6 +70,11 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   model.outputCount = out.getNumElements();
   if (auto batch = module->getAttrOfType<IntegerAttr>(mlir::tcnn::kBatchAttr))
     model.batch = batch.getInt();
+  // Every loss op carries PyTorch's `reduction` ("mean" when absent).
+  Value loss = grad.getBody().front().getTerminator()->getOperand(0);
+  if (Operation *lossOp = loss.getDefiningOp())
+    if (auto reduction = lossOp->getAttrOfType<StringAttr>("reduction"))
+      model.lossIsSum = reduction.getValue() == "sum";
   if (auto opt = module->getAttrOfType<DictionaryAttr>("tcnn.optimizer")) {
     auto num = [&](StringRef key, double &out) {
       if (auto v = opt.getAs<FloatAttr>(key))
@@ -305,7 +310,7 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
   os << "}, " << m.outputCount << ", " << m.args.size() << ", args, "
-     << m.batch << ", forward, grad, sgd, adam,\n  {"
+     << m.batch << ", " << m.lossIsSum << ", forward, grad, sgd, adam,\n  {"
      << (m.optimizerKind == "adam") << ", " << llvm::formatv("{0:e17}", m.lr)
      << ", " << llvm::formatv("{0:e17}", m.momentum) << ", "
      << llvm::formatv("{0:e17}", m.weightDecay) << ", " << m.nesterov << ", "

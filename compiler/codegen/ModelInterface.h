@@ -46,6 +46,8 @@ struct ModelInterface {
   std::vector<ProfiledOp> profile; ///< indexed by profile id
   /// Samples per step; 0 when the model mixes samples (tcnn.batch).
   int64_t batch = 0;
+  /// The loss sums over the samples (reduction = "sum").
+  bool lossIsSum = false;
   /// The model file's `optimizer` (tcnn.optimizer), else SGD's defaults.
   std::string optimizerKind = "sgd";
   double lr = 0.01, momentum = 0, weightDecay = 0;

@@ -1,4 +1,11 @@
 //===- LossSections.cpp - explaining the losses and their gradients -------===//
+//
+// A loss is a reduction of terms: one per element for the pointwise
+// losses, one per row for the class-index losses. The forward section
+// tabulates the terms and recomputes their mean or sum; the backward
+// section shows each term's derivative and recomputes the whole gradient.
+//
+//===----------------------------------------------------------------------===//
 
 #include "compiler/explain/ExplainInterface.h"
 #include "compiler/explain/Report.h"
@@ -15,137 +22,75 @@ using tcnnc::Tensor;
 using namespace tcnnc::explain;
 
 namespace {
-double logSumExp(const Tensor &z, int64_t n) {
-  double m = z.at(n, 0), s = 0;
-  for (int64_t c = 1; c < z.dim(1); ++c)
-    m = std::max(m, z.at(n, c));
-  for (int64_t c = 0; c < z.dim(1); ++c)
-    s += std::exp(z.at(n, c) - m);
-  return m + std::log(s);
-}
-} // namespace
-
-static void lossForward(Report &r, Operation *op) {
-  Markdown &md = r.md;
-  Value pred = op->getOperand(0), target = op->getOperand(1);
-  const Tensor &p = r.value(pred), &t = r.value(target),
-               &l = r.value(op->getResult(0));
-  r.beginSection(op, "forward");
-  if (isa<MseLossOp>(op)) {
-    md.para("Prediction " + r.describe(pred) + " and target " +
-            r.describe(target) + ", both " + shapeStr(p.shape) +
-            "; the loss is a scalar. $$L = \\frac{1}{N} \\sum_{i=0}^{N-1} "
-            "(p_i - t_i)^2, \\quad N = " +
-            std::to_string(p.size()) + "$$");
-    std::vector<std::vector<std::string>> rows;
-    std::string sum;
-    double exact = 0, rounded = 0;
-    for (int64_t i = 0; i < p.size(); ++i) {
-      double d = p.data[i] - t.data[i];
-      exact += d * d;
-      double rd = md.roundedOp(p.data[i]) - md.roundedOp(t.data[i]);
-      rounded += rd * rd;
-      if (i < 16) {
-        rows.push_back({std::to_string(i), md.num(p.data[i]), md.num(t.data[i]),
-                        md.num(d * d)});
-        sum += (i ? " + " : "") + std::string("(") + md.op(p.data[i]) + " - " +
-               paren(md.op(t.data[i])) + ")^2";
-      }
-    }
-    md.table({"element", "prediction p", "target t", "(p - t)²"}, rows);
-    if (p.size() > 16)
-      md.para("(the first 16 of " + std::to_string(p.size()) + " elements)");
-    else
-      md.para("$$L = \\frac{1}{" + std::to_string(p.size()) + "} \\left(" +
-              sum + "\\right)$$ With the operands rounded as shown, this is " +
-              md.num(rounded / p.size()) + ".");
-    r.compare("loss", exact / p.size(), l.data[0]);
-    return;
+/// How a loss reduces its `count` terms: the LaTeX of L in terms of the
+/// sum `sum`, and the factor.
+struct Reduction {
+  bool mean;
+  int64_t count;
+  double factor() const { return mean ? 1.0 / static_cast<double>(count) : 1.0; }
+  std::string of(const std::string &sum) const {
+    return mean ? "\\frac{1}{N} " + sum : sum;
   }
-  md.para("Logits " + r.describe(pred) + " " + shapeStr(p.shape) +
-          " and class indices " + r.describe(target) + " " +
-          shapeStr(t.shape) + ". $$L = \\frac{1}{N} \\sum_{n} \\Big( \\log "
-          "\\sum_{c} e^{z_{n,c}} - z_{n,t_n} \\Big)$$");
-  std::vector<std::vector<std::string>> rows;
-  double exact = 0;
-  for (int64_t n = 0; n < p.dim(0); ++n) {
-    int64_t label = static_cast<int64_t>(t.data[n]);
-    double lse = logSumExp(p, n), nll = lse - p.at(n, label);
-    exact += nll;
-    if (n < 16)
-      rows.push_back({std::to_string(n), std::to_string(label), md.num(lse),
-                      md.num(p.at(n, label)), md.num(nll)});
+  std::string countNote() const {
+    return mean ? ", \\quad N = " + std::to_string(count) : "";
   }
-  md.table({"n", "label t_n", "log Σ exp z_n", "z_{n,t_n}", "loss of row n"},
-           rows);
-  r.compare("loss (mean over " + std::to_string(p.dim(0)) + " rows)",
-            exact / p.dim(0), l.data[0]);
-}
-
-static void lossGrad(Report &r, Operation *op) {
-  Markdown &md = r.md;
-  const Tensor &dl = r.value(op->getOperand(0)), &p = r.value(op->getOperand(1)),
-               &t = r.value(op->getOperand(2)), &dp = r.value(op->getResult(0));
-  r.beginSection(op, "backward");
-  std::vector<double> full(dp.size());
-  if (isa<MseLossGradOp>(op)) {
-    md.para("$$\\frac{\\partial L}{\\partial p_i} = \\frac{\\partial "
-            "L}{\\partial L} \\cdot \\frac{2 (p_i - t_i)}{N}, \\quad N = " +
-            std::to_string(p.size()) + "$$");
-    std::vector<std::vector<std::string>> rows;
-    for (int64_t i = 0; i < p.size(); ++i) {
-      full[i] = dl.data[0] * 2.0 * (p.data[i] - t.data[i]) / p.size();
-      if (i < 16)
-        rows.push_back({std::to_string(i),
-                        "$2 \\times (" + md.op(p.data[i]) + " - " +
-                            paren(md.op(t.data[i])) + ") / " +
-                            std::to_string(p.size()) + "$",
-                        md.num(dp.data[i])});
-    }
-    md.table({"element", "formula", "$\\partial L/\\partial p$"}, rows);
-  } else {
-    int64_t n = p.dim(0);
-    md.para("$$\\frac{\\partial L}{\\partial z_{n,c}} = \\frac{1}{N} \\Big( "
-            "\\operatorname{softmax}(z_n)_c - [c = t_n] \\Big), \\quad N = " +
-            std::to_string(n) + "$$");
-    for (int64_t b = 0; b < n; ++b) {
-      double lse = logSumExp(p, b);
-      for (int64_t c = 0; c < p.dim(1); ++c)
-        full[b * p.dim(1) + c] =
-            dl.data[0] *
-            (std::exp(p.at(b, c) - lse) - (c == t.data[b] ? 1.0 : 0.0)) / n;
-    }
-    Index at = r.positionIn(p.shape);
-    std::vector<std::vector<std::string>> rows;
-    double lse = logSumExp(p, at[0]);
-    for (int64_t c = 0; c < p.dim(1); ++c)
-      rows.push_back({std::to_string(c), md.num(std::exp(p.at(at[0], c) - lse)),
-                      c == t.data[at[0]] ? "1" : "0",
-                      md.num(dp.at(at[0], c))});
-    md.para("Row n = " + std::to_string(at[0]) + ":");
-    md.table({"class c", "softmax", "[c = t]", "$\\partial L/\\partial z$"},
-             rows);
-  }
-  r.compareTensor("gradient", full, dp);
-}
-
-namespace {
-/// How a pointwise loss reads: its term of d = p - t and that term's
-/// derivative, in LaTeX and as numbers.
-struct PointwiseLoss {
-  std::string term, derivative;
-  std::function<double(double)> f, df;
+  std::string name() const { return mean ? "mean" : "sum"; }
 };
+
+Reduction reductionOf(Operation *op, int64_t count) {
+  auto attr = op->getAttrOfType<StringAttr>("reduction");
+  return {!attr || attr.getValue() == "mean", count};
+}
 
 double signOf(double d) { return d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0; }
 
+/// How a pointwise loss reads: its term of prediction p and target t and
+/// that term's derivative, in LaTeX and as numbers; `substitute` writes the
+/// term with numbers in it, where that is short.
+struct PointwiseLoss {
+  std::string term, derivative;
+  std::function<double(double, double)> f, df;
+  bool ofDifference = true; ///< a function of p - t (all but BCE)
+  std::function<std::string(const std::string &, const std::string &)>
+      substitute, substituteDerivative;
+};
+
 PointwiseLoss describeLoss(Operation *op) {
   PointwiseLoss l;
+  if (isa<MseLossOp, MseLossGradOp>(op)) {
+    l.term = "(p_i - t_i)^2";
+    l.derivative = "2 (p_i - t_i)";
+    l.f = [](double p, double t) { return (p - t) * (p - t); };
+    l.df = [](double p, double t) { return 2.0 * (p - t); };
+    l.substitute = [](const std::string &p, const std::string &t) {
+      return "(" + p + " - " + t + ")^2";
+    };
+    l.substituteDerivative = [](const std::string &p, const std::string &t) {
+      return "2 \\times (" + p + " - " + t + ")";
+    };
+    return l;
+  }
   if (isa<L1LossOp, L1LossGradOp>(op)) {
     l.term = "|p_i - t_i|";
     l.derivative = "\\operatorname{sign}(p_i - t_i)";
-    l.f = [](double d) { return std::fabs(d); };
-    l.df = signOf;
+    l.f = [](double p, double t) { return std::fabs(p - t); };
+    l.df = [](double p, double t) { return signOf(p - t); };
+    l.substitute = [](const std::string &p, const std::string &t) {
+      return "|" + p + " - " + t + "|";
+    };
+    return l;
+  }
+  if (isa<BceWithLogitsLossOp, BceWithLogitsLossGradOp>(op)) {
+    l.ofDifference = false;
+    l.term = "-\\big(t_i \\log \\sigma(p_i) + (1 - t_i) \\log(1 - "
+             "\\sigma(p_i))\\big) = \\max(p_i, 0) - p_i t_i + \\log(1 + "
+             "e^{-|p_i|})";
+    l.derivative = "\\big(\\sigma(p_i) - t_i\\big), \\quad \\sigma(p) = "
+                   "\\frac{1}{1 + e^{-p}}";
+    l.f = [](double x, double y) {
+      return std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::fabs(x)));
+    };
+    l.df = [](double x, double y) { return 1.0 / (1.0 + std::exp(-x)) - y; };
     return l;
   }
   double beta = isa<SmoothL1LossOp>(op)
@@ -158,42 +103,66 @@ PointwiseLoss describeLoss(Operation *op) {
   l.derivative = "\\begin{cases} \\frac{p_i - t_i}{\\beta} & |p_i - t_i| < "
                  "\\beta \\\\ \\operatorname{sign}(p_i - t_i) & "
                  "\\text{otherwise} \\end{cases}";
-  l.f = [beta](double d) {
+  l.f = [beta](double p, double t) {
+    double d = p - t;
     return std::fabs(d) < beta ? 0.5 * d * d / beta : std::fabs(d) - 0.5 * beta;
   };
-  l.df = [beta](double d) {
+  l.df = [beta](double p, double t) {
+    double d = p - t;
     return std::fabs(d) < beta ? d / beta : signOf(d);
   };
   return l;
 }
 } // namespace
 
-/// L1Loss, SmoothL1Loss: the mean of one term per element.
+/// MSELoss, L1Loss, SmoothL1Loss, BCEWithLogitsLoss: one term per element.
 static void pointwiseLossForward(Report &r, Operation *op) {
   Markdown &md = r.md;
   Value pred = op->getOperand(0), target = op->getOperand(1);
   const Tensor &p = r.value(pred), &t = r.value(target),
                &loss = r.value(op->getResult(0));
   PointwiseLoss l = describeLoss(op);
+  Reduction red = reductionOf(op, p.size());
   r.beginSection(op, "forward");
   md.para("Prediction " + r.describe(pred) + " and target " +
           r.describe(target) + ", both " + shapeStr(p.shape) +
-          "; the loss is a scalar, the mean of one term per element. $$L = "
-          "\\frac{1}{N} \\sum_{i=0}^{N-1} \\ell_i, \\quad \\ell_i = " +
-          l.term + ", \\quad N = " + std::to_string(p.size()) + "$$");
+          "; the loss is a scalar, the " + red.name() +
+          " of one term per element. $$L = " +
+          red.of("\\sum_{i=0}^{N-1} \\ell_i") + ", \\quad \\ell_i = " + l.term +
+          ", \\quad N = " + std::to_string(p.size()) + "$$");
   std::vector<std::vector<std::string>> rows;
-  double exact = 0;
+  std::string sum;
+  double exact = 0, rounded = 0;
   for (int64_t i = 0; i < p.size(); ++i) {
-    double d = p.data[i] - t.data[i];
-    exact += l.f(d);
-    if (i < 16)
-      rows.push_back({std::to_string(i), md.num(p.data[i]), md.num(t.data[i]),
-                      md.num(d), md.num(l.f(d))});
+    double term = l.f(p.data[i], t.data[i]);
+    exact += term;
+    rounded += l.f(md.roundedOp(p.data[i]), md.roundedOp(t.data[i]));
+    if (i >= 16)
+      continue;
+    std::vector<std::string> row = {std::to_string(i), md.num(p.data[i]),
+                                    md.num(t.data[i])};
+    if (l.ofDifference)
+      row.push_back(md.num(p.data[i] - t.data[i]));
+    row.push_back(md.num(term));
+    rows.push_back(row);
+    if (l.substitute)
+      sum += (i ? " + " : "") +
+             l.substitute(md.op(p.data[i]), paren(md.op(t.data[i])));
   }
-  md.table({"element", "prediction p", "target t", "p - t", "term"}, rows);
+  std::vector<std::string> head = {"element", "prediction p", "target t"};
+  if (l.ofDifference)
+    head.push_back("p - t");
+  head.push_back("term");
+  md.table(head, rows);
   if (p.size() > 16)
     md.para("(the first 16 of " + std::to_string(p.size()) + " elements)");
-  r.compare("loss", exact / p.size(), loss.data[0]);
+  else if (l.substitute)
+    md.para("$$L = " +
+            (red.mean ? "\\frac{1}{" + std::to_string(p.size()) + "} " : "") +
+            "\\left(" + sum +
+            "\\right)$$ With the operands rounded as shown, this is " +
+            md.num(rounded * red.factor()) + ".");
+  r.compare("loss", exact * red.factor(), loss.data[0]);
 }
 
 static void pointwiseLossGrad(Report &r, Operation *op) {
@@ -201,23 +170,192 @@ static void pointwiseLossGrad(Report &r, Operation *op) {
   const Tensor &dl = r.value(op->getOperand(0)), &p = r.value(op->getOperand(1)),
                &t = r.value(op->getOperand(2)), &dp = r.value(op->getResult(0));
   PointwiseLoss l = describeLoss(op);
+  Reduction red = reductionOf(op, p.size());
   r.beginSection(op, "backward");
   md.para("$$\\frac{\\partial L}{\\partial p_i} = \\frac{\\partial "
-          "L}{\\partial L} \\cdot \\frac{1}{N} \\cdot " +
-          l.derivative + ", \\quad N = " + std::to_string(p.size()) + "$$");
+          "L}{\\partial L} \\cdot " +
+          std::string(red.mean ? "\\frac{1}{N} \\cdot " : "") + l.derivative +
+          red.countNote() + "$$");
   std::vector<std::vector<std::string>> rows;
   std::vector<double> full(dp.size());
   for (int64_t i = 0; i < p.size(); ++i) {
-    double d = p.data[i] - t.data[i];
-    full[i] = dl.data[0] * l.df(d) / p.size();
-    if (i < 16)
-      rows.push_back({std::to_string(i), md.num(d), md.num(l.df(d)),
-                      md.num(dp.data[i])});
+    double d = l.df(p.data[i], t.data[i]);
+    full[i] = dl.data[0] * d * red.factor();
+    if (i >= 16)
+      continue;
+    std::vector<std::string> row = {std::to_string(i)};
+    if (l.substituteDerivative) {
+      row.push_back("$" +
+                    l.substituteDerivative(md.op(p.data[i]),
+                                           paren(md.op(t.data[i]))) +
+                    (red.mean ? " / " + std::to_string(p.size()) : "") + "$");
+    } else {
+      row.push_back(
+          md.num(l.ofDifference ? p.data[i] - t.data[i] : p.data[i]));
+      if (!l.ofDifference)
+        row.push_back(md.num(t.data[i]));
+      row.push_back(md.num(d));
+    }
+    row.push_back(md.num(dp.data[i]));
+    rows.push_back(row);
   }
-  md.table({"element", "p - t", "derivative of the term",
-            "$\\partial L/\\partial p$"},
-           rows);
+  std::vector<std::string> head = {"element"};
+  if (l.substituteDerivative) {
+    head.push_back("formula");
+  } else if (l.ofDifference) {
+    head.push_back("p - t");
+  } else {
+    head.push_back("prediction p");
+    head.push_back("target t");
+  }
+  if (!l.substituteDerivative)
+    head.push_back("derivative of the term");
+  head.push_back("$\\partial L/\\partial p$");
+  md.table(head, rows);
+  if (p.size() > 16)
+    md.para("(the first 16 of " + std::to_string(p.size()) + " elements)");
   r.compareTensor("gradient", full, dp);
+}
+
+namespace {
+double logSumExp(const Tensor &z, int64_t n) {
+  double m = z.at(n, 0), s = 0;
+  for (int64_t c = 1; c < z.dim(1); ++c)
+    m = std::max(m, z.at(n, c));
+  for (int64_t c = 0; c < z.dim(1); ++c)
+    s += std::exp(z.at(n, c) - m);
+  return m + std::log(s);
+}
+
+double labelSmoothing(Operation *op) {
+  if (auto ce = dyn_cast<CrossEntropyLossOp>(op))
+    return ce.getLabelSmoothing().convertToDouble();
+  if (auto ce = dyn_cast<CrossEntropyLossGradOp>(op))
+    return ce.getLabelSmoothing().convertToDouble();
+  return 0.0;
+}
+
+/// q[n, c] of cross entropy: (1 - e) [c == t] + e / C.
+double targetProbability(int64_t c, int64_t t, double e, int64_t classes) {
+  return (c == t ? 1.0 - e : 0.0) + e / static_cast<double>(classes);
+}
+} // namespace
+
+/// CrossEntropyLoss, NLLLoss: one term per row, from the row's scores and
+/// label.
+static void classLossForward(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  Value scores = op->getOperand(0), target = op->getOperand(1);
+  const Tensor &z = r.value(scores), &t = r.value(target),
+               &l = r.value(op->getResult(0));
+  int64_t n = z.dim(0), classes = z.dim(1);
+  Reduction red = reductionOf(op, n);
+  bool nll = isa<NllLossOp>(op);
+  double e = labelSmoothing(op);
+  r.beginSection(op, "forward");
+  std::string term =
+      nll ? "-z_{n,t_n}"
+      : e == 0.0
+          ? "\\log \\sum_{c} e^{z_{n,c}} - z_{n,t_n}"
+          : "\\log \\sum_{c} e^{z_{n,c}} - (1 - \\varepsilon) z_{n,t_n} - "
+            "\\frac{\\varepsilon}{C} \\sum_c z_{n,c}, \\quad \\varepsilon = " +
+                md.num(e) + ", \\quad C = " + std::to_string(classes);
+  md.para(std::string(nll ? "Log-probabilities " : "Logits ") +
+          r.describe(scores) + " " + shapeStr(z.shape) + " and class indices " +
+          r.describe(target) + " " + shapeStr(t.shape) + ". $$L = " +
+          red.of("\\sum_{n} \\ell_n") + ", \\quad \\ell_n = " + term +
+          red.countNote() + "$$");
+  std::vector<std::vector<std::string>> rows;
+  double exact = 0;
+  for (int64_t b = 0; b < n; ++b) {
+    auto label = static_cast<int64_t>(t.data[b]);
+    double rowLoss = 0, lse = nll ? 0 : logSumExp(z, b), meanZ = 0;
+    for (int64_t c = 0; c < classes; ++c)
+      meanZ += z.at(b, c) / static_cast<double>(classes);
+    if (nll)
+      rowLoss = -z.at(b, label);
+    else
+      for (int64_t c = 0; c < classes; ++c)
+        rowLoss += targetProbability(c, label, e, classes) * (lse - z.at(b, c));
+    exact += rowLoss;
+    if (b >= 16)
+      continue;
+    std::vector<std::string> row = {std::to_string(b), std::to_string(label)};
+    if (!nll)
+      row.push_back(md.num(lse));
+    row.push_back(md.num(z.at(b, label)));
+    if (e != 0.0)
+      row.push_back(md.num(meanZ));
+    row.push_back(md.num(rowLoss));
+    rows.push_back(row);
+  }
+  std::vector<std::string> head = {"n", "label t_n"};
+  if (!nll)
+    head.push_back("log Σ exp z_n");
+  head.push_back("z_{n,t_n}");
+  if (e != 0.0)
+    head.push_back("(1/C) Σ_c z_{n,c}");
+  head.push_back("loss of row n");
+  md.table(head, rows);
+  if (n > 16)
+    md.para("(the first 16 of " + std::to_string(n) + " rows)");
+  r.compare("loss (" + red.name() + " over " + std::to_string(n) + " rows)",
+            exact * red.factor(), l.data[0]);
+}
+
+static void classLossGrad(Report &r, Operation *op) {
+  Markdown &md = r.md;
+  const Tensor &dl = r.value(op->getOperand(0)), &z = r.value(op->getOperand(1)),
+               &t = r.value(op->getOperand(2)), &dz = r.value(op->getResult(0));
+  int64_t n = z.dim(0), classes = z.dim(1);
+  Reduction red = reductionOf(op, n);
+  bool nll = isa<NllLossGradOp>(op);
+  double e = labelSmoothing(op);
+  r.beginSection(op, "backward");
+  std::string scale = "\\frac{\\partial L}{\\partial L} \\cdot " +
+                      std::string(red.mean ? "\\frac{1}{N} " : "");
+  md.para("$$\\frac{\\partial L}{\\partial z_{n,c}} = " + scale +
+          (nll ? "\\big(-[c = t_n]\\big)"
+               : "\\Big( \\operatorname{softmax}(z_n)_c - " +
+                     std::string(e == 0.0 ? "[c = t_n]" : "q_{n,c}") +
+                     " \\Big)") +
+          red.countNote() +
+          (e == 0.0 ? ""
+                    : ", \\quad q_{n,c} = (1 - \\varepsilon) [c = t_n] + "
+                      "\\frac{\\varepsilon}{C}, \\quad \\varepsilon = " +
+                          md.num(e)) +
+          "$$");
+  std::vector<double> full(dz.size());
+  for (int64_t b = 0; b < n; ++b) {
+    auto label = static_cast<int64_t>(t.data[b]);
+    double lse = nll ? 0 : logSumExp(z, b);
+    for (int64_t c = 0; c < classes; ++c) {
+      double q = targetProbability(c, label, e, classes);
+      full[b * classes + c] =
+          dl.data[0] * red.factor() *
+          (nll ? -q : std::exp(z.at(b, c) - lse) - q);
+    }
+  }
+  Index at = r.positionIn(z.shape);
+  auto label = static_cast<int64_t>(t.data[at[0]]);
+  double lse = nll ? 0 : logSumExp(z, at[0]);
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t c = 0; c < classes; ++c) {
+    std::vector<std::string> row = {std::to_string(c)};
+    if (!nll)
+      row.push_back(md.num(std::exp(z.at(at[0], c) - lse)));
+    row.push_back(md.num(targetProbability(c, label, e, classes)));
+    row.push_back(md.num(dz.at(at[0], c)));
+    rows.push_back(row);
+  }
+  md.para("Row n = " + std::to_string(at[0]) + ":");
+  std::vector<std::string> head = {"class c"};
+  if (!nll)
+    head.push_back("softmax");
+  head.push_back(e == 0.0 ? "[c = t]" : "q");
+  head.push_back("$\\partial L/\\partial z$");
+  md.table(head, rows);
+  r.compareTensor("gradient", full, dz);
 }
 
 void tcnnc::explain::seedGradient(Report &r, Operation *op) {
@@ -234,10 +372,10 @@ void tcnnc::explain::seedGradient(Report &r, Operation *op) {
 
 void tcnnc::explain::registerLossSections(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
-    MseLossOp::attachInterface<FnSections<MseLossOp, lossForward>>(*ctx);
-    CrossEntropyLossOp::attachInterface<
-        FnSections<CrossEntropyLossOp, lossForward>>(*ctx);
-    MseLossGradOp::attachInterface<FnSections<MseLossGradOp, lossGrad>>(*ctx);
+    MseLossOp::attachInterface<FnSections<MseLossOp, pointwiseLossForward>>(
+        *ctx);
+    MseLossGradOp::attachInterface<
+        FnSections<MseLossGradOp, pointwiseLossGrad>>(*ctx);
     L1LossOp::attachInterface<FnSections<L1LossOp, pointwiseLossForward>>(*ctx);
     L1LossGradOp::attachInterface<FnSections<L1LossGradOp, pointwiseLossGrad>>(
         *ctx);
@@ -245,7 +383,16 @@ void tcnnc::explain::registerLossSections(DialectRegistry &registry) {
         FnSections<SmoothL1LossOp, pointwiseLossForward>>(*ctx);
     SmoothL1LossGradOp::attachInterface<
         FnSections<SmoothL1LossGradOp, pointwiseLossGrad>>(*ctx);
+    BceWithLogitsLossOp::attachInterface<
+        FnSections<BceWithLogitsLossOp, pointwiseLossForward>>(*ctx);
+    BceWithLogitsLossGradOp::attachInterface<
+        FnSections<BceWithLogitsLossGradOp, pointwiseLossGrad>>(*ctx);
+    CrossEntropyLossOp::attachInterface<
+        FnSections<CrossEntropyLossOp, classLossForward>>(*ctx);
     CrossEntropyLossGradOp::attachInterface<
-        FnSections<CrossEntropyLossGradOp, lossGrad>>(*ctx);
+        FnSections<CrossEntropyLossGradOp, classLossGrad>>(*ctx);
+    NllLossOp::attachInterface<FnSections<NllLossOp, classLossForward>>(*ctx);
+    NllLossGradOp::attachInterface<FnSections<NllLossGradOp, classLossGrad>>(
+        *ctx);
   });
 }

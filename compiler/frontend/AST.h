@@ -27,15 +27,16 @@ struct SourceLoc {
 };
 
 /// A layer argument value: an int, a float, a bool, an (h, w) pair of
-/// integers, or a pair of numbers (Adam's betas).
+/// integers, a pair of numbers (Adam's betas), a string ("sum") or None.
 struct ArgValue {
-  enum class Kind { Int, Float, Bool, Pair, FloatPair };
+  enum class Kind { Int, Float, Bool, Pair, FloatPair, String, None };
   Kind kind = Kind::Int;
   int64_t i = 0;
   double f = 0;
   bool b = false;
   int64_t pair[2] = {0, 0};
   double fpair[2] = {0, 0};
+  std::string s;
   SourceLoc loc;
 };
 

@@ -79,6 +79,12 @@ static void printCall(const LayerCall &call, llvm::raw_ostream &os) {
       os << "(" << num(a.value.fpair[0]) << ", " << num(a.value.fpair[1])
          << ")";
       break;
+    case ArgValue::Kind::String:
+      os << '"' << a.value.s << '"';
+      break;
+    case ArgValue::Kind::None:
+      os << "None";
+      break;
     }
   }
   os << ")";

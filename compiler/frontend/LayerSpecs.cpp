@@ -36,8 +36,21 @@ std::string tcnnc::knownLayerNames(mlir::MLIRContext &context) {
   return llvm::join(names, ", ");
 }
 
-static const char *typeDescription(T type) {
-  switch (type) {
+/// `"mean" or "sum"` of the choices "mean|sum".
+static std::string choiceList(const char *choices) {
+  llvm::SmallVector<llvm::StringRef> names;
+  llvm::StringRef(choices).split(names, '|');
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") +
+           ("\"" + names[i] + "\"").str();
+  return out;
+}
+
+static std::string typeDescription(const LayerArg &arg) {
+  switch (arg.type) {
+  case T::String:
+    return choiceList(arg.choices);
   case T::Int:
     return "an integer";
   case T::Pair:
@@ -68,12 +81,23 @@ static std::string describeValue(const ArgValue &v) {
   case ArgValue::Kind::FloatPair:
     return "(" + llvm::formatv("{0}", v.fpair[0]).str() + ", " +
            llvm::formatv("{0}", v.fpair[1]).str() + ")";
+  case ArgValue::Kind::String:
+    return "\"" + v.s + "\"";
+  case ArgValue::Kind::None:
+    return "None";
   }
   return "";
 }
 
-static bool typeMatches(T type, const ArgValue &v) {
-  switch (type) {
+static bool typeMatches(const LayerArg &arg, const ArgValue &v) {
+  switch (arg.type) {
+  case T::String: {
+    if (v.kind != ArgValue::Kind::String)
+      return false;
+    llvm::SmallVector<llvm::StringRef> names;
+    llvm::StringRef(arg.choices).split(names, '|');
+    return llvm::is_contained(names, v.s);
+  }
   case T::Int:
     return v.kind == ArgValue::Kind::Int;
   case T::Pair:
@@ -91,8 +115,10 @@ static LayerArgValue bindValue(T type, const ArgValue &v) {
   LayerArgValue out;
   out.type = v.kind == ArgValue::Kind::Pair   ? T::Pair
              : v.kind == ArgValue::Kind::Bool ? T::Bool
-             : type == T::Float               ? T::Float
-                                              : T::Int;
+             : type == T::Float || type == T::String
+                 ? type
+                 : T::Int;
+  out.s = v.s;
   out.i = v.i;
   out.pair = {v.pair[0], v.pair[1]};
   out.b = v.b;
@@ -144,16 +170,20 @@ std::optional<BoundArgs> tcnnc::bindArgs(const LayerKind &layer,
         return std::nullopt;
       }
     }
-    if (bound.values.count(target->name)) {
+    if (bound.locs.count(target->name)) {
       diags.error(arg.loc, layerName + ": argument '" + target->name +
                                "' given twice");
       return std::nullopt;
     }
-    if (!typeMatches(target->type, arg.value)) {
+    // None where PyTorch's default is None: as if not given.
+    if (arg.value.kind == ArgValue::Kind::None && target->acceptsNone) {
+      bound.locs[target->name] = arg.value.loc;
+      continue;
+    }
+    if (!typeMatches(*target, arg.value)) {
       diags.error(arg.value.loc, layerName + ": " + target->name +
-                                     " must be " +
-                                     typeDescription(target->type) + ", got " +
-                                     describeValue(arg.value));
+                                     " must be " + typeDescription(*target) +
+                                     ", got " + describeValue(arg.value));
       return std::nullopt;
     }
     bound.values[target->name] = bindValue(target->type, arg.value);

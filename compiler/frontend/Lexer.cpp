@@ -96,10 +96,11 @@ Token Lexer::next() {
   if (std::isdigit(static_cast<unsigned char>(c)) ||
       (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1)))))
     return lexNumber(tok.loc);
-  if (c == '"') {
-    advance();
+  // "text" or 'text', as Python spells strings.
+  if (c == '"' || c == '\'') {
+    char quote = advance();
     std::string s;
-    while (peek() != '"') {
+    while (peek() != quote) {
       if (peek() == '\0' || peek() == '\n') {
         tok.kind = Token::Kind::Error;
         tok.text = "unterminated string";

@@ -316,7 +316,8 @@ bool Parser::parseArgList(LayerCall &call) {
 bool Parser::parseArg(Arg &arg) {
   arg.loc = tok.loc;
   if (tok.kind == Token::Kind::Ident && !tok.isIdent("true") &&
-      !tok.isIdent("false") && !tok.isIdent("True") && !tok.isIdent("False")) {
+      !tok.isIdent("false") && !tok.isIdent("True") && !tok.isIdent("False") &&
+      !tok.isIdent("None")) {
     arg.keyword = tok.text;
     consume();
     if (!expect("=", "after the argument name '" + arg.keyword + "'"))
@@ -328,6 +329,17 @@ bool Parser::parseArg(Arg &arg) {
       tok.isIdent("False")) {
     v.kind = ArgValue::Kind::Bool;
     v.b = tok.text == "true" || tok.text == "True";
+    consume();
+    return true;
+  }
+  if (tok.isIdent("None")) {
+    v.kind = ArgValue::Kind::None;
+    consume();
+    return true;
+  }
+  if (tok.kind == Token::Kind::String) {
+    v.kind = ArgValue::Kind::String;
+    v.s = tok.text;
     consume();
     return true;
   }
@@ -381,7 +393,7 @@ bool Parser::parseArg(Arg &arg) {
     v.f = negative ? -tok.number : tok.number;
   } else {
     return errorHere("an argument value (an integer, an (h, w) pair, a "
-                     "number or true/false)");
+                     "number, true/false, a quoted string or None)");
   }
   consume();
   return true;

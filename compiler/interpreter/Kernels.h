@@ -53,12 +53,6 @@ Tensor linear(const Tensor &x, const Tensor &w, const Tensor *b);
 Tensor linearInputGrad(const Tensor &dy, const Tensor &w);
 Tensor linearWeightGrad(const Tensor &dy, const Tensor &x);
 
-// Cross entropy (LossKernels.cpp, beside the pointwise losses); `target`
-// holds class indices.
-Tensor crossEntropyLoss(const Tensor &z, const Tensor &target);
-Tensor crossEntropyLossGrad(const Tensor &dLoss, const Tensor &z,
-                            const Tensor &target);
-
 } // namespace tcnnc::kernels
 
 #endif // TCNN_INTERPRETER_KERNELS_H

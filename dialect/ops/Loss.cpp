@@ -16,7 +16,20 @@ using namespace mlir;
 using namespace mlir::tcnn;
 
 namespace {
-/// MSELoss, L1Loss, SmoothL1Loss: prediction and target of one shape.
+using T = LayerArg::Type;
+
+/// Every loss's `reduction`, as PyTorch spells it.
+const LayerArg kReductionArg = {"reduction", T::String, false, "mean|sum"};
+
+/// The op's reduction attribute: null (the default, "mean") unless given.
+StringAttr reductionAttr(OpBuilder &b, const LayerPlan &plan) {
+  return plan.has("reduction")
+             ? b.getStringAttr(plan.getString("reduction", "mean"))
+             : StringAttr();
+}
+
+/// MSELoss, L1Loss, SmoothL1Loss, BCEWithLogitsLoss: prediction and target
+/// of one shape.
 LogicalResult planPointwiseLoss(LayerPlan &plan, StringRef op) {
   auto shape = shapes::pointwiseLoss(op, plan.inputs[0], plan.inputs[1],
                                      plan.atOperand(1));
@@ -25,32 +38,65 @@ LogicalResult planPointwiseLoss(LayerPlan &plan, StringRef op) {
   plan.result = *shape;
   return success();
 }
+
+/// CrossEntropyLoss, NLLLoss: scores [N, C] and one class index in
+/// [0, C) per row.
+LogicalResult planClassLoss(LayerPlan &plan, StringRef op) {
+  auto shape = shapes::classLoss(op, plan.inputs[0], plan.inputs[1],
+                                 plan.atOperand(1));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  plan.classIndexInput = 1;
+  plan.numClasses = plan.inputs[0][1];
+  return success();
+}
+
+/// A loss whose only argument is `reduction`.
+template <typename OpT>
+Value buildReducingLoss(OpBuilder &b, Location loc, const LayerPlan &plan,
+                        ValueRange inputs) {
+  return b.create<OpT>(loc, inputs[0], inputs[1], /*valid=*/Value(),
+                       reductionAttr(b, plan));
+}
 } // namespace
 
-ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return {}; }
+ArrayRef<LayerArg> MseLossOp::getLayerArgs() { return kReductionArg; }
 
 LogicalResult MseLossOp::planLayer(LayerPlan &plan) {
   return planPointwiseLoss(plan, "mse_loss");
 }
 
-Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+Value MseLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                             ValueRange inputs, ValueRange) {
-  return b.create<MseLossOp>(loc, inputs[0], inputs[1], /*valid=*/Value());
+  return buildReducingLoss<MseLossOp>(b, loc, plan, inputs);
 }
 
-ArrayRef<LayerArg> L1LossOp::getLayerArgs() { return {}; }
+ArrayRef<LayerArg> L1LossOp::getLayerArgs() { return kReductionArg; }
 
 LogicalResult L1LossOp::planLayer(LayerPlan &plan) {
   return planPointwiseLoss(plan, "l1_loss");
 }
 
-Value L1LossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+Value L1LossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                            ValueRange inputs, ValueRange) {
-  return b.create<L1LossOp>(loc, inputs[0], inputs[1], /*valid=*/Value());
+  return buildReducingLoss<L1LossOp>(b, loc, plan, inputs);
+}
+
+ArrayRef<LayerArg> BceWithLogitsLossOp::getLayerArgs() { return kReductionArg; }
+
+LogicalResult BceWithLogitsLossOp::planLayer(LayerPlan &plan) {
+  return planPointwiseLoss(plan, "bce_with_logits_loss");
+}
+
+Value BceWithLogitsLossOp::buildLayer(OpBuilder &b, Location loc,
+                                      const LayerPlan &plan, ValueRange inputs,
+                                      ValueRange) {
+  return buildReducingLoss<BceWithLogitsLossOp>(b, loc, plan, inputs);
 }
 
 ArrayRef<LayerArg> SmoothL1LossOp::getLayerArgs() {
-  static const LayerArg args[] = {{"beta", LayerArg::Type::Float}};
+  static const LayerArg args[] = {kReductionArg, {"beta", T::Float}};
   return args;
 }
 
@@ -71,70 +117,82 @@ Value SmoothL1LossOp::buildLayer(OpBuilder &b, Location loc,
   if (plan.has("beta"))
     beta = b.getF64FloatAttr(plan.getFloat("beta", 1.0));
   return b.create<SmoothL1LossOp>(loc, inputs[0], inputs[1], /*valid=*/Value(),
-                                  beta);
+                                  beta, reductionAttr(b, plan));
 }
 
-ArrayRef<LayerArg> CrossEntropyLossOp::getLayerArgs() { return {}; }
+ArrayRef<LayerArg> CrossEntropyLossOp::getLayerArgs() {
+  static const LayerArg args[] = {kReductionArg, {"label_smoothing", T::Float}};
+  return args;
+}
 
 LogicalResult CrossEntropyLossOp::planLayer(LayerPlan &plan) {
-  auto shape = shapes::crossEntropyLoss(plan.inputs[0], plan.inputs[1],
-                                        plan.atOperand(1));
-  if (!shape)
+  double smoothing = plan.getFloat("label_smoothing", 0.0);
+  if (smoothing < 0 || smoothing > 1) {
+    plan.atArgument("label_smoothing")(
+        "CrossEntropyLoss: label_smoothing must be between 0 and 1, got " +
+        llvm::formatv("{0}", smoothing).str());
     return failure();
-  plan.result = *shape;
-  // The target holds one class index in [0, classes) per batch element.
-  plan.classIndexInput = 1;
-  plan.numClasses = plan.inputs[0][1];
-  return success();
+  }
+  return planClassLoss(plan, "cross_entropy_loss");
 }
 
 Value CrossEntropyLossOp::buildLayer(OpBuilder &b, Location loc,
-                                     const LayerPlan &, ValueRange inputs,
+                                     const LayerPlan &plan, ValueRange inputs,
                                      ValueRange) {
+  FloatAttr smoothing;
+  if (plan.has("label_smoothing"))
+    smoothing = b.getF64FloatAttr(plan.getFloat("label_smoothing", 0.0));
   return b.create<CrossEntropyLossOp>(loc, inputs[0], inputs[1],
-                                     /*valid=*/Value());
+                                      /*valid=*/Value(), smoothing,
+                                      reductionAttr(b, plan));
+}
+
+ArrayRef<LayerArg> NllLossOp::getLayerArgs() { return kReductionArg; }
+
+LogicalResult NllLossOp::planLayer(LayerPlan &plan) {
+  return planClassLoss(plan, "nll_loss");
+}
+
+Value NllLossOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
+                            ValueRange inputs, ValueRange) {
+  return buildReducingLoss<NllLossOp>(b, loc, plan, inputs);
 }
 
 //===----------------------------------------------------------------------===//
 // Reverse-mode rules
 //===----------------------------------------------------------------------===//
 
-LogicalResult MseLossOp::buildGradients(OpBuilder &b, Value dLoss,
-                                        ArrayRef<bool> needed,
-                                        MutableArrayRef<Value> grads) {
-  // The target is data, never differentiated (as a tensor without
-  // requires_grad in PyTorch).
-  if (needed[0])
-    grads[0] = b.create<MseLossGradOp>(getLoc(), getInput().getType(), dLoss,
-                                       getInput(), getTarget(), getValid());
+// The target is data, never differentiated (as a tensor without
+// requires_grad in PyTorch): each loss has one gradient, its input's, an op
+// that takes the loss's operands and attributes.
+namespace {
+template <typename GradOp, typename OpT>
+LogicalResult buildLossGradient(OpT op, OpBuilder &b, Value dLoss,
+                                ArrayRef<bool> needed,
+                                MutableArrayRef<Value> grads) {
+  if (!needed[0])
+    return success();
+  OperationState state(op.getLoc(), GradOp::getOperationName());
+  state.addOperands({dLoss, op.getInput(), op.getTarget()});
+  if (Value valid = op.getValid())
+    state.addOperands(valid);
+  state.addAttributes(op->getAttrs());
+  state.addTypes(op.getInput().getType());
+  grads[0] = b.create(state)->getResult(0);
   return success();
 }
+} // namespace
 
-LogicalResult CrossEntropyLossOp::buildGradients(OpBuilder &b, Value dLoss,
-                                                 ArrayRef<bool> needed,
-                                                 MutableArrayRef<Value> grads) {
-  if (needed[0])
-    grads[0] = b.create<CrossEntropyLossGradOp>(
-        getLoc(), getInput().getType(), dLoss, getInput(), getTarget(),
-        getValid());
-  return success();
-}
-
-LogicalResult L1LossOp::buildGradients(OpBuilder &b, Value dLoss,
-                                       ArrayRef<bool> needed,
-                                       MutableArrayRef<Value> grads) {
-  if (needed[0])
-    grads[0] = b.create<L1LossGradOp>(getLoc(), getInput().getType(), dLoss,
-                                      getInput(), getTarget(), getValid());
-  return success();
-}
-
-LogicalResult SmoothL1LossOp::buildGradients(OpBuilder &b, Value dLoss,
-                                             ArrayRef<bool> needed,
-                                             MutableArrayRef<Value> grads) {
-  if (needed[0])
-    grads[0] = b.create<SmoothL1LossGradOp>(
-        getLoc(), getInput().getType(), dLoss, getInput(), getTarget(),
-        getValid(), getBetaAttr());
-  return success();
-}
+#define TCNN_LOSS_GRADIENT(Op, GradOp)                                         \
+  LogicalResult Op::buildGradients(OpBuilder &b, Value dLoss,                  \
+                                   ArrayRef<bool> needed,                      \
+                                   MutableArrayRef<Value> grads) {             \
+    return buildLossGradient<GradOp>(*this, b, dLoss, needed, grads);          \
+  }
+TCNN_LOSS_GRADIENT(MseLossOp, MseLossGradOp)
+TCNN_LOSS_GRADIENT(L1LossOp, L1LossGradOp)
+TCNN_LOSS_GRADIENT(SmoothL1LossOp, SmoothL1LossGradOp)
+TCNN_LOSS_GRADIENT(BceWithLogitsLossOp, BceWithLogitsLossGradOp)
+TCNN_LOSS_GRADIENT(CrossEntropyLossOp, CrossEntropyLossGradOp)
+TCNN_LOSS_GRADIENT(NllLossOp, NllLossGradOp)
+#undef TCNN_LOSS_GRADIENT

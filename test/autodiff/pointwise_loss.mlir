@@ -22,3 +22,13 @@ func.func @forward(%x: tensor<2x3xf32> {tcnn.input = "x"}, %t: tensor<2x3xf32> {
 // carries it.
 // CHECK-LABEL: func.func @forward_grad(
 // CHECK: tcnn.smooth_l1_loss_grad %{{.*}}, %{{.*}}, %{{.*}} {beta = 1.000000e+00 : f64, tcnn.grad_of = ["x"]}
+
+// -----
+
+func.func @forward(%x: tensor<2x3xf32> {tcnn.input = "x"}, %t: tensor<2x3xf32> {tcnn.target = "t"}) -> (tensor<f32>, tensor<2x3xf32>) {
+  %l = tcnn.bce_with_logits_loss %x, %t {reduction = "sum"} : tensor<2x3xf32>, tensor<2x3xf32>
+  return %l, %x : tensor<f32>, tensor<2x3xf32>
+}
+// The reduction reaches the backward op: a sum's gradient is not divided.
+// CHECK-LABEL: func.func @forward_grad(
+// CHECK: tcnn.bce_with_logits_loss_grad %{{.*}}, %{{.*}}, %{{.*}} {reduction = "sum", tcnn.grad_of = ["x"]}

@@ -242,6 +242,46 @@ func.func @ce_grad_target(%dl: tensor<f32>, %z: tensor<2x5xf32>, %t: tensor<4xi6
 
 // -----
 
+func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
+  %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @label_smoothing_range(%dl: tensor<f32>, %z: tensor<2x5xf32>, %t: tensor<2xi64>) {
+  // expected-error @+1 {{'tcnn.cross_entropy_loss_grad' op attribute 'label_smoothing' failed to satisfy constraint: 64-bit float attribute between 0 and 1}}
+  %0 = tcnn.cross_entropy_loss_grad %dl, %z, %t {label_smoothing = 1.5 : f64} : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @nll_scores_rank(%z: tensor<2x5x1xf32>, %t: tensor<2xi64>) {
+  // expected-error @+1 {{nll_loss: input must be 2-D [N, classes], got [2, 5, 1]}}
+  %0 = tcnn.nll_loss %z, %t : tensor<2x5x1xf32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @nll_grad_target(%dl: tensor<f32>, %z: tensor<2x5xf32>, %t: tensor<3xi64>) {
+  // expected-error @+1 {{nll_loss: target must be [2] (one class index per batch element), got [3]}}
+  %0 = tcnn.nll_loss_grad %dl, %z, %t : tensor<f32>, tensor<2x5xf32>, tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @bce_grad_shapes(%dl: tensor<f32>, %p: tensor<2x3xf32>, %t: tensor<3x2xf32>) {
+  // expected-error @+1 {{bce_with_logits_loss: prediction has shape [2, 3] but target has shape [3, 2]}}
+  %0 = tcnn.bce_with_logits_loss_grad %dl, %p, %t : tensor<f32>, tensor<2x3xf32>, tensor<3x2xf32>
+  return
+}
+
+// -----
+
 func.func @relu_grad_types(%dy: tensor<2x3xf32>, %x: tensor<3x2xf32>) {
   // expected-error @+1 {{'tcnn.relu_grad' op failed to verify that all of {output_grad, input, input_grad} have same type}}
   %0 = "tcnn.relu_grad"(%dy, %x) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>

@@ -47,6 +47,13 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %sl1 = tcnn.smooth_l1_loss %l, %t {beta = 0.5 : f64} : tensor<2x5xf32>, tensor<2x5xf32>
   // CHECK: tcnn.cross_entropy_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2xi64>
   %ce = tcnn.cross_entropy_loss %l, %labels : tensor<2x5xf32>, tensor<2xi64>
+  // CHECK: tcnn.cross_entropy_loss %{{.*}}, %{{.*}} {label_smoothing = 1.000000e-01 : f64, reduction = "sum"} : tensor<2x5xf32>, tensor<2xi64>
+  %ces = tcnn.cross_entropy_loss %l, %labels {label_smoothing = 0.1 : f64, reduction = "sum"} : tensor<2x5xf32>, tensor<2xi64>
+  // CHECK: tcnn.nll_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2xi64>
+  %nll = tcnn.nll_loss %l, %labels : tensor<2x5xf32>, tensor<2xi64>
+  // The default reduction, "mean", is not printed.
+  // CHECK: tcnn.bce_with_logits_loss %{{.*}}, %{{.*}} : tensor<2x5xf32>, tensor<2x5xf32>
+  %bce = tcnn.bce_with_logits_loss %l, %t {reduction = "mean"} : tensor<2x5xf32>, tensor<2x5xf32>
   return %mse, %ce : tensor<f32>, tensor<f32>
 }
 
@@ -91,5 +98,9 @@ func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: t
   %9 = tcnn.mse_loss_grad %dl, %ldy, %t : tensor<f32>, tensor<2x5xf32>, tensor<2x5xf32>
   // CHECK: tcnn.cross_entropy_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
   %10 = tcnn.cross_entropy_loss_grad %dl, %ldy, %labels : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  // CHECK: tcnn.nll_loss_grad %{{.*}}, %{{.*}}, %{{.*}} {reduction = "sum"} : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  %11 = tcnn.nll_loss_grad %dl, %ldy, %labels {reduction = "sum"} : tensor<f32>, tensor<2x5xf32>, tensor<2xi64>
+  // CHECK: tcnn.bce_with_logits_loss_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<2x5xf32>, tensor<2x5xf32>
+  %12 = tcnn.bce_with_logits_loss_grad %dl, %ldy, %t : tensor<f32>, tensor<2x5xf32>, tensor<2x5xf32>
   return
 }

@@ -23,6 +23,10 @@ def _arg(v):
         return "(%d, %d)" % v
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return '"%s"' % v
+    if v is None:
+        return "None"
     return str(v)
 
 
@@ -47,8 +51,10 @@ class Layer:
 
 
 # Losses of a prediction and a same-shaped target (the others take class
-# indices).
-POINTWISE_LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss")
+# indices), and the targets the model file draws for them (BCE's are
+# probabilities).
+POINTWISE_LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss", "BCEWithLogitsLoss")
+TARGET_INIT = {"BCEWithLogitsLoss": "uniform(0, 1)"}
 
 
 class Model:
@@ -70,7 +76,8 @@ class Model:
         lines = ["model %s" % self.name, "seed %d" % self.seed,
                  "input x: %s = %s" % (list(self.input_shape), self.x_init)]
         if self.loss in POINTWISE_LOSSES:
-            lines.append("target y: %s = uniform(-1, 1)" % out_shape)
+            lines.append("target y: %s = %s" % (
+                out_shape, TARGET_INIT.get(self.loss, "uniform(-1, 1)")))
         else:
             lines.append("target y: [%d] = randint(0, %d)" % (out_shape[0], out_shape[1]))
         prev = "x"
@@ -159,10 +166,10 @@ def compare(model, workdir, source=None):
     for v in values.values():
         if v.requires_grad and not v.is_leaf:
             v.retain_grad()
-    if model.loss in POINTWISE_LOSSES:
-        loss = getattr(nn, model.loss)(**model.loss_args)(out, load(dump, model.y_name))
-    else:
-        loss = F.cross_entropy(out, load(dump, model.y_name).long())
+    target = load(dump, model.y_name)
+    if model.loss not in POINTWISE_LOSSES:
+        target = target.long()
+    loss = getattr(nn, model.loss)(**model.loss_args)(out, target)
     loss.backward()
 
     checks = [("loss", loss.detach(), load(dump, "loss"))]

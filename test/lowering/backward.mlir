@@ -135,3 +135,33 @@ func.func @loss_grads(%dl: tensor<f32>, %z: tensor<4x3xf32>, %t: tensor<4xi64>, 
 // CHECK: arith.constant 0.166666672 : f32
 // CHECK: math.log
 // CHECK-NOT: tcnn.
+
+// -----
+
+func.func @class_loss_grads(%dl: tensor<f32>, %z: tensor<4x3xf32>, %t: tensor<4xi64>, %y: tensor<4x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+  %g1 = tcnn.nll_loss_grad %dl, %z, %t {reduction = "sum"} : tensor<f32>, tensor<4x3xf32>, tensor<4xi64>
+  %g2 = tcnn.cross_entropy_loss_grad %dl, %z, %t {label_smoothing = 0.3 : f64} : tensor<f32>, tensor<4x3xf32>, tensor<4xi64>
+  %g3 = tcnn.bce_with_logits_loss_grad %dl, %z, %y : tensor<f32>, tensor<4x3xf32>, tensor<4x3xf32>
+  return %g1, %g2, %g3 : tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>
+}
+// CHECK-LABEL: func.func @class_loss_grads(
+// NLL with reduction "sum": -dL at each row's label, no division.
+// CHECK: %[[NEG:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: %[[G:.*]] = arith.mulf %{{.*}}, %[[NEG]] : f32
+// CHECK: arith.cmpi eq
+// CHECK: arith.select %{{.*}}, %[[G]], %{{.*}} : f32
+// Cross entropy with e = 0.3 over 3 classes: q is 0.8 at the label and 0.1
+// elsewhere; the mean over 4 rows divides by 4.
+// CHECK: %[[QUARTER:.*]] = arith.constant 2.500000e-01 : f32
+// CHECK: math.exp
+// CHECK-DAG: arith.constant 1.000000e-01 : f32
+// CHECK-DAG: arith.constant 8.000000e-01 : f32
+// CHECK: arith.mulf %{{.*}}, %[[QUARTER]] : f32
+// BCE: (sigmoid(x) - y) / 12.
+// CHECK: arith.constant 0.0833333358 : f32
+// CHECK: arith.negf
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: arith.subf
+// CHECK-NOT: tcnn.

@@ -3,6 +3,7 @@
 decay and Nesterov, and Adam with weight decay, over epochs whose last
 batch is partial (21 samples in batches of 8; 10 in batches of 4), in file
 order (--no-shuffle), as a DataLoader with drop_last=False gives them.
+Losses with reduction="sum" (MSE, NLL) and BCE with logits train the same way.
 The epoch losses, the parameters and the optimizer state written by
 --save agree with PyTorch to rtol 1e-4; so do --eval and --predict, and a
 run resumed with --load continues exactly where the saved one stopped."""
@@ -41,6 +42,41 @@ out = Linear(3, 2)(x)
 loss = MSELoss()(out, y)
 """
 
+# reduction="sum": a partial batch sums its own rows; the epoch loss is the
+# sum over the data set divided by its size.
+LINEAR_SUM = LINEAR.replace("model lin", "model linsum").replace(
+    "MSELoss()", 'MSELoss(reduction="sum")')
+
+NLL_SUM = """model nll
+input x: [4, 5] = zeros
+target labels: [4] = randint(0, 3)
+z = Linear(5, 3)(x)
+logp = LogSoftmax(dim=1)(z)
+loss = NLLLoss(reduction="sum")(logp, labels)
+"""
+
+BCE = """model bce
+input x: [4, 3] = zeros
+target y: [4, 2] = zeros
+out = Linear(3, 2)(x)
+loss = BCEWithLogitsLoss()(out, y)
+"""
+
+# Each model's PyTorch twin, loss, reduction and parameter names.
+KINDS = {
+    "cnn": (lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(),
+                                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64, 10)),
+            F.cross_entropy, "mean", ["conv1.weight", "conv1.bias", "fc.weight", "fc.bias"]),
+    "lin": (lambda: nn.Sequential(nn.Linear(3, 2)), F.mse_loss, "mean",
+            ["out.weight", "out.bias"]),
+    "linsum": (lambda: nn.Sequential(nn.Linear(3, 2)), F.mse_loss, "sum",
+               ["out.weight", "out.bias"]),
+    "nll": (lambda: nn.Sequential(nn.Linear(5, 3), nn.LogSoftmax(dim=1)), F.nll_loss, "sum",
+            ["z.weight", "z.bias"]),
+    "bce": (lambda: nn.Sequential(nn.Linear(3, 2)), F.binary_cross_entropy_with_logits,
+            "mean", ["out.weight", "out.bias"]),
+}
+
 
 def check(what, ours, theirs):
     ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
@@ -67,14 +103,10 @@ def epoch_losses(out):
 
 
 def torch_net(kind):
-    if kind == "cnn":
-        return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Flatten(), nn.Linear(64, 10))
-    return nn.Sequential(nn.Linear(3, 2))
+    return KINDS[kind][0]()
 
 
-PARAM_NAMES = {"cnn": ["conv1.weight", "conv1.bias", "fc.weight", "fc.bias"],
-               "lin": ["out.weight", "out.bias"]}
+PARAM_NAMES = {kind: k[3] for kind, k in KINDS.items()}
 
 
 def load_params(net, kind, d):
@@ -84,17 +116,17 @@ def load_params(net, kind, d):
 
 
 def torch_train(net, kind, opt, x, y, batch, epochs):
+    _, loss_fn, reduction, _ = KINDS[kind]
     losses = []
     for _ in range(epochs):
         total = 0.0
         for first in range(0, len(x), batch):
             xb, yb = x[first:first + batch], y[first:first + batch]
             opt.zero_grad()
-            out = net(xb)
-            loss = F.cross_entropy(out, yb) if kind == "cnn" else F.mse_loss(out, yb)
+            loss = loss_fn(net(xb), yb, reduction=reduction)
             loss.backward()
             opt.step()
-            total += loss.item() * len(xb)
+            total += loss.item() * (1 if reduction == "sum" else len(xb))
         losses.append(total / len(x))
     return losses
 
@@ -103,7 +135,7 @@ def compare_training(workdir, exe, kind, x, y, batch, flags, make_opt, epochs, t
     init = os.path.join(workdir, tag + "-init")
     run(exe, "--dump", init)
     out_dir = os.path.join(workdir, tag + "-trained")
-    names = ("x", "labels") if kind == "cnn" else ("x", "y")
+    names = ("x", "labels") if kind in ("cnn", "nll") else ("x", "y")
     np.save(os.path.join(workdir, tag + "-x.npy"), x.numpy())
     np.save(os.path.join(workdir, tag + "-y.npy"), y.numpy())
     data = ["--data", "%s=%s" % (names[0], os.path.join(workdir, tag + "-x.npy")),
@@ -186,6 +218,18 @@ def main():
     compare_training(workdir, lin, "lin", xl, yl, 4, sgd_flags,
                      lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.001,
                                                nesterov=True), 2, "mse")
+
+    sgd = lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.001,
+                                    nesterov=True)
+    linsum = compile_model(workdir, "linsum", LINEAR_SUM)
+    compare_training(workdir, linsum, "linsum", xl, yl, 4, sgd_flags, sgd, 2, "mse-sum")
+    nll = compile_model(workdir, "nll", NLL_SUM)
+    xn = torch.randn(10, 5, generator=gen)
+    yn = torch.randint(0, 3, (10,), generator=gen)
+    compare_training(workdir, nll, "nll", xn, yn, 4, sgd_flags, sgd, 2, "nll-sum")
+    bce = compile_model(workdir, "bce", BCE)
+    compare_training(workdir, bce, "bce", xl, torch.rand(10, 2, generator=gen), 4,
+                     sgd_flags, sgd, 2, "bce")
 
     for f in failures:
         print("FAIL:", f)
