@@ -117,22 +117,33 @@ static bool checkWindow(llvm::StringRef layer, ArrayRef<int64_t> input,
 std::optional<shapes::Shape>
 shapes::conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
                std::optional<ArrayRef<int64_t>> bias, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> padding, ErrorFn error) {
+               ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation,
+               int64_t groups, ErrorFn error) {
   if (input.size() != 4) {
     error("conv2d: input must be 4-D [N, C, H, W], got " + str(input));
     return std::nullopt;
   }
   if (weight.size() != 4) {
-    error("conv2d: weight must be 4-D [out_channels, in_channels, kH, kW], "
-          "got " + str(weight));
+    error("conv2d: weight must be 4-D [out_channels, in_channels / groups, "
+          "kH, kW], got " + str(weight));
     return std::nullopt;
   }
   if (!checkPositive("conv2d", "input", input, error) ||
       !checkPositive("conv2d", "weight", weight, error))
     return std::nullopt;
-  if (input[1] != weight[1]) {
+  if (groups < 1 || groups > input[1] || input[1] % groups != 0 ||
+      weight[0] % groups != 0) {
+    error("conv2d: groups " + Twine(groups) + " must divide both the " +
+          Twine(input[1]) + " input channels and the " + Twine(weight[0]) +
+          " output channels");
+    return std::nullopt;
+  }
+  if (input[1] != weight[1] * groups) {
     error("conv2d: input has " + Twine(input[1]) +
-          " channels but weight expects " + Twine(weight[1]));
+          " channels but weight expects " + Twine(weight[1] * groups) +
+          (groups > 1 ? " (" + Twine(weight[1]) + " per group times " +
+                            Twine(groups) + " groups)"
+                      : Twine("")));
     return std::nullopt;
   }
   if (bias && (bias->size() != 1 || (*bias)[0] != weight[0])) {
@@ -141,13 +152,33 @@ shapes::conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
           Twine(weight[0]) + "])");
     return std::nullopt;
   }
-  if (!checkWindow("conv2d", input, weight.slice(2), stride, padding, error))
+  if (dilation.size() != 2 || dilation[0] < 1 || dilation[1] < 1 ||
+      dilation[0] > kMaxWindow || dilation[1] > kMaxWindow) {
+    error("conv2d: dilation must be a pair of integers from 1 to " +
+          Twine(kMaxWindow) + ", got " +
+          (dilation.size() == 2 ? pair(dilation) : str(dilation)));
+    return std::nullopt;
+  }
+  // The window a dilated kernel spans.
+  int64_t span[2] = {dilation[0] * (weight[2] - 1) + 1,
+                     dilation[1] * (weight[3] - 1) + 1};
+  if ((dilation[0] > 1 || dilation[1] > 1) && padding.size() == 2 &&
+      (span[0] > input[2] + 2 * padding[0] ||
+       span[1] > input[3] + 2 * padding[1])) {
+    error("conv2d: the kernel " + Twine(weight[2]) + "x" + Twine(weight[3]) +
+          " with dilation " + pair(dilation) + " spans " + Twine(span[0]) +
+          "x" + Twine(span[1]) + ", more than the padded input " +
+          Twine(input[2] + 2 * padding[0]) + "x" +
+          Twine(input[3] + 2 * padding[1]));
+    return std::nullopt;
+  }
+  if (!checkWindow("conv2d", input, span, stride, padding, error))
     return std::nullopt;
   return addressableResult(
       "conv2d",
       Shape{input[0], weight[0],
-            windowOutputSize(input[2], weight[2], stride[0], padding[0]),
-            windowOutputSize(input[3], weight[3], stride[1], padding[1])},
+            windowOutputSize(input[2], span[0], stride[0], padding[0]),
+            windowOutputSize(input[3], span[1], stride[1], padding[1])},
       error);
 }
 

@@ -52,12 +52,16 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape);
 int64_t windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
                          int64_t pad);
 
-/// nn.Conv2d: input [N, C, H, W], weight [O, C, Kh, Kw], bias [O] or none.
+/// nn.Conv2d: input [N, C, H, W], weight [O, C / groups, Kh, Kw], bias [O]
+/// or none; kernel taps `dilation` apart, so that a kernel of k taps spans
+/// dilation * (k - 1) + 1 input positions.
 std::optional<Shape> conv2d(llvm::ArrayRef<int64_t> input,
                             llvm::ArrayRef<int64_t> weight,
                             std::optional<llvm::ArrayRef<int64_t>> bias,
                             llvm::ArrayRef<int64_t> stride,
-                            llvm::ArrayRef<int64_t> padding, ErrorFn error);
+                            llvm::ArrayRef<int64_t> padding,
+                            llvm::ArrayRef<int64_t> dilation, int64_t groups,
+                            ErrorFn error);
 
 /// nn.MaxPool2d / nn.AvgPool2d; `layer` names the op in messages.
 std::optional<Shape> pool2d(llvm::StringRef layer,

@@ -106,11 +106,19 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx,
   if (!wellFormed({adaptor.getInput(), adaptor.getWeight()},
                   {adaptor.getStrideAttr(), adaptor.getPaddingAttr()}))
     return failure();
+  // Defaults are filled in after the result type is known: a missing
+  // dilation or groups is the default here.
+  int64_t unit[2] = {1, 1};
+  DenseI64ArrayAttr dilation = adaptor.getDilationAttr();
+  IntegerAttr groups = adaptor.getGroupsAttr();
   return setResult(
       ctx,
       shapes::conv2d(shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
                      optionalShape(adaptor.getBias()), adaptor.getStride(),
-                     adaptor.getPadding(), RuleDiagnostic{loc}),
+                     adaptor.getPadding(),
+                     dilation ? dilation.asArrayRef() : ArrayRef<int64_t>(unit),
+                     groups ? groups.getValue().getSExtValue() : 1,
+                     RuleDiagnostic{loc}),
       types);
 }
 
@@ -250,7 +258,8 @@ static LogicalResult expectShape(Operation *op, StringRef what,
 LogicalResult Conv2dInputGradOp::verify() {
   RuleDiagnostic diag{getLoc()};
   auto fwd = shapes::conv2d(shapeOf(getInputGrad()), shapeOf(getWeight()),
-                            std::nullopt, getStride(), getPadding(), diag);
+                            std::nullopt, getStride(), getPadding(),
+                            getDilation(), getGroups(), diag);
   return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
                      "conv2d of the result shape with this weight");
 }
@@ -258,7 +267,8 @@ LogicalResult Conv2dInputGradOp::verify() {
 LogicalResult Conv2dWeightGradOp::verify() {
   RuleDiagnostic diag{getLoc()};
   auto fwd = shapes::conv2d(shapeOf(getInput()), shapeOf(getWeightGrad()),
-                            std::nullopt, getStride(), getPadding(), diag);
+                            std::nullopt, getStride(), getPadding(),
+                            getDilation(), getGroups(), diag);
   return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
                      "conv2d of this input with a weight of the result shape");
 }

@@ -56,14 +56,21 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
   const Tensor &x = *interp.valueOf(conv.getInput());
   const Tensor &y = *interp.valueOf(conv.getOutput());
   auto w = cast<RankedTensorType>(conv.getWeight().getType()).getShape();
-  ArrayRef<int64_t> s = conv.getStride(), p = conv.getPadding();
+  ArrayRef<int64_t> s = conv.getStride(), p = conv.getPadding(),
+                   d = conv.getDilation();
   int64_t H = x.dim(2), W = x.dim(3), KH = w[2], KW = w[3];
   int64_t OH = y.dim(2), OW = y.dim(3);
   std::string layer = cast<NameLoc>(conv.getLoc()).getName().str();
   md.heading(2, "Symbolic derivation of `" + layer + "`");
   md.para("Stride (" + std::to_string(s[0]) + ", " + std::to_string(s[1]) +
           "), padding (" + std::to_string(p[0]) + ", " + std::to_string(p[1]) +
-          "). The image is channel 0 of batch element 0 of the layer's "
+          ")" +
+          (d[0] != 1 || d[1] != 1
+               ? ", dilation (" + std::to_string(d[0]) + ", " +
+                     std::to_string(d[1]) + "): kernel taps " +
+                     "that many input positions apart"
+               : std::string()) +
+          ". The image is channel 0 of batch element 0 of the layer's "
           "input" +
           (x.dim(1) > 1 || w[0] > 1 ? " and the kernel that of output channel "
                                       "0 and input channel 0 (the other "
@@ -103,7 +110,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
     for (int64_t a = 0; a < KH; ++a) {
       f.emplace_back();
       for (int64_t b = 0; b < KW; ++b)
-        f.back().push_back(pixel(i * s[0] - p[0] + a, j * s[1] - p[1] + b));
+        f.back().push_back(pixel(i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]));
     }
     return f;
   };
@@ -115,7 +122,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
       std::vector<std::string> terms;
       for (int64_t a = 0; a < KH; ++a)
         for (int64_t b = 0; b < KW; ++b) {
-          std::string v = pixel(i * s[0] - p[0] + a, j * s[1] - p[1] + b);
+          std::string v = pixel(i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]);
           if (v != "0")
             terms.push_back(scaled(v, sym("w", a * KW + b + 1)));
         }
@@ -154,7 +161,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
       std::vector<std::string> terms;
       for (int64_t i = 0; i < OH; ++i)
         for (int64_t j = 0; j < OW; ++j) {
-          std::string v = pixel(i * s[0] - p[0] + a, j * s[1] - p[1] + b);
+          std::string v = pixel(i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]);
           if (v != "0")
             terms.push_back(scaled(v, sym("d", i * OW + j + 1)));
         }
@@ -174,7 +181,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
     for (int64_t j = 0; j < OW; ++j)
       for (int64_t a = 0; a < KH; ++a)
         for (int64_t b = 0; b < KW; ++b) {
-          int64_t h = i * s[0] - p[0] + a, v = j * s[1] - p[1] + b;
+          int64_t h = i * s[0] - p[0] + a * d[0], v = j * s[1] - p[1] + b * d[1];
           if (h >= 0 && h < H && v >= 0 && v < W)
             dx[h][v].push_back(sym("d", i * OW + j + 1) + " " +
                                sym("w", a * KW + b + 1));
@@ -194,16 +201,20 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
   for (int64_t i = 0; i < OH; ++i)
     for (int64_t j = 0; j < OW; ++j)
       dilated[i * s[0]][j * s[1]] = sym("d", i * OW + j + 1);
-  std::vector<std::vector<std::string>> flipped;
-  for (int64_t a = KH - 1; a >= 0; --a) {
-    flipped.emplace_back();
+  // The rotated kernel, its taps d apart (zeros between them).
+  std::vector<std::vector<std::string>> flipped(
+      (KH - 1) * d[0] + 1, std::vector<std::string>((KW - 1) * d[1] + 1, "0"));
+  for (int64_t a = KH - 1; a >= 0; --a)
     for (int64_t b = KW - 1; b >= 0; --b)
-      flipped.back().push_back(sym("w", a * KW + b + 1));
-  }
+      flipped[(KH - 1 - a) * d[0]][(KW - 1 - b) * d[1]] =
+          sym("w", a * KW + b + 1);
   md.para("Equivalently: dilate dout with stride − 1 = " +
           std::to_string(s[0] - 1) + " zeros between entries, pad it with "
-          "$K - 1 - p$ on each side, and slide the kernel rotated by 180° "
-          "over it (a full correlation):");
+          "$d (K - 1) - p$ on each side, and slide the kernel rotated by 180° "
+          "over it (a full correlation" +
+          (d[0] != 1 || d[1] != 1 ? ", the kernel's taps d apart"
+                                  : std::string()) +
+          "):");
   md.para("$$\\text{dout}_{\\text{dilated}} = " + bmatrix(dilated) +
           " \\qquad W_{\\text{rotated}} = " + bmatrix(flipped) + "$$");
 

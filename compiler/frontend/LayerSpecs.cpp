@@ -54,7 +54,9 @@ static std::string typeDescription(const LayerArg &arg) {
   case T::Int:
     return "an integer";
   case T::Pair:
-    return "an integer or an (h, w) pair of integers";
+    return arg.choices ? "an integer, an (h, w) pair of integers, " +
+                             choiceList(arg.choices)
+                       : "an integer or an (h, w) pair of integers";
   case T::Bool:
     return "true or false";
   case T::Float:
@@ -89,15 +91,21 @@ static std::string describeValue(const ArgValue &v) {
   return "";
 }
 
+/// A string among the argument's choices ("mean|sum").
+static bool isChoice(const LayerArg &arg, const ArgValue &v) {
+  if (v.kind != ArgValue::Kind::String || !arg.choices)
+    return false;
+  llvm::SmallVector<llvm::StringRef> names;
+  llvm::StringRef(arg.choices).split(names, '|');
+  return llvm::is_contained(names, v.s);
+}
+
 static bool typeMatches(const LayerArg &arg, const ArgValue &v) {
+  if (isChoice(arg, v))
+    return true;
   switch (arg.type) {
-  case T::String: {
-    if (v.kind != ArgValue::Kind::String)
-      return false;
-    llvm::SmallVector<llvm::StringRef> names;
-    llvm::StringRef(arg.choices).split(names, '|');
-    return llvm::is_contained(names, v.s);
-  }
+  case T::String:
+    return false;
   case T::Int:
     return v.kind == ArgValue::Kind::Int;
   case T::Pair:
@@ -113,11 +121,11 @@ static bool typeMatches(const LayerArg &arg, const ArgValue &v) {
 /// The binding of a model file's value to an argument of type `type`.
 static LayerArgValue bindValue(T type, const ArgValue &v) {
   LayerArgValue out;
-  out.type = v.kind == ArgValue::Kind::Pair   ? T::Pair
-             : v.kind == ArgValue::Kind::Bool ? T::Bool
-             : type == T::Float || type == T::String
-                 ? type
-                 : T::Int;
+  out.type = v.kind == ArgValue::Kind::Pair     ? T::Pair
+             : v.kind == ArgValue::Kind::Bool   ? T::Bool
+             : v.kind == ArgValue::Kind::String ? T::String
+             : type == T::Float                 ? T::Float
+                                                : T::Int;
   out.s = v.s;
   out.i = v.i;
   out.pair = {v.pair[0], v.pair[1]};

@@ -17,15 +17,20 @@ namespace tcnnc::kernels {
 
 using Pair = std::array<int64_t, 2>;
 
-// Convolution (ConvKernels.cpp).
-Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor *b, Pair stride,
-              Pair padding);
+// Convolution (ConvKernels.cpp): stride, zero padding, the taps' spacing
+// and the channel groups of a conv2d and its gradients.
+struct ConvGeometry {
+  Pair stride{1, 1}, padding{0, 0}, dilation{1, 1};
+  int64_t groups = 1;
+};
+Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor *b,
+              const ConvGeometry &g);
 Tensor conv2dInputGrad(const Tensor &dy, const Tensor &w,
-                       const std::vector<int64_t> &inputShape, Pair stride,
-                       Pair padding);
+                       const std::vector<int64_t> &inputShape,
+                       const ConvGeometry &g);
 Tensor conv2dWeightGrad(const Tensor &dy, const Tensor &x,
-                        const std::vector<int64_t> &weightShape, Pair stride,
-                        Pair padding);
+                        const std::vector<int64_t> &weightShape,
+                        const ConvGeometry &g);
 /// Sum over every dimension but 1 (conv2d and linear biases).
 Tensor biasGrad(const Tensor &dy);
 

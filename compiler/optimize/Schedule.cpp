@@ -66,6 +66,23 @@ Schedule convSchedule(ArrayRef<int64_t> r) {
   return s;
 }
 
+/// depthwise_conv_2d_nhwc_hwc, loops [n, oh, ow, c, kh, kw]: channels are
+/// the vector lanes (each channel has its own kernel, so there is no
+/// channel reduction to broadcast against); a block of output columns
+/// times a block of channels is the register block. One output row and
+/// one kernel row per tile, as for the dense convolution, makes the tile
+/// a 1-D depthwise convolution; a short kernel row is taken whole.
+Schedule depthwiseSchedule(ArrayRef<int64_t> r) {
+  int64_t n = r[0], ow = r[2], c = r[3], kw = r[5];
+  int64_t cT = laneTileSize(c, 32);
+  int64_t owT = tileSize(ow, 8);
+  Schedule s;
+  s.forall = {tileSize(n, 1), 0, 0, cT};
+  s.loops = {0, 1, owT, 0, 1, kw <= 7 ? kw : 1};
+  s.decompose = true;
+  return s;
+}
+
 /// Matmuls [m, n, k]: an 8-row by up-to-32-column block of accumulators,
 /// one k at a time: each step broadcasts 8 elements of a column of A
 /// against a row of B, the classic register-blocked outer product. Wider
@@ -238,6 +255,8 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
                                    ArrayRef<int64_t> ranges) {
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
     return convSchedule(ranges);
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
+    return depthwiseSchedule(ranges);
   if (isa<linalg::MatmulOp>(op))
     return matmulSchedule(ranges);
   if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {

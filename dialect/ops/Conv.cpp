@@ -15,12 +15,53 @@ using namespace mlir::tcnn;
 using T = LayerArg::Type;
 
 ArrayRef<LayerArg> Conv2dOp::getLayerArgs() {
+  // PyTorch's order: padding_mode comes before dilation there but is not
+  // supported here (zeros only), so dilation and groups bind by keyword.
   static const LayerArg args[] = {
       {"in_channels", T::Int, true}, {"out_channels", T::Int, true},
       {"kernel_size", T::Pair, true}, {"stride", T::Pair},
-      {"padding", T::Pair},           {"bias", T::Bool}};
+      {"padding", T::Pair, false, "same|valid"},
+      {"dilation", T::Pair},          {"groups", T::Int},
+      {"bias", T::Bool}};
   return args;
 }
+
+namespace {
+/// The padding of each side: the given pair, or the padding that `"same"`
+/// (output as large as the input, stride 1) or `"valid"` (none) means for
+/// this kernel and dilation; none when "same" would need more padding on
+/// one side than the other.
+std::optional<std::array<int64_t, 2>>
+paddingOf(const LayerPlan &plan, std::array<int64_t, 2> kernel,
+          std::array<int64_t, 2> dilation) {
+  auto it = plan.args.find("padding");
+  if (it == plan.args.end() || it->second.type != LayerArg::Type::String)
+    return plan.getPair("padding", {0, 0});
+  if (it->second.s == "valid")
+    return std::array<int64_t, 2>{0, 0};
+  auto stride = plan.getPair("stride", {1, 1});
+  if (stride[0] != 1 || stride[1] != 1) {
+    plan.atArgument("padding")(
+        "Conv2d: padding=\"same\" needs stride 1 (as in PyTorch)");
+    return std::nullopt;
+  }
+  std::array<int64_t, 2> pad;
+  for (int d = 0; d < 2; ++d) {
+    int64_t total = dilation[d] * (kernel[d] - 1);
+    if (total % 2 != 0) {
+      plan.atArgument("padding")(
+          "Conv2d: padding=\"same\" with kernel " + Twine(kernel[0]) + "x" +
+          Twine(kernel[1]) + " and dilation (" + Twine(dilation[0]) + ", " +
+          Twine(dilation[1]) +
+          ") pads one side more than the other, which is not supported; "
+          "give the padding as a number");
+      return std::nullopt;
+    }
+    pad[d] = total / 2;
+  }
+  return pad;
+}
+} // namespace
 
 LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
   int64_t in = plan.getInt("in_channels", 0);
@@ -37,17 +78,37 @@ LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
         " channels");
     return failure();
   }
+  int64_t groups = plan.getInt("groups", 1);
+  if (groups < 1 || in % groups != 0 || out % groups != 0) {
+    plan.atArgument("groups")("Conv2d: groups " + Twine(groups) +
+                              " must be positive and divide both "
+                              "in_channels (" +
+                              Twine(in) + ") and out_channels (" + Twine(out) +
+                              ")");
+    return failure();
+  }
   auto kernel = plan.getPair("kernel_size", {1, 1});
-  shapes::Shape w{out, in, kernel[0], kernel[1]}, b{out};
+  auto dilation = plan.getPair("dilation", {1, 1});
+  if (dilation[0] < 1 || dilation[1] < 1) {
+    plan.atArgument("dilation")("Conv2d: dilation must be positive, got (" +
+                                Twine(dilation[0]) + ", " + Twine(dilation[1]) +
+                                ")");
+    return failure();
+  }
+  auto padding = paddingOf(plan, kernel, dilation);
+  if (!padding)
+    return failure();
+  shapes::Shape w{out, in / groups, kernel[0], kernel[1]}, b{out};
   bool hasBias = plan.getBool("bias", true);
   auto shape = shapes::conv2d(
       x, w, hasBias ? std::optional(ArrayRef<int64_t>(b)) : std::nullopt,
-      plan.getPair("stride", {1, 1}), plan.getPair("padding", {0, 0}),
+      plan.getPair("stride", {1, 1}), *padding, dilation, groups,
       plan.atCall());
   if (!shape)
     return failure();
   plan.result = *shape;
-  int64_t fanIn = in * kernel[0] * kernel[1];
+  // PyTorch's fan-in: the inputs one output reads.
+  int64_t fanIn = (in / groups) * kernel[0] * kernel[1];
   plan.params.push_back({"weight", w, fanIn});
   if (hasBias)
     plan.params.push_back({"bias", b, fanIn});
@@ -56,13 +117,19 @@ LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
 
 Value Conv2dOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                            ValueRange inputs, ValueRange params) {
-  auto pair = [&](StringRef name, std::array<int64_t, 2> dflt) {
-    auto p = plan.getPair(name, dflt);
+  auto attr = [&](std::array<int64_t, 2> p) {
     return b.getDenseI64ArrayAttr({p[0], p[1]});
   };
-  return b.create<Conv2dOp>(loc, inputs[0], params[0],
-                            params.size() > 1 ? params[1] : Value(),
-                            pair("stride", {1, 1}), pair("padding", {0, 0}));
+  auto kernel = plan.getPair("kernel_size", {1, 1});
+  auto dilation = plan.getPair("dilation", {1, 1});
+  // Planning succeeded, so the padding is one.
+  auto padding = *paddingOf(plan, kernel, dilation);
+  int64_t groups = plan.getInt("groups", 1);
+  return b.create<Conv2dOp>(
+      loc, inputs[0], params[0], params.size() > 1 ? params[1] : Value(),
+      attr(plan.getPair("stride", {1, 1})), attr(padding),
+      plan.has("dilation") ? attr(dilation) : DenseI64ArrayAttr(),
+      groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr());
 }
 
 //===----------------------------------------------------------------------===//
@@ -74,13 +141,13 @@ LogicalResult Conv2dOp::buildGradients(OpBuilder &b, Value dy,
                                        MutableArrayRef<Value> grads) {
   Location loc = getLoc();
   if (needed[0])
-    grads[0] = b.create<Conv2dInputGradOp>(loc, getInput().getType(), dy,
-                                           getWeight(), getStrideAttr(),
-                                           getPaddingAttr());
+    grads[0] = b.create<Conv2dInputGradOp>(
+        loc, getInput().getType(), dy, getWeight(), getStrideAttr(),
+        getPaddingAttr(), getDilationAttr(), getGroupsAttr());
   if (needed[1])
-    grads[1] = b.create<Conv2dWeightGradOp>(loc, getWeight().getType(), dy,
-                                            getInput(), getStrideAttr(),
-                                            getPaddingAttr());
+    grads[1] = b.create<Conv2dWeightGradOp>(
+        loc, getWeight().getType(), dy, getInput(), getStrideAttr(),
+        getPaddingAttr(), getDilationAttr(), getGroupsAttr());
   if (getBias() && needed[2])
     grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
   return success();

@@ -1,7 +1,7 @@
 //===- Conv.td - conv2d and its gradients ------------------*- tablegen -*-===//
 //
-// The nn.Conv2d family: the forward op, its input, weight and bias
-// gradients. Their layer descriptions and reverse rules are in
+// The nn.Conv2d family (with dilation and groups, depthwise included): the
+// forward op, its input, weight and bias gradients. Their layer descriptions and reverse rules are in
 // Conv.cpp beside this file.
 //
 //===----------------------------------------------------------------------===//
@@ -11,30 +11,42 @@
 
 include "dialect/TcnnOpBase.td"
 
+/// The kernel taps' spacing (nn.Conv2d's dilation), 1 by default.
+def Tcnn_Dilation : DefaultValuedAttr<Tcnn_Pair, "{1, 1}">;
+/// How many groups the channels form (nn.Conv2d's groups), 1 by default.
+def Tcnn_Groups : DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">;
+
 def Tcnn_Conv2dOp : Tcnn_LayerOp<"conv2d", "Conv2d"> {
-  let summary = "2-D cross-correlation with stride and zero padding (nn.Conv2d)";
+  let summary = "2-D cross-correlation with stride, zero padding, dilation "
+                "and groups (nn.Conv2d)";
   let description = [{
     Computes, for input `x` of shape [N, C_in, H, W], weight `w` of shape
-    [C_out, C_in, K_h, K_w] and optional bias `b` of shape [C_out]:
+    [C_out, C_in / G, K_h, K_w] and optional bias `b` of shape [C_out]:
 
     ```
-    y[n, o, i, j] = b[o] + sum_{c, p, q} x_pad[n, c, i*s_h + p, j*s_w + q] * w[o, c, p, q]
+    y[n, o, i, j] = b[o] + sum_{c, p, q} x_pad[n, g(o) + c, i*s_h + p*d_h, j*s_w + q*d_w] * w[o, c, p, q]
     ```
 
     where `x_pad` is `x` with `padding` zeros on each side, i.e.
-    `x_pad[n, c, h, w] = x[n, c, h - p_h, w - p_w]` (zero outside `x`).
-    The output is [N, C_out, H_out, W_out] with
-    `H_out = floor((H + 2 p_h - K_h) / s_h) + 1`, as in PyTorch.
+    `x_pad[n, c, h, w] = x[n, c, h - p_h, w - p_w]` (zero outside `x`),
+    `d` is the `dilation` (the taps' spacing, default 1) and, with `groups`
+    G (default 1), output channel o reads only the C_in / G input channels
+    of its group, from `g(o) = (o / (C_out / G)) * (C_in / G)` on;
+    G = C_in = C_out is a depthwise convolution. The output is
+    [N, C_out, H_out, W_out] with
+    `H_out = floor((H + 2 p_h - d_h (K_h - 1) - 1) / s_h) + 1`, as in
+    PyTorch.
 
     Example:
     ```mlir
-    %y = tcnn.conv2d %x, %w, %b stride [1, 1] padding [1, 1]
-        : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<1x2x8x8xf32>
+    %y = tcnn.conv2d %x, %w, %b stride [1, 1] padding [2, 2] {dilation = array<i64: 2, 2>, groups = 2 : i64}
+        : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x8x8xf32>
     ```
   }];
   let arguments = (ins Tcnn_Tensor:$input, Tcnn_Tensor:$weight,
                    Optional<Tcnn_Tensor>:$bias,
-                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding,
+                   Tcnn_Dilation:$dilation, Tcnn_Groups:$groups);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? `stride` $stride `padding` $padding
@@ -45,14 +57,17 @@ def Tcnn_Conv2dOp : Tcnn_LayerOp<"conv2d", "Conv2d"> {
 def Tcnn_Conv2dInputGradOp : Tcnn_BackwardOp<"conv2d_input_grad", "_dinput"> {
   let summary = "Gradient of conv2d with respect to its input";
   let description = [{
-    `dx[n, c, h, w] = sum_{o, i, j, p, q : i*s_h + p - p_h = h, j*s_w + q - p_w = w} dy[n, o, i, j] * w[o, c, p, q]`
+    `dx[n, c, h, w] = sum_{o, i, j, p, q : i*s_h + p*d_h - p_h = h, j*s_w + q*d_w - p_w = w} dy[n, o, i, j] * w[o, c, p, q]`
+    (o over the output channels of c's group).
 
     Each upstream gradient `dy[n, o, i, j]` scales a copy of the kernel
     `w[o, :, :, :]`, which is placed back on the input where the forward
-    window was (top-left corner at `(i*s_h - p_h, j*s_w - p_w)`);
-    overlapping copies are summed and parts falling on padding dropped.
-    Equivalently: dilate `dy` with `s - 1` zeros, pad it with `K - 1 - p`,
-    and cross-correlate with the kernel flipped in both spatial dims.
+    window was (top-left corner at `(i*s_h - p_h, j*s_w - p_w)`, taps `d`
+    apart); overlapping copies are summed and parts falling on padding
+    dropped. Equivalently: dilate `dy` with `s - 1` zeros, pad it with
+    `d (K - 1) - p`, and cross-correlate with the kernel flipped in both
+    spatial dims, dilated by `d`. `dilation` and `groups` are the forward
+    op's.
 
     Example:
     ```mlir
@@ -61,7 +76,8 @@ def Tcnn_Conv2dInputGradOp : Tcnn_BackwardOp<"conv2d_input_grad", "_dinput"> {
     ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$weight,
-                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding,
+                   Tcnn_Dilation:$dilation, Tcnn_Groups:$groups);
   let results = (outs Tcnn_Tensor:$input_grad);
   let assemblyFormat = [{
     $output_grad `,` $weight `stride` $stride `padding` $padding attr-dict
@@ -72,10 +88,11 @@ def Tcnn_Conv2dInputGradOp : Tcnn_BackwardOp<"conv2d_input_grad", "_dinput"> {
 def Tcnn_Conv2dWeightGradOp : Tcnn_BackwardOp<"conv2d_weight_grad", "_dweight"> {
   let summary = "Gradient of conv2d with respect to its weight";
   let description = [{
-    `dw[o, c, p, q] = sum_{n, i, j} dy[n, o, i, j] * x_pad[n, c, i*s_h + p, j*s_w + q]`
+    `dw[o, c, p, q] = sum_{n, i, j} dy[n, o, i, j] * x_pad[n, g(o) + c, i*s_h + p*d_h, j*s_w + q*d_w]`
 
     The sum over every output position of the upstream gradient times that
-    position's receptive field.
+    position's receptive field (within o's group of input channels, from
+    `g(o)` on, as for conv2d). `dilation` and `groups` are the forward op's.
 
     Example:
     ```mlir
@@ -84,7 +101,8 @@ def Tcnn_Conv2dWeightGradOp : Tcnn_BackwardOp<"conv2d_weight_grad", "_dweight"> 
     ```
   }];
   let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input,
-                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding,
+                   Tcnn_Dilation:$dilation, Tcnn_Groups:$groups);
   let results = (outs Tcnn_Tensor:$weight_grad);
   let assemblyFormat = [{
     $output_grad `,` $input `stride` $stride `padding` $padding attr-dict

@@ -242,6 +242,50 @@ func.func @ce_grad_target(%dl: tensor<f32>, %z: tensor<2x5xf32>, %t: tensor<4xi6
 
 // -----
 
+func.func @conv_groups_divide(%x: tensor<1x4x5x5xf32>, %w: tensor<6x2x3x3xf32>) {
+  // expected-error @+2 {{conv2d: groups 3 must divide both the 4 input channels and the 6 output channels}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] {groups = 3 : i64} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_group_channels(%x: tensor<1x4x5x5xf32>, %w: tensor<6x4x3x3xf32>) {
+  // expected-error @+2 {{conv2d: input has 4 channels but weight expects 8 (4 per group times 2 groups)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] {groups = 2 : i64} : (tensor<1x4x5x5xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilation_window(%x: tensor<1x1x5x5xf32>, %w: tensor<1x1x3x3xf32>) {
+  // expected-error @+2 {{conv2d: the kernel 3x3 with dilation (3, 3) spans 7x7, more than the padded input 5x5}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] {dilation = array<i64: 3, 3>} : (tensor<1x1x5x5xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilation_zero(%x: tensor<1x1x5x5xf32>, %w: tensor<1x1x3x3xf32>) {
+  // expected-error @+2 {{conv2d: dilation must be a pair of integers from 1 to 2147483647, got (0, 1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] {dilation = array<i64: 0, 1>} : (tensor<1x1x5x5xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_grad_groups(%dy: tensor<1x4x3x3xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+1 {{'tcnn.conv2d_input_grad' op attribute 'groups' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = tcnn.conv2d_input_grad %dy, %w stride [1, 1] padding [0, 0] {groups = 0 : i64} : (tensor<1x4x3x3xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

@@ -18,12 +18,15 @@ from test_models import config, example
 
 torch.set_num_threads(1)
 
-# Three examples and a strided, padded configuration (test_models.py),
-# without the input gradient.
+# Three examples and strided, padded, dilated and grouped configurations
+# (test_models.py), without the input gradient.
 MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (example("residual"), "residual.tcnn"),
           (example("lenet5"), "lenet5.tcnn"),
-          (config("strided_padded"), None)]
+          (config("strided_padded"), None),
+          (config("conv_stride_and_dilation"), None),
+          (config("conv_groups"), None),
+          (config("conv_depthwise"), None)]
 for model, _ in MODELS:
     model.wrt_x = False
 

@@ -101,6 +101,26 @@ CONFIGS = [
           [L("c", "Conv2d", 3, 2, 3)], loss="SmoothL1Loss", x_init="uniform(-4, 4)"),
     Model("smooth_l1_loss_beta_zero", [1, 2, 4, 4],
           [L("c", "Conv2d", 2, 3, 1)], loss="SmoothL1Loss", loss_args={"beta": 0.0}),
+    # Dilated kernels: alone, with stride (the phases of the input gradient
+    # then take every gcd(s, d)-th tap), non-square, and padding="same".
+    Model("conv_dilation", [2, 3, 9, 9],
+          [L("c", "Conv2d", 3, 4, 3, dilation=2, padding=2), L("r", "ReLU")]),
+    Model("conv_stride_and_dilation", [2, 2, 11, 12],
+          [L("c", "Conv2d", 2, 3, 3, stride=2, dilation=2, padding=1),
+           L("d", "Conv2d", 3, 2, (2, 3), stride=(3, 2), dilation=(3, 2), padding=(2, 1))]),
+    Model("conv_dilation_same_valid", [1, 2, 7, 8],
+          [L("c", "Conv2d", 2, 3, (3, 5), dilation=(2, 3), padding="same"),
+           L("v", "Conv2d", 3, 2, 2, padding="valid")]),
+    # Groups: two groups, depthwise (groups = channels) with stride and
+    # dilation, a depthwise convolution with two outputs per channel.
+    Model("conv_groups", [2, 4, 6, 6],
+          [L("c", "Conv2d", 4, 6, 3, groups=2, padding=1), L("r", "ReLU"),
+           L("d", "Conv2d", 6, 3, 1, groups=3, bias=False)]),
+    Model("conv_depthwise", [2, 5, 9, 8],
+          [L("c", "Conv2d", 5, 5, 3, groups=5, padding=1), L("r", "ReLU"),
+           L("s", "Conv2d", 5, 5, 3, stride=2, dilation=2, groups=5, padding=2)]),
+    Model("conv_depthwise_multiplier", [1, 3, 7, 7],
+          [L("c", "Conv2d", 3, 6, 3, groups=3, stride=2)]),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
