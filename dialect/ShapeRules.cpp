@@ -182,29 +182,88 @@ shapes::conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
       error);
 }
 
-std::optional<shapes::Shape>
-shapes::pool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
-               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> padding, ErrorFn error) {
+int64_t shapes::PoolWindows::outputSize(int d, int64_t in) const {
+  int64_t span = dilation[d] * (kernel[d] - 1) + 1;
+  int64_t room = in + 2 * padding[d] - span;
+  int64_t out = (ceilMode ? (room + stride[d] - 1) / stride[d]
+                          : room / stride[d]) +
+                1;
+  // The last window must start inside the input or its left padding.
+  if (ceilMode && (out - 1) * stride[d] >= in + padding[d])
+    --out;
+  return out;
+}
+
+int64_t shapes::PoolWindows::divisor(int64_t i, int64_t j, int64_t h,
+                                     int64_t w) const {
+  if (divisorOverride > 0)
+    return divisorOverride;
+  int64_t size[2];
+  int64_t at[2] = {i, j}, in[2] = {h, w};
+  for (int d = 0; d < 2; ++d) {
+    int64_t first = start(d, at[d]);
+    int64_t end = std::min(first + kernel[d], in[d] + padding[d]);
+    size[d] = countIncludePad
+                  ? end - first
+                  : std::min(end, in[d]) - std::max<int64_t>(first, 0);
+  }
+  return size[0] * size[1];
+}
+
+bool shapes::PoolWindows::uniformDivisor(int64_t h, int64_t w) const {
+  int64_t oh = outputSize(0, h), ow = outputSize(1, w);
+  for (int64_t i = 0; i < oh; ++i)
+    for (int64_t j = 0; j < ow; ++j)
+      if (divisor(i, j, h, w) != kernel[0] * kernel[1])
+        return false;
+  return true;
+}
+
+std::optional<shapes::Shape> shapes::pool2d(llvm::StringRef layer,
+                                            ArrayRef<int64_t> input,
+                                            const PoolWindows &win,
+                                            ErrorFn error) {
   if (input.size() != 4) {
     error(layer + ": input must be 4-D [N, C, H, W], got " + str(input));
     return std::nullopt;
   }
-  if (!checkPositive(layer, "input", input, error) ||
-      !checkWindow(layer, input, kernel, stride, padding, error))
+  ArrayRef<int64_t> dilation = win.dilation;
+  if (dilation[0] < 1 || dilation[1] < 1 || dilation[0] > kMaxWindow ||
+      dilation[1] > kMaxWindow) {
+    error(layer + ": dilation must be a pair of integers from 1 to " +
+          Twine(kMaxWindow) + ", got " + pair(dilation));
     return std::nullopt;
-  if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1]) {
-    error(layer + ": padding " + pair(padding) +
-          " must be at most half of kernel_size " + pair(kernel));
+  }
+  int64_t span[2] = {dilation[0] * (win.kernel[0] - 1) + 1,
+                     dilation[1] * (win.kernel[1] - 1) + 1};
+  if (!checkPositive(layer, "input", input, error) ||
+      !checkWindow(layer, input, win.kernel, win.stride, win.padding, error))
+    return std::nullopt;
+  // PyTorch: at most half of the kernel (dilated or not).
+  if (2 * win.padding[0] > win.kernel[0] || 2 * win.padding[1] > win.kernel[1]) {
+    error(layer + ": padding " + pair(win.padding) +
+          " must be at most half of kernel_size " + pair(win.kernel));
+    return std::nullopt;
+  }
+  if (span[0] > input[2] + 2 * win.padding[0] ||
+      span[1] > input[3] + 2 * win.padding[1]) {
+    error(layer + ": the kernel " + Twine(win.kernel[0]) + "x" +
+          Twine(win.kernel[1]) + " with dilation " + pair(dilation) +
+          " spans " + Twine(span[0]) + "x" + Twine(span[1]) +
+          ", more than the padded input");
+    return std::nullopt;
+  }
+  if (win.divisorOverride < 0) {
+    error(layer + ": divisor_override must be positive, got " +
+          Twine(win.divisorOverride));
     return std::nullopt;
   }
   // Padding can make the output one row and column larger than the input.
-  return addressableResult(
-      layer,
-      Shape{input[0], input[1],
-            windowOutputSize(input[2], kernel[0], stride[0], padding[0]),
-            windowOutputSize(input[3], kernel[1], stride[1], padding[1])},
-      error);
+  return addressableResult(layer,
+                           Shape{input[0], input[1],
+                                 win.outputSize(0, input[2]),
+                                 win.outputSize(1, input[3])},
+                           error);
 }
 
 std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,

@@ -15,6 +15,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Twine.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -63,12 +64,36 @@ std::optional<Shape> conv2d(llvm::ArrayRef<int64_t> input,
                             llvm::ArrayRef<int64_t> dilation, int64_t groups,
                             ErrorFn error);
 
+/// The windows of nn.MaxPool2d / nn.AvgPool2d, as PyTorch places them:
+/// output row i's window starts at i * stride - padding, its taps
+/// `dilation` apart; with ceil_mode the last window may hang over the
+/// padded input (but starts inside the input or its left padding).
+struct PoolWindows {
+  std::array<int64_t, 2> kernel{1, 1}, stride{1, 1}, padding{0, 0},
+      dilation{1, 1};
+  bool ceilMode = false;
+  /// Average pooling's divisor: the window size clipped to the padded
+  /// input (count_include_pad=True), the real positions only (False), or
+  /// divisor_override when that is set.
+  bool countIncludePad = true;
+  int64_t divisorOverride = 0;
+
+  /// The output extent along dimension `d` (0: rows, 1: columns) of an
+  /// input of `in` positions.
+  int64_t outputSize(int d, int64_t in) const;
+  /// The first padded-input position of window `i` along `d`, and the
+  /// end of the input positions the window reads (clipped to `in`).
+  int64_t start(int d, int64_t i) const { return i * stride[d] - padding[d]; }
+  /// Average pooling's divisor for output (i, j) of an `h` x `w` input.
+  int64_t divisor(int64_t i, int64_t j, int64_t h, int64_t w) const;
+  /// Whether every output has the divisor kernel_h * kernel_w.
+  bool uniformDivisor(int64_t h, int64_t w) const;
+};
+
 /// nn.MaxPool2d / nn.AvgPool2d; `layer` names the op in messages.
 std::optional<Shape> pool2d(llvm::StringRef layer,
                             llvm::ArrayRef<int64_t> input,
-                            llvm::ArrayRef<int64_t> kernel,
-                            llvm::ArrayRef<int64_t> stride,
-                            llvm::ArrayRef<int64_t> padding, ErrorFn error);
+                            const PoolWindows &windows, ErrorFn error);
 
 /// nn.Flatten(start_dim, end_dim): dimensions start_dim..end_dim (negative
 /// ones counted from the end) become one, their product.

@@ -122,34 +122,32 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx,
       types);
 }
 
-template <typename PoolAdaptor>
-static LogicalResult inferPool(StringRef name, MLIRContext *ctx,
-                               std::optional<Location> loc,
-                               PoolAdaptor adaptor,
-                               SmallVectorImpl<Type> &types) {
+LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
   if (!wellFormed({adaptor.getInput()},
                   {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
                    adaptor.getPaddingAttr()}))
     return failure();
   return setResult(ctx,
-                   shapes::pool2d(name, shapeOf(adaptor.getInput()),
-                                  adaptor.getKernelSize(), adaptor.getStride(),
-                                  adaptor.getPadding(), RuleDiagnostic{loc}),
+                   shapes::pool2d("max_pool2d", shapeOf(adaptor.getInput()),
+                                  maxPoolWindows(adaptor), RuleDiagnostic{loc}),
                    types);
-}
-
-LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferPool("max_pool2d", ctx, loc, adaptor, types);
 }
 
 LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
-  return inferPool("avg_pool2d", ctx, loc, adaptor, types);
+  if (!wellFormed({adaptor.getInput()},
+                  {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
+                   adaptor.getPaddingAttr()}))
+    return failure();
+  return setResult(ctx,
+                   shapes::pool2d("avg_pool2d", shapeOf(adaptor.getInput()),
+                                  avgPoolWindows(adaptor), RuleDiagnostic{loc}),
+                   types);
 }
 
 LogicalResult ReluOp::inferReturnTypes(MLIRContext *ctx,
@@ -283,11 +281,10 @@ LogicalResult BiasGradOp::verify() {
 }
 
 template <typename PoolGradOp>
-static LogicalResult verifyPoolGrad(PoolGradOp op, StringRef name) {
+static LogicalResult verifyPoolGrad(PoolGradOp op, StringRef name,
+                                    const shapes::PoolWindows &windows) {
   RuleDiagnostic diag{op.getLoc()};
-  auto fwd = shapes::pool2d(name, shapeOf(op.getInputGrad()),
-                            op.getKernelSize(), op.getStride(),
-                            op.getPadding(), diag);
+  auto fwd = shapes::pool2d(name, shapeOf(op.getInputGrad()), windows, diag);
   return expectShape(op, "output_grad", shapeOf(op.getOutputGrad()), fwd,
                      (name + " of the result shape").str());
 }
@@ -297,11 +294,11 @@ LogicalResult MaxPool2dGradOp::verify() {
     return emitOpError() << "input has shape " << shapes::str(shapeOf(getInput()))
                          << " but the result has shape "
                          << shapes::str(shapeOf(getInputGrad()));
-  return verifyPoolGrad(*this, "max_pool2d");
+  return verifyPoolGrad(*this, "max_pool2d", maxPoolWindows(*this));
 }
 
 LogicalResult AvgPool2dGradOp::verify() {
-  return verifyPoolGrad(*this, "avg_pool2d");
+  return verifyPoolGrad(*this, "avg_pool2d", avgPoolWindows(*this));
 }
 
 LogicalResult ReshapeOp::verify() {

@@ -72,6 +72,42 @@ argumentRole(FunctionOpInterface func, unsigned i);
 
 /// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
 std::string argumentName(FunctionOpInterface func, unsigned i);
+
+/// The windows of a max pooling op, its gradient, or either's adaptor (an
+/// attribute not set yet while the op is built is its default).
+template <typename MaxPoolLike>
+shapes::PoolWindows maxPoolWindows(MaxPoolLike op) {
+  shapes::PoolWindows w;
+  auto pair = [](DenseI64ArrayAttr a, std::array<int64_t, 2> dflt) {
+    return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
+  };
+  w.kernel = pair(op.getKernelSizeAttr(), w.kernel);
+  w.stride = pair(op.getStrideAttr(), w.stride);
+  w.padding = pair(op.getPaddingAttr(), w.padding);
+  w.dilation = pair(op.getDilationAttr(), w.dilation);
+  if (BoolAttr ceil = op.getCeilModeAttr())
+    w.ceilMode = ceil.getValue();
+  return w;
+}
+
+/// The windows of an average pooling op, its gradient, or an adaptor.
+template <typename AvgPoolLike>
+shapes::PoolWindows avgPoolWindows(AvgPoolLike op) {
+  shapes::PoolWindows w;
+  auto pair = [](DenseI64ArrayAttr a, std::array<int64_t, 2> dflt) {
+    return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
+  };
+  w.kernel = pair(op.getKernelSizeAttr(), w.kernel);
+  w.stride = pair(op.getStrideAttr(), w.stride);
+  w.padding = pair(op.getPaddingAttr(), w.padding);
+  if (BoolAttr ceil = op.getCeilModeAttr())
+    w.ceilMode = ceil.getValue();
+  if (BoolAttr include = op.getCountIncludePadAttr())
+    w.countIncludePad = include.getValue();
+  if (IntegerAttr divisor = op.getDivisorOverrideAttr())
+    w.divisorOverride = divisor.getInt();
+  return w;
+}
 } // namespace mlir::tcnn
 
 #endif // TCNN_DIALECT_TCNNOPS_H

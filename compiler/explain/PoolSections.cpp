@@ -14,61 +14,113 @@ using namespace tcnnc::explain;
 
 namespace {
 
+using shapes::PoolWindows;
+
+/// The windows of any of the four pooling ops.
+PoolWindows windowsOf(Operation *op) {
+  if (auto o = dyn_cast<MaxPool2dOp>(op))
+    return maxPoolWindows(o);
+  if (auto o = dyn_cast<MaxPool2dGradOp>(op))
+    return maxPoolWindows(o);
+  if (auto o = dyn_cast<AvgPool2dOp>(op))
+    return avgPoolWindows(o);
+  return avgPoolWindows(cast<AvgPool2dGradOp>(op));
+}
+
+/// The absolute input rows and columns of the taps of window `win`.
+std::vector<int64_t> tapRows(const Window &win, const PoolWindows &w) {
+  std::vector<int64_t> rows;
+  for (int64_t k = 0; k < w.kernel[0]; ++k)
+    rows.push_back(win.h0 + k * w.dilation[0]);
+  return rows;
+}
+std::vector<int64_t> tapCols(const Window &win, const PoolWindows &w) {
+  std::vector<int64_t> cols;
+  for (int64_t k = 0; k < w.kernel[1]; ++k)
+    cols.push_back(win.w0 + k * w.dilation[1]);
+  return cols;
+}
+
 /// The first maximum of the window in row-major order (padding never
 /// wins), as an absolute (h, w).
-std::pair<int64_t, int64_t> argmax(const Tensor &x, const Window &win) {
+std::pair<int64_t, int64_t> argmax(const Tensor &x, const Window &win,
+                                   const PoolWindows &w) {
   int64_t bh = -1, bw = -1;
   double best = 0;
-  for (int64_t i = 0; i < win.kh; ++i)
-    for (int64_t j = 0; j < win.kw; ++j) {
-      int64_t h = win.h0 + i, w = win.w0 + j;
-      if (!win.inside(x.shape, h, w))
+  for (int64_t h : tapRows(win, w))
+    for (int64_t v : tapCols(win, w)) {
+      if (!win.inside(x.shape, h, v))
         continue;
-      double v = x.at(win.n, win.c, h, w);
-      if (bh < 0 || v > best) {
-        best = v;
+      double value = x.at(win.n, win.c, h, v);
+      if (bh < 0 || value > best) {
+        best = value;
         bh = h;
-        bw = w;
+        bw = v;
       }
     }
   return {bh, bw};
 }
 
-std::string windowText(const Window &win) {
-  return "input rows " + std::to_string(win.h0) + ".." +
-         std::to_string(win.h0 + win.kh - 1) + " and columns " +
-         std::to_string(win.w0) + ".." + std::to_string(win.w0 + win.kw - 1) +
-         " of channel " + std::to_string(win.c) + " ($h_{in} = h s_h - p_h$, "
-         "$w_{in} = w s_w - p_w$)";
+std::string windowText(const Window &win, const PoolWindows &w) {
+  std::vector<int64_t> rows = tapRows(win, w), cols = tapCols(win, w);
+  bool dilated = w.dilation[0] != 1 || w.dilation[1] != 1;
+  return "input rows " + std::to_string(rows.front()) + ".." +
+         std::to_string(rows.back()) + " and columns " +
+         std::to_string(cols.front()) + ".." + std::to_string(cols.back()) +
+         (dilated ? ", the taps " + std::to_string(w.dilation[0]) +
+                        " rows and " + std::to_string(w.dilation[1]) +
+                        " columns apart,"
+                  : std::string()) +
+         " of channel " + std::to_string(win.c) +
+         " ($h_{in} = h s_h - p_h$, $w_{in} = w s_w - p_w$)";
+}
+
+/// How the divisor of average pooling is chosen, in words.
+std::string divisorRule(const PoolWindows &w) {
+  if (w.divisorOverride > 0)
+    return "$D = " + std::to_string(w.divisorOverride) +
+           "$ for every window (`divisor_override`).";
+  if (!w.countIncludePad)
+    return "$D_{h,w}$ counts only the window's positions inside the input "
+           "(`count_include_pad=false`); padded positions add 0.";
+  return std::string("Padded positions count as 0 and still count in the "
+                     "divisor $D = K_h K_w$ (PyTorch's "
+                     "`count_include_pad=True`)") +
+         (w.ceilMode ? "; a window hanging over the padded input "
+                       "(`ceil_mode`) counts only the part inside it."
+                     : ".");
 }
 
 /// Gradient of every input position of a pool, recomputed from the
-/// formula: each window sends dy to its arg-max (max) or dy / (kh kw) to
-/// every position (avg).
+/// formula: each window sends dy to its arg-max (max) or dy / D to every
+/// position (avg).
 std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
                                       const Tensor *x,
                                       const std::vector<int64_t> &xShape,
-                                      ArrayRef<int64_t> k, ArrayRef<int64_t> s,
-                                      ArrayRef<int64_t> p) {
+                                      const PoolWindows &w) {
   std::vector<double> dx(Tensor::count(xShape), 0.0);
   for (int64_t n = 0; n < dy.dim(0); ++n)
     for (int64_t c = 0; c < dy.dim(1); ++c)
       for (int64_t i = 0; i < dy.dim(2); ++i)
         for (int64_t j = 0; j < dy.dim(3); ++j) {
-          Window win = windowAt({n, c, i, j}, k, s, p);
+          Window win = windowAt({n, c, i, j}, w.kernel, w.stride, w.padding);
           double g = dy.at(n, c, i, j);
           if (isMax) {
-            auto [h, w] = argmax(*x, win);
-            dx[flat(xShape, {n, c, h, w})] += g;
+            auto [h, v] = argmax(*x, win, w);
+            dx[flat(xShape, {n, c, h, v})] += g;
             continue;
           }
-          for (int64_t a = 0; a < k[0]; ++a)
-            for (int64_t b = 0; b < k[1]; ++b)
-              if (win.inside(xShape, win.h0 + a, win.w0 + b))
-                dx[flat(xShape, {n, c, win.h0 + a, win.w0 + b})] +=
-                    g / static_cast<double>(k[0] * k[1]);
+          double d = static_cast<double>(w.divisor(i, j, xShape[2], xShape[3]));
+          for (int64_t h : tapRows(win, w))
+            for (int64_t v : tapCols(win, w))
+              if (win.inside(xShape, h, v))
+                dx[flat(xShape, {n, c, h, v})] += g / d;
         }
   return dx;
+}
+
+std::string pairText(ArrayRef<int64_t> p) {
+  return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
 }
 
 } // namespace
@@ -76,34 +128,37 @@ std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
 static void poolForward(Report &r, Operation *op) {
   bool isMax = isa<MaxPool2dOp>(op);
   Value input = op->getOperand(0);
-  auto k = op->getAttrOfType<DenseI64ArrayAttr>("kernel_size").asArrayRef();
-  auto s = op->getAttrOfType<DenseI64ArrayAttr>("stride").asArrayRef();
-  auto p = op->getAttrOfType<DenseI64ArrayAttr>("padding").asArrayRef();
+  PoolWindows pw = windowsOf(op);
   Markdown &md = r.md;
   const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
+  bool dilated = pw.dilation[0] != 1 || pw.dilation[1] != 1;
   r.beginSection(op, "forward");
   md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
-          "; output " + shapeStr(y.shape) + "; kernel (" + std::to_string(k[0]) +
-          ", " + std::to_string(k[1]) + "), stride (" + std::to_string(s[0]) +
-          ", " + std::to_string(s[1]) + "), padding (" + std::to_string(p[0]) +
-          ", " + std::to_string(p[1]) + ").");
+          "; output " + shapeStr(y.shape) + "; kernel " +
+          pairText(pw.kernel) + ", stride " + pairText(pw.stride) +
+          ", padding " + pairText(pw.padding) +
+          (dilated ? ", dilation " + pairText(pw.dilation) : std::string()) +
+          (pw.ceilMode ? ", ceil_mode (the output size rounds up; the last "
+                         "window may hang over the padded input)"
+                       : std::string()) +
+          ".");
+  std::string kh = dilated ? "k_h d_h" : "k_h", kw = dilated ? "k_w d_w" : "k_w";
   if (isMax)
     md.para("$$y_{n,c,h,w} = \\max_{0 \\le k_h < K_h,\\; 0 \\le k_w < K_w} "
-            "x_{n,c,\\,h_{in}+k_h,\\,w_{in}+k_w}, \\qquad h_{in} = h s_h - "
-            "p_h,\\; w_{in} = w s_w - p_w$$");
+            "x_{n,c,\\,h_{in}+" + kh + ",\\,w_{in}+" + kw +
+            "}, \\qquad h_{in} = h s_h - p_h,\\; w_{in} = w s_w - p_w$$");
   else
-    md.para("$$y_{n,c,h,w} = \\frac{1}{K_h K_w} \\sum_{k_h=0}^{K_h-1} "
+    md.para("$$y_{n,c,h,w} = \\frac{1}{D_{h,w}} \\sum_{k_h=0}^{K_h-1} "
             "\\sum_{k_w=0}^{K_w-1} x_{n,c,\\,h_{in}+k_h,\\,w_{in}+k_w}, "
             "\\qquad h_{in} = h s_h - p_h,\\; w_{in} = w s_w - p_w$$");
   md.para(isMax ? "Padded positions never win (they count as $-\\infty$)."
-                : "Padded positions count as 0 and still count in the "
-                  "divisor $K_h K_w$ (PyTorch's `count_include_pad=True`).");
+                : divisorRule(pw));
   Index at = r.positionIn(y.shape);
-  Window win = windowAt(at, k, s, p);
-  auto [mh, mw] = argmax(x, win);
+  Window win = windowAt(at, pw.kernel, pw.stride, pw.padding);
+  auto [mh, mw] = argmax(x, win, pw);
   md.para("**Explained position:** output " + indexStr(at) + "; its window is " +
-          windowText(win) + ", in absolute input coordinates:");
-  md.grid("h \\ w", indexRange(win.h0, win.kh), indexRange(win.w0, win.kw),
+          windowText(win, pw) + ", in absolute input coordinates:");
+  md.grid("h \\ w", tapRows(win, pw), tapCols(win, pw),
           [&](int64_t h, int64_t w) -> std::string {
             if (!win.inside(x.shape, h, w))
               return "pad";
@@ -112,9 +167,8 @@ static void poolForward(Report &r, Operation *op) {
           });
   std::vector<std::string> values;
   double exact = isMax ? -INFINITY : 0.0, rounded = isMax ? -INFINITY : 0.0;
-  for (int64_t i = 0; i < win.kh; ++i)
-    for (int64_t j = 0; j < win.kw; ++j) {
-      int64_t h = win.h0 + i, w = win.w0 + j;
+  for (int64_t h : tapRows(win, pw))
+    for (int64_t w : tapCols(win, pw)) {
       if (!win.inside(x.shape, h, w)) {
         if (!isMax)
           values.push_back("0");
@@ -133,7 +187,6 @@ static void poolForward(Report &r, Operation *op) {
   std::string list;
   for (size_t i = 0; i < values.size(); ++i)
     list += (i ? ", " : "") + values[i];
-  double divisor = static_cast<double>(k[0] * k[1]);
   if (isMax) {
     md.para("$$y_{" + std::to_string(at[0]) + "," + std::to_string(at[1]) +
             "," + std::to_string(at[2]) + "," + std::to_string(at[3]) +
@@ -142,15 +195,20 @@ static void poolForward(Report &r, Operation *op) {
             indexStr({win.n, win.c, mh, mw}) + " (first maximum in row-major "
             "window order on ties).");
   } else {
+    int64_t d = pw.divisor(at[2], at[3], x.dim(2), x.dim(3));
     std::string sum;
     for (size_t i = 0; i < values.size(); ++i)
       sum += (i ? " + " : "") + values[i];
+    std::string divisorText =
+        d == pw.kernel[0] * pw.kernel[1] && pw.divisorOverride == 0
+            ? std::to_string(pw.kernel[0]) + " \\times " +
+                  std::to_string(pw.kernel[1])
+            : std::to_string(d);
     md.para("$$y_{" + std::to_string(at[0]) + "," + std::to_string(at[1]) +
             "," + std::to_string(at[2]) + "," + std::to_string(at[3]) +
-            "} = \\frac{1}{" + std::to_string(k[0]) + " \\times " +
-            std::to_string(k[1]) + "} (" + sum + ")$$");
-    exact /= divisor;
-    rounded /= divisor;
+            "} = \\frac{1}{" + divisorText + "} (" + sum + ")$$");
+    exact /= static_cast<double>(d);
+    rounded /= static_cast<double>(d);
     md.para("With the operands rounded as shown, this is " + md.num(rounded) +
             ".");
   }
@@ -165,12 +223,11 @@ static void maxPoolGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
                &dx = r.value(g.getInputGrad());
-  ArrayRef<int64_t> k = g.getKernelSize(), s = g.getStride(),
-                    p = g.getPadding();
+  PoolWindows pw = maxPoolWindows(g);
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
-  Window win = windowAt(at, k, s, p);
-  auto [mh, mw] = argmax(x, win);
+  Window win = windowAt(at, pw.kernel, pw.stride, pw.padding);
+  auto [mh, mw] = argmax(x, win, pw);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("The whole upstream gradient goes to the window's maximum, input "
           "position " +
@@ -178,12 +235,10 @@ static void maxPoolGrad(Report &r, Operation *op) {
           " (absolute coordinates); every other position of the window gets "
           "nothing from this output position. Windows that overlap add up "
           "into the **full gradient**:");
-  std::vector<double> full =
-      poolInputGradient(true, dy, &x, dx.shape, k, s, p);
+  std::vector<double> full = poolInputGradient(true, dy, &x, dx.shape, pw);
   std::vector<std::vector<std::string>> rows;
-  for (int64_t i = 0; i < win.kh; ++i)
-    for (int64_t j = 0; j < win.kw; ++j) {
-      int64_t h = win.h0 + i, w = win.w0 + j;
+  for (int64_t h : tapRows(win, pw))
+    for (int64_t w : tapCols(win, pw)) {
       if (!win.inside(dx.shape, h, w))
         continue;
       bool isMax = h == mh && w == mw;
@@ -206,39 +261,38 @@ static void avgPoolGrad(Report &r, Operation *op) {
   auto g = cast<AvgPool2dGradOp>(op);
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &dx = r.value(g.getInputGrad());
-  ArrayRef<int64_t> k = g.getKernelSize(), s = g.getStride(),
-                    p = g.getPadding();
+  PoolWindows pw = avgPoolWindows(g);
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
-  Window win = windowAt(at, k, s, p);
+  Window win = windowAt(at, pw.kernel, pw.stride, pw.padding);
   double g0 = r.upstream(g.getOutputGrad(), at);
-  double divisor = static_cast<double>(k[0] * k[1]);
+  int64_t d = pw.divisor(at[2], at[3], dx.dim(2), dx.dim(3));
+  double divisor = static_cast<double>(d);
   md.para("It is spread evenly over the window: each of its " +
-          std::to_string(k[0] * k[1]) + " positions receives $" +
-          paren(md.op(g0)) + " / " + std::to_string(k[0] * k[1]) +
-          "$ = " + md.num(g0 / divisor) +
-          " (padded positions receive their share too, which is dropped). "
-          "Overlapping windows add up into the **full gradient**:");
+          std::to_string(pw.kernel[0] * pw.kernel[1]) +
+          " positions receives $" + paren(md.op(g0)) + " / " +
+          std::to_string(d) + "$ = " + md.num(g0 / divisor) +
+          " (the divisor of the forward pass; padded positions receive "
+          "their share too, which is dropped). Overlapping windows add up "
+          "into the **full gradient**:");
   std::vector<double> full =
-      poolInputGradient(false, dy, nullptr, dx.shape, k, s, p);
+      poolInputGradient(false, dy, nullptr, dx.shape, pw);
   std::vector<std::vector<std::string>> rows;
-  for (int64_t i = 0; i < win.kh; ++i)
-    for (int64_t j = 0; j < win.kw; ++j) {
-      int64_t h = win.h0 + i, w = win.w0 + j;
+  for (int64_t h : tapRows(win, pw))
+    for (int64_t w : tapCols(win, pw)) {
       if (!win.inside(dx.shape, h, w))
         continue;
       rows.push_back({indexStr({win.n, win.c, h, w}),
-                      "$" + paren(md.op(g0)) + " / " +
-                          std::to_string(k[0] * k[1]) + "$",
+                      "$" + paren(md.op(g0)) + " / " + std::to_string(d) + "$",
                       md.num(g0 / divisor), md.num(dx.at(win.n, win.c, h, w))});
     }
   md.table({"input position", "formula", "contribution of " + indexStr(at),
             "full $\\partial L/\\partial x$"},
            rows);
   r.compareTensor("full input gradient", full, dx);
-  md.para("$$\\frac{\\partial L}{\\partial x_{n,c,h,w}} = \\frac{1}{K_h K_w} "
+  md.para("$$\\frac{\\partial L}{\\partial x_{n,c,h,w}} = "
           "\\sum_{(i,j):\\ (h,w) \\in \\operatorname{window}(i,j)} "
-          "\\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
+          "\\frac{1}{D_{i,j}} \\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
 }
 
 void tcnnc::explain::registerPoolSections(DialectRegistry &registry) {

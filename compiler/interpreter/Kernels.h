@@ -10,6 +10,7 @@
 #define TCNN_INTERPRETER_KERNELS_H
 
 #include "compiler/interpreter/Tensor.h"
+#include "dialect/ShapeRules.h"
 
 #include <array>
 
@@ -34,18 +35,18 @@ Tensor conv2dWeightGrad(const Tensor &dy, const Tensor &x,
 /// Sum over every dimension but 1 (conv2d and linear biases).
 Tensor biasGrad(const Tensor &dy);
 
-// Pooling (PoolKernels.cpp).
-Tensor maxPool2d(const Tensor &x, Pair kernel, Pair stride, Pair padding);
-Tensor maxPool2dGrad(const Tensor &dy, const Tensor &x, Pair kernel,
-                     Pair stride, Pair padding);
-Tensor avgPool2d(const Tensor &x, Pair kernel, Pair stride, Pair padding);
+// Pooling (PoolKernels.cpp), windows placed by shapes::PoolWindows.
+using PoolWindows = mlir::tcnn::shapes::PoolWindows;
+Tensor maxPool2d(const Tensor &x, const PoolWindows &w);
+Tensor maxPool2dGrad(const Tensor &dy, const Tensor &x, const PoolWindows &w);
+Tensor avgPool2d(const Tensor &x, const PoolWindows &w);
 Tensor avgPool2dGrad(const Tensor &dy, const std::vector<int64_t> &inputShape,
-                     Pair kernel, Pair stride, Pair padding);
-/// The window position (row-major index in the kernel window) of the
-/// maximum of window (n, c, i, j), first maximum on ties, or -1 if the
-/// window lies entirely in the padding.
-int64_t maxPoolArgmax(const Tensor &x, int64_t n, int64_t c, int64_t i,
-                      int64_t j, Pair kernel, Pair stride, Pair padding);
+                     const PoolWindows &w);
+/// The input position (h, w) of the first maximum of window (n, c, i, j)
+/// in row-major window order.
+std::pair<int64_t, int64_t> maxPoolArgmax(const Tensor &x, int64_t n,
+                                          int64_t c, int64_t i, int64_t j,
+                                          const PoolWindows &w);
 
 // Elementwise and shape ops (ElementwiseKernels.cpp).
 Tensor relu(const Tensor &x);

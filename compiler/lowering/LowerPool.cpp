@@ -1,7 +1,8 @@
 //===- LowerPool.cpp - max/avg pooling and their gradients to linalg ------===//
 //
-// Forward: tensor.pad (-inf for max, 0 for avg) + linalg.pooling_nchw_max /
-// pooling_nchw_sum (then / (kh kw), count_include_pad). Backward: the
+// Forward: tensor.pad (-inf for max, 0 for avg; after the input as far as
+// ceil_mode's last window reaches) + linalg.pooling_nchw_max /
+// pooling_nchw_sum (then / each window's divisor). Backward: the
 // window's first arg-max is found by a linalg.generic reduction in
 // row-major window order (strictly greater wins, as PyTorch); then a
 // linalg.generic writes through the receptive-field map `i * s + p` into
@@ -30,15 +31,77 @@ namespace {
 constexpr IteratorType par = IteratorType::parallel;
 constexpr IteratorType red = IteratorType::reduction;
 
-/// Maps of the 6-D window iteration space (n, c, i, j, p, q).
+/// Maps of the 6-D window iteration space (n, c, i, j, p, q) over the
+/// padded input: output, window, input (taps d apart) and the output's
+/// divisor [OH, OW].
 struct WindowMaps {
-  AffineMap out, window, input;
-  WindowMaps(MLIRContext *ctx, ArrayRef<int64_t> s) {
+  AffineMap out, window, input, divisor;
+  WindowMaps(MLIRContext *ctx, const shapes::PoolWindows &w) {
     AffineExpr n, c, i, j, p, q;
     bindDims(ctx, n, c, i, j, p, q);
     out = AffineMap::get(6, 0, {n, c, i, j}, ctx);
     window = AffineMap::get(6, 0, {p, q}, ctx);
-    input = AffineMap::get(6, 0, {n, c, i * s[0] + p, j * s[1] + q}, ctx);
+    input = AffineMap::get(6, 0,
+                           {n, c, i * w.stride[0] + p * w.dilation[0],
+                            j * w.stride[1] + q * w.dilation[1]},
+                           ctx);
+    divisor = AffineMap::get(6, 0, {i, j}, ctx);
+  }
+};
+
+/// The padding before and after the input along each spatial dimension:
+/// the layer's padding, and after the input enough for the last window
+/// (ceil_mode may hang it over the padded input).
+struct Padding {
+  SmallVector<int64_t, 4> low, high;
+  Padding(const shapes::PoolWindows &w, ArrayRef<int64_t> in,
+          ArrayRef<int64_t> out) {
+    low = {0, 0, w.padding[0], w.padding[1]};
+    high = {0, 0, 0, 0};
+    for (int d = 0; d < 2; ++d) {
+      int64_t reach = (out[2 + d] - 1) * w.stride[d] +
+                      w.dilation[d] * (w.kernel[d] - 1) + 1;
+      high[2 + d] = std::max(w.padding[d], reach - in[2 + d] - w.padding[d]);
+    }
+  }
+  SmallVector<int64_t> paddedShape(ArrayRef<int64_t> in) const {
+    return {in[0], in[1], in[2] + low[2] + high[2], in[3] + low[3] + high[3]};
+  }
+};
+
+/// A linalg.generic writing into the zero padded input gradient, which is
+/// then cropped to `inputType`.
+Value scatterToPadded(OpBuilder &b, Location loc, RankedTensorType inputType,
+                      const Padding &pad, ValueRange inputs,
+                      ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
+                      BodyFn body) {
+  SmallVector<int64_t> padded = pad.paddedShape(inputType.getShape());
+  Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
+                        inputs, zeros(b, loc, padded), maps, iterators, body);
+  return b.create<tensor::ExtractSliceOp>(
+      loc, inputType, dxPad, indexAttrs(b, pad.low),
+      indexAttrs(b, inputType.getShape()), indexAttrs(b, {1, 1, 1, 1}));
+}
+
+/// Average pooling's divisors: the one divisor of every window, or the
+/// [OH, OW] constant of each window's when they differ (ceil_mode,
+/// count_include_pad = false).
+struct Divisors {
+  double uniform = 0;
+  Value perWindow;
+  Divisors(OpBuilder &b, Location loc, const shapes::PoolWindows &w,
+           ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+    SmallVector<float> all;
+    for (int64_t i = 0; i < out[2]; ++i)
+      for (int64_t j = 0; j < out[3]; ++j)
+        all.push_back(static_cast<float>(w.divisor(i, j, in[2], in[3])));
+    if (llvm::all_equal(all)) {
+      uniform = all.front();
+      return;
+    }
+    auto type = RankedTensorType::get({out[2], out[3]}, b.getF32Type());
+    perWindow = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, ArrayRef<float>(all)));
   }
 };
 
@@ -202,12 +265,12 @@ Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
 
 /// The avg-pool gradient when the windows tile the input: dx = dy / (kh kw)
 /// over each window, a map over the windows' view.
-Value avgPoolGradTiled(AvgPool2dGradOp op, OpBuilder &b) {
+Value avgPoolGradTiled(AvgPool2dGradOp op, OpBuilder &b, double divisor) {
   Location loc = op.getLoc();
   auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
   ArrayRef<int64_t> k = op.getKernelSize();
   TiledWindows w(b, dyType.getShape(), k);
-  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
+  double inv = 1.0 / divisor;
   Value dx = generic(
       b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad()}, nullptr,
       {w.outMap, w.view}, w.overView,
@@ -217,38 +280,53 @@ Value avgPoolGradTiled(AvgPool2dGradOp op, OpBuilder &b) {
   return w.merge(b, loc, dx, op.getType());
 }
 
-/// Whether the windows of a pooling op tile its input: reduceTiledWindows
+/// Whether the windows tile the input (stride = kernel, no padding or
+/// dilation, no window hanging over the input): reduceTiledWindows
 /// applies.
-template <typename OpT>
-bool windowsTileInput(OpT op) {
-  return op.getStride() == op.getKernelSize() &&
-         llvm::all_of(op.getPadding(), [](int64_t v) { return v == 0; });
+bool windowsTileInput(const shapes::PoolWindows &w, ArrayRef<int64_t> in) {
+  return w.stride == w.kernel && w.padding == std::array<int64_t, 2>{0, 0} &&
+         w.dilation == std::array<int64_t, 2>{1, 1} &&
+         w.outputSize(0, in[2]) * w.kernel[0] <= in[2] &&
+         w.outputSize(1, in[3]) * w.kernel[1] <= in[3];
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
 }
 
 Value lowerMaxPool2d(MaxPool2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
+  shapes::PoolWindows w = maxPoolWindows(op);
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
   Value init = filled(b, loc, type.getShape(), b.getF32Type(), negInf(b, loc));
-  if (windowsTileInput(op))
+  if (windowsTileInput(w, in))
     return reduceTiledWindows(
         b, loc, op.getInput(), op.getKernelSize(), init,
         [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
           return nb.create<arith::MaximumFOp>(l, acc, v);
         });
-  Value x = padSpatial(b, loc, op.getInput(), op.getPadding(), negInf(b, loc));
+  Padding pad(w, in, type.getShape());
+  Value x = padDims(b, loc, op.getInput(), pad.low, pad.high, negInf(b, loc));
   return b
       .create<linalg::PoolingNchwMaxOp>(
           op.getLoc(), TypeRange{type},
           ValueRange{x, windowShape(b, loc, op.getKernelSize())},
-          ValueRange{init}, i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
+          ValueRange{init}, i64Pair(b, op.getStride()),
+          i64Pair(b, op.getDilation()))
       ->getResult(0);
 }
 
+/// The sum over each window divided by its divisor: multiplied by the
+/// inverse of the one divisor, or divided by each window's.
 Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
+  shapes::PoolWindows w = avgPoolWindows(op);
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  Divisors divisors(b, loc, w, in, type.getShape());
   Value sum;
-  if (windowsTileInput(op)) {
+  if (windowsTileInput(w, in)) {
     sum = reduceTiledWindows(
         b, loc, op.getInput(), op.getKernelSize(),
         zeros(b, loc, type.getShape()),
@@ -256,8 +334,9 @@ Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
           return nb.create<arith::AddFOp>(l, acc, v);
         });
   } else {
+    Padding pad(w, in, type.getShape());
     Value x =
-        padSpatial(b, loc, op.getInput(), op.getPadding(), f32(b, loc, 0.0));
+        padDims(b, loc, op.getInput(), pad.low, pad.high, f32(b, loc, 0.0));
     sum = b.create<linalg::PoolingNchwSumOp>(
                loc, TypeRange{type},
                ValueRange{x, windowShape(b, loc, op.getKernelSize())},
@@ -265,24 +344,38 @@ Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
                i64Pair(b, op.getStride()), i64Pair(b, {1, 1}))
               .getResult(0);
   }
-  ArrayRef<int64_t> k = op.getKernelSize();
-  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
-  return elementwise(
-      b, loc, type, {sum}, [&](OpBuilder &nb, Location l, ValueRange a) {
-        return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
-      });
+  if (!divisors.perWindow) {
+    double inv = 1.0 / divisors.uniform;
+    return elementwise(
+        b, loc, type, {sum}, [&](OpBuilder &nb, Location l, ValueRange a) {
+          return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
+        });
+  }
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, c, i, j;
+  bindDims(ctx, n, c, i, j);
+  return generic(b, loc, type, {sum, divisors.perWindow}, nullptr,
+                 {b.getMultiDimIdentityMap(4), AffineMap::get(4, 0, {i, j}, ctx),
+                  b.getMultiDimIdentityMap(4)},
+                 {par, par, par, par},
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   return nb.create<arith::DivFOp>(l, a[0], a[1]).getResult();
+                 });
 }
 
 Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
+  shapes::PoolWindows w = maxPoolWindows(op);
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
   ArrayRef<int64_t> kernel = op.getKernelSize();
-  if (windowsTileInput(op) && kernel[0] * kernel[1] <= 255)
+  if (windowsTileInput(w, in) && kernel[0] * kernel[1] <= 255)
     return maxPoolGradTiled(op, b);
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
+  ArrayRef<int64_t> k = op.getKernelSize();
   auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-  WindowMaps maps(b.getContext(), op.getStride());
-  Value x = padSpatial(b, loc, op.getInput(), pad, negInf(b, loc));
+  WindowMaps maps(b.getContext(), w);
+  Padding pad(w, in, dyType.getShape());
+  Value x = padDims(b, loc, op.getInput(), pad.low, pad.high, negInf(b, loc));
   Value window = windowShape(b, loc, k);
 
   // 1. The first arg-max of each window: (max, index) reduction.
@@ -307,7 +400,7 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
       });
 
   // 2. Route dy to the arg-max position of its window.
-  Value dx = scatterToInput(
+  return scatterToPadded(
       b, loc, type, pad, {op.getOutputGrad(), argmax.getResult(1), window},
       {maps.out, maps.out, maps.window, maps.input},
       {par, par, red, red, red, red},
@@ -317,25 +410,41 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
         Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
         return nb.create<arith::AddFOp>(l, a[3], g).getResult();
       });
-  return dx;
 }
 
+/// dy / divisor spread over each window (positions on the padding are
+/// cropped off).
 Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
-  if (windowsTileInput(op))
-    return avgPoolGradTiled(op, b);
   Location loc = op.getLoc();
   auto type = op.getType();
-  ArrayRef<int64_t> k = op.getKernelSize(), pad = op.getPadding();
-  WindowMaps maps(b.getContext(), op.getStride());
-  double inv = 1.0 / static_cast<double>(k[0] * k[1]);
-  Value dx = scatterToInput(
-      b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
-      {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
+  shapes::PoolWindows w = avgPoolWindows(op);
+  ArrayRef<int64_t> in = type.getShape();
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  Divisors divisors(b, loc, w, in, dyType.getShape());
+  if (windowsTileInput(w, in) && !divisors.perWindow)
+    return avgPoolGradTiled(op, b, divisors.uniform);
+  ArrayRef<int64_t> k = op.getKernelSize();
+  WindowMaps maps(b.getContext(), w);
+  Padding pad(w, in, dyType.getShape());
+  if (!divisors.perWindow) {
+    double inv = 1.0 / divisors.uniform;
+    return scatterToPadded(
+        b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
+        {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
+          return nb.create<arith::AddFOp>(l, a[2], g).getResult();
+        });
+  }
+  return scatterToPadded(
+      b, loc, type, pad,
+      {op.getOutputGrad(), divisors.perWindow, windowShape(b, loc, k)},
+      {maps.out, maps.divisor, maps.window, maps.input},
+      {par, par, red, red, red, red},
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
-        return nb.create<arith::AddFOp>(l, a[2], g).getResult();
+        Value g = nb.create<arith::DivFOp>(l, a[0], a[1]);
+        return nb.create<arith::AddFOp>(l, a[3], g).getResult();
       });
-  return dx;
 }
 
 } // namespace

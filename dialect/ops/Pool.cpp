@@ -15,34 +15,46 @@ using namespace mlir::tcnn;
 using T = LayerArg::Type;
 
 namespace {
-/// Both pools: stride defaults to the kernel size, as in PyTorch.
+/// The windows a pooling layer's arguments give; stride defaults to the
+/// kernel size, as in PyTorch.
+shapes::PoolWindows windowsOf(const LayerPlan &plan) {
+  shapes::PoolWindows w;
+  w.kernel = plan.getPair("kernel_size", {1, 1});
+  w.stride = plan.getPair("stride", w.kernel);
+  w.padding = plan.getPair("padding", {0, 0});
+  w.dilation = plan.getPair("dilation", {1, 1});
+  w.ceilMode = plan.getBool("ceil_mode", false);
+  w.countIncludePad = plan.getBool("count_include_pad", true);
+  w.divisorOverride = plan.getInt("divisor_override", 0);
+  return w;
+}
+
 LogicalResult planPool(LayerPlan &plan, StringRef opName) {
-  auto kernel = plan.getPair("kernel_size", {1, 1});
-  auto shape = shapes::pool2d(opName, plan.inputs[0], kernel,
-                              plan.getPair("stride", kernel),
-                              plan.getPair("padding", {0, 0}), plan.atCall());
+  if (plan.has("divisor_override") && plan.getInt("divisor_override", 1) < 1) {
+    plan.atArgument("divisor_override")(
+        "AvgPool2d: divisor_override must be positive, got " +
+        Twine(plan.getInt("divisor_override", 0)));
+    return failure();
+  }
+  auto shape =
+      shapes::pool2d(opName, plan.inputs[0], windowsOf(plan), plan.atCall());
   if (!shape)
     return failure();
   plan.result = *shape;
   return success();
 }
 
-template <typename PoolOp>
-Value buildPool(OpBuilder &b, Location loc, const LayerPlan &plan,
-                ValueRange inputs) {
-  auto kernel = plan.getPair("kernel_size", {1, 1});
-  auto attr = [&](std::array<int64_t, 2> p) {
-    return b.getDenseI64ArrayAttr({p[0], p[1]});
-  };
-  return b.create<PoolOp>(loc, inputs[0], attr(kernel),
-                          attr(plan.getPair("stride", kernel)),
-                          attr(plan.getPair("padding", {0, 0})));
+DenseI64ArrayAttr pairAttr(OpBuilder &b, std::array<int64_t, 2> p) {
+  return b.getDenseI64ArrayAttr({p[0], p[1]});
 }
 } // namespace
 
 ArrayRef<LayerArg> MaxPool2dOp::getLayerArgs() {
-  static const LayerArg args[] = {
-      {"kernel_size", T::Pair, true}, {"stride", T::Pair}, {"padding", T::Pair}};
+  static const LayerArg args[] = {{"kernel_size", T::Pair, true},
+                                  {"stride", T::Pair, false, nullptr, true},
+                                  {"padding", T::Pair},
+                                  {"dilation", T::Pair},
+                                  {"ceil_mode", T::Bool}};
   return args;
 }
 
@@ -53,31 +65,39 @@ LogicalResult MaxPool2dOp::planLayer(LayerPlan &plan) {
 Value MaxPool2dOp::buildLayer(OpBuilder &b, Location loc,
                               const LayerPlan &plan, ValueRange inputs,
                               ValueRange) {
-  return buildPool<MaxPool2dOp>(b, loc, plan, inputs);
+  shapes::PoolWindows w = windowsOf(plan);
+  return b.create<MaxPool2dOp>(
+      loc, inputs[0], pairAttr(b, w.kernel), pairAttr(b, w.stride),
+      pairAttr(b, w.padding),
+      plan.has("dilation") ? pairAttr(b, w.dilation) : DenseI64ArrayAttr(),
+      w.ceilMode ? b.getBoolAttr(true) : BoolAttr());
 }
 
 ArrayRef<LayerArg> AvgPool2dOp::getLayerArgs() {
-  static const LayerArg args[] = {{"kernel_size", T::Pair, true},
-                                  {"stride", T::Pair},
-                                  {"padding", T::Pair},
-                                  {"count_include_pad", T::Bool}};
+  static const LayerArg args[] = {
+      {"kernel_size", T::Pair, true},
+      {"stride", T::Pair, false, nullptr, true},
+      {"padding", T::Pair},
+      {"ceil_mode", T::Bool},
+      {"count_include_pad", T::Bool},
+      {"divisor_override", T::Int, false, nullptr, true}};
   return args;
 }
 
 LogicalResult AvgPool2dOp::planLayer(LayerPlan &plan) {
-  if (plan.has("count_include_pad") &&
-      !plan.getBool("count_include_pad", true)) {
-    plan.atArgument("count_include_pad")(
-        "AvgPool2d: count_include_pad=false is not supported");
-    return failure();
-  }
   return planPool(plan, "avg_pool2d");
 }
 
 Value AvgPool2dOp::buildLayer(OpBuilder &b, Location loc,
                               const LayerPlan &plan, ValueRange inputs,
                               ValueRange) {
-  return buildPool<AvgPool2dOp>(b, loc, plan, inputs);
+  shapes::PoolWindows w = windowsOf(plan);
+  return b.create<AvgPool2dOp>(
+      loc, inputs[0], pairAttr(b, w.kernel), pairAttr(b, w.stride),
+      pairAttr(b, w.padding), w.ceilMode ? b.getBoolAttr(true) : BoolAttr(),
+      w.countIncludePad ? BoolAttr() : b.getBoolAttr(false),
+      w.divisorOverride > 0 ? b.getI64IntegerAttr(w.divisorOverride)
+                            : IntegerAttr());
 }
 
 //===----------------------------------------------------------------------===//
@@ -90,7 +110,8 @@ LogicalResult MaxPool2dOp::buildGradients(OpBuilder &b, Value dy,
   if (needed[0])
     grads[0] = b.create<MaxPool2dGradOp>(
         getLoc(), getInput().getType(), dy, getInput(), getKernelSizeAttr(),
-        getStrideAttr(), getPaddingAttr());
+        getStrideAttr(), getPaddingAttr(), getDilationAttr(),
+        getCeilModeAttr());
   return success();
 }
 
@@ -98,8 +119,9 @@ LogicalResult AvgPool2dOp::buildGradients(OpBuilder &b, Value dy,
                                           ArrayRef<bool> needed,
                                           MutableArrayRef<Value> grads) {
   if (needed[0])
-    grads[0] = b.create<AvgPool2dGradOp>(getLoc(), getInput().getType(), dy,
-                                         getKernelSizeAttr(), getStrideAttr(),
-                                         getPaddingAttr());
+    grads[0] = b.create<AvgPool2dGradOp>(
+        getLoc(), getInput().getType(), dy, getKernelSizeAttr(),
+        getStrideAttr(), getPaddingAttr(), getCeilModeAttr(),
+        getCountIncludePadAttr(), getDivisorOverrideAttr());
   return success();
 }

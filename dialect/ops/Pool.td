@@ -11,11 +11,28 @@
 
 include "dialect/TcnnOpBase.td"
 
+/// ceil_mode: the output rounds up, the last window may hang over the
+/// padded input (PyTorch's rule; see shapes::PoolWindows).
+def Tcnn_CeilMode : DefaultValuedAttr<BoolAttr, "false">;
+/// Max pooling's window taps spacing, as conv2d's dilation.
+def Tcnn_PoolDilation : DefaultValuedAttr<Tcnn_Pair, "{1, 1}">;
+/// Average pooling: whether padded positions count in the divisor, and a
+/// divisor that replaces the window size.
+def Tcnn_CountIncludePad : DefaultValuedAttr<BoolAttr, "true">;
+def Tcnn_DivisorOverride : OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>;
+
+/// The window arguments of max pooling and average pooling.
+defvar Tcnn_MaxPoolWindow = (ins Tcnn_Pair:$kernel_size, Tcnn_Pair:$stride,
+    Tcnn_Pair:$padding, Tcnn_PoolDilation:$dilation, Tcnn_CeilMode:$ceil_mode);
+defvar Tcnn_AvgPoolWindow = (ins Tcnn_Pair:$kernel_size, Tcnn_Pair:$stride,
+    Tcnn_Pair:$padding, Tcnn_CeilMode:$ceil_mode,
+    Tcnn_CountIncludePad:$count_include_pad,
+    Tcnn_DivisorOverride:$divisor_override);
+
 /// Shared definition of the two pooling ops.
-class Tcnn_PoolOp<string mnemonic, string layerName>
+class Tcnn_PoolOp<string mnemonic, string layerName, dag window>
     : Tcnn_LayerOp<mnemonic, layerName> {
-  let arguments = (ins Tcnn_Tensor:$input, Tcnn_Pair:$kernel_size,
-                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+  let arguments = !con((ins Tcnn_Tensor:$input), window);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = [{
     $input `kernel` $kernel_size `stride` $stride `padding` $padding
@@ -23,13 +40,16 @@ class Tcnn_PoolOp<string mnemonic, string layerName>
   }];
 }
 
-def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d", "MaxPool2d"> {
+def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d", "MaxPool2d",
+    Tcnn_MaxPoolWindow> {
   let summary = "2-D max pooling (nn.MaxPool2d)";
   let description = [{
-    `y[n, c, i, j] = max_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]` over the
-    `K_h x K_w` window, where padded positions hold -infinity (they never
-    win). Output size as conv2d; padding must be at most half the kernel,
-    as PyTorch requires.
+    `y[n, c, i, j] = max_{p, q} x_pad[n, c, i*s_h + p*d_h, j*s_w + q*d_w]`
+    over the `K_h x K_w` window, taps `dilation` d apart, where padded
+    positions hold -infinity (they never win). Output size as conv2d
+    (rounded up with `ceil_mode`, the last window then hanging over the
+    padded input but starting inside it); padding must be at most half the
+    (dilated) kernel, as PyTorch requires.
 
     Example:
     ```mlir
@@ -39,12 +59,15 @@ def Tcnn_MaxPool2dOp : Tcnn_PoolOp<"max_pool2d", "MaxPool2d"> {
   }];
 }
 
-def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d", "AvgPool2d"> {
-  let summary = "2-D average pooling (nn.AvgPool2d, count_include_pad=True)";
+def Tcnn_AvgPool2dOp : Tcnn_PoolOp<"avg_pool2d", "AvgPool2d",
+    Tcnn_AvgPoolWindow> {
+  let summary = "2-D average pooling (nn.AvgPool2d)";
   let description = [{
-    `y[n, c, i, j] = (1 / (K_h K_w)) sum_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]`
-    where padded positions hold 0 and still count in the divisor, as
-    PyTorch's default `count_include_pad=True`.
+    `y[n, c, i, j] = (1 / D[i, j]) sum_{p, q} x_pad[n, c, i*s_h + p, j*s_w + q]`
+    where padded positions hold 0. The divisor D is `K_h K_w` by default;
+    with `ceil_mode` a window hanging over the padded input counts only the
+    part inside it; `count_include_pad = false` counts only the input's own
+    positions; `divisor_override` replaces it (PyTorch's rules).
 
     Example:
     ```mlir
@@ -68,9 +91,8 @@ def Tcnn_MaxPool2dGradOp : Tcnn_BackwardOp<"max_pool2d_grad", "_dinput"> {
             : (tensor<8x6x14x14xf32>, tensor<8x6x28x28xf32>) -> tensor<8x6x28x28xf32>
     ```
   }];
-  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input,
-                   Tcnn_Pair:$kernel_size, Tcnn_Pair:$stride,
-                   Tcnn_Pair:$padding);
+  let arguments = !con((ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input),
+                       Tcnn_MaxPoolWindow);
   let results = (outs Tcnn_Tensor:$input_grad);
   let assemblyFormat = [{
     $output_grad `,` $input `kernel` $kernel_size `stride` $stride `padding`
@@ -81,10 +103,9 @@ def Tcnn_MaxPool2dGradOp : Tcnn_BackwardOp<"max_pool2d_grad", "_dinput"> {
 def Tcnn_AvgPool2dGradOp : Tcnn_BackwardOp<"avg_pool2d_grad", "_dinput"> {
   let summary = "Gradient of avg_pool2d: spread evenly over each window";
   let description = [{
-    `dx[n, c, h, w] = sum_{(i, j) : window (i, j) covers (h, w)} dy[n, c, i, j] / (K_h K_w)`
+    `dx[n, c, h, w] = sum_{(i, j) : window (i, j) covers (h, w)} dy[n, c, i, j] / D[i, j]`
 
-    The divisor is always `K_h K_w` (count_include_pad=True), also for
-    windows that overlap the padding.
+    with the forward op's divisor D (its attributes decide it).
 
     Example:
     ```mlir
@@ -92,8 +113,7 @@ def Tcnn_AvgPool2dGradOp : Tcnn_BackwardOp<"avg_pool2d_grad", "_dinput"> {
             : tensor<1x4x2x2xf32> -> tensor<1x4x4x4xf32>
     ```
   }];
-  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Pair:$kernel_size,
-                   Tcnn_Pair:$stride, Tcnn_Pair:$padding);
+  let arguments = !con((ins Tcnn_Tensor:$output_grad), Tcnn_AvgPoolWindow);
   let results = (outs Tcnn_Tensor:$input_grad);
   let assemblyFormat = [{
     $output_grad `kernel` $kernel_size `stride` $stride `padding` $padding

@@ -286,6 +286,24 @@ func.func @conv_grad_groups(%dy: tensor<1x4x3x3xf32>, %w: tensor<4x1x3x3xf32>) {
 
 // -----
 
+func.func @avg_pool_divisor(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+1 {{'tcnn.avg_pool2d' op attribute 'divisor_override' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = tcnn.avg_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0] {divisor_override = 0 : i64} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_ceil_shape(%x: tensor<1x1x5x5xf32>) {
+  // ceil_mode makes 3 windows of 5 positions, not 2.
+  // expected-error @+2 {{'tcnn.max_pool2d' op inferred type(s) 'tensor<1x1x3x3xf32>' are incompatible with return type(s) of operation 'tensor<1x1x2x2xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.max_pool2d %x kernel [2, 2] stride [2, 2] padding [0, 0] {ceil_mode = true} : tensor<1x1x5x5xf32> -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

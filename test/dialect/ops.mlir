@@ -34,6 +34,11 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
   %a = tcnn.avg_pool2d %m kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
+  // ceil_mode rounds 2.5 rows up to 3 windows; dilation 2 spans 5 columns.
+  // CHECK: tcnn.max_pool2d %{{.*}} kernel [2, 3] stride [2, 1] padding [0, 0] {ceil_mode = true, dilation = array<i64: 1, 2>} : tensor<2x4x5x6xf32> -> tensor<2x4x3x2xf32>
+  %md = tcnn.max_pool2d %r kernel [2, 3] stride [2, 1] padding [0, 0] {ceil_mode = true, dilation = array<i64: 1, 2>} : tensor<2x4x5x6xf32> -> tensor<2x4x3x2xf32>
+  // CHECK: tcnn.avg_pool2d %{{.*}} kernel [3, 3] stride [2, 2] padding [1, 1] {ceil_mode = true, count_include_pad = false, divisor_override = 5 : i64} : tensor<2x4x5x6xf32> -> tensor<2x4x3x4xf32>
+  %ad = tcnn.avg_pool2d %r kernel [3, 3] stride [2, 2] padding [1, 1] {ceil_mode = true, count_include_pad = false, divisor_override = 5 : i64} : tensor<2x4x5x6xf32> -> tensor<2x4x3x4xf32>
   // CHECK: tcnn.add %{{.*}}, %{{.*}} : tensor<2x4x3x1xf32>
   %s = tcnn.add %a, %a : tensor<2x4x3x1xf32>
   // CHECK: tcnn.mul %{{.*}}, %{{.*}} : tensor<2x4x3x1xf32>

@@ -121,6 +121,24 @@ CONFIGS = [
            L("s", "Conv2d", 5, 5, 3, stride=2, dilation=2, groups=5, padding=2)]),
     Model("conv_depthwise_multiplier", [1, 3, 7, 7],
           [L("c", "Conv2d", 3, 6, 3, groups=3, stride=2)]),
+    # ceil_mode with padding (the last window hangs over the padded input:
+    # max ignores it, avg counts only the part inside), dilated max
+    # pooling, count_include_pad=False, divisor_override.
+    Model("pool_ceil_mode_padding", [2, 3, 7, 8],
+          [L("c", "Conv2d", 3, 4, 1), L("m", "MaxPool2d", 3, stride=2, padding=1, ceil_mode=True),
+           L("a", "AvgPool2d", 2, stride=2, padding=1, ceil_mode=True)]),
+    Model("pool_ceil_mode_no_padding", [1, 2, 7, 7],
+          [L("c", "Conv2d", 2, 3, 1), L("m", "MaxPool2d", 2, ceil_mode=True),
+           L("a", "AvgPool2d", 3, stride=2, ceil_mode=True)]),
+    Model("maxpool_dilation", [2, 2, 9, 10],
+          [L("c", "Conv2d", 2, 3, 1), L("m", "MaxPool2d", 3, stride=2, padding=1, dilation=2),
+           L("n", "MaxPool2d", (2, 3), stride=1, dilation=(2, 1), ceil_mode=True)]),
+    Model("avgpool_exclude_pad_divisor", [2, 3, 6, 5],
+          [L("c", "Conv2d", 3, 3, 1), L("a", "AvgPool2d", 3, stride=2, padding=1,
+                                         count_include_pad=False),
+           L("d", "AvgPool2d", 2, stride=1, divisor_override=3),
+           L("e", "AvgPool2d", 3, stride=None, padding=1, count_include_pad=False,
+             ceil_mode=True)]),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
