@@ -266,6 +266,25 @@ std::optional<shapes::Shape> shapes::pool2d(llvm::StringRef layer,
                            error);
 }
 
+std::optional<shapes::Shape>
+shapes::adaptivePool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
+                       ArrayRef<int64_t> outputSize, ErrorFn error) {
+  if (input.size() != 4) {
+    error(layer + ": input must be 4-D [N, C, H, W], got " + str(input));
+    return std::nullopt;
+  }
+  if (!checkPositive(layer, "input", input, error))
+    return std::nullopt;
+  if (outputSize.size() != 2 || outputSize[0] < 1 || outputSize[1] < 1 ||
+      outputSize[0] > kMaxWindow || outputSize[1] > kMaxWindow) {
+    error(layer + ": output_size must be a pair of positive integers, got " +
+          (outputSize.size() == 2 ? pair(outputSize) : str(outputSize)));
+    return std::nullopt;
+  }
+  return addressableResult(
+      layer, Shape{input[0], input[1], outputSize[0], outputSize[1]}, error);
+}
+
 std::optional<shapes::Shape> shapes::flatten(ArrayRef<int64_t> input,
                                              int64_t startDim, int64_t endDim,
                                              ErrorFn error) {

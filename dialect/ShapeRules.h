@@ -90,6 +90,22 @@ struct PoolWindows {
   bool uniformDivisor(int64_t h, int64_t w) const;
 };
 
+/// Adaptive pooling's window along one dimension: output i of `out` over
+/// `in` positions covers [floor(i in / out), ceil((i + 1) in / out)).
+inline int64_t adaptiveStart(int64_t i, int64_t in, int64_t out) {
+  return i * in / out;
+}
+inline int64_t adaptiveEnd(int64_t i, int64_t in, int64_t out) {
+  return ((i + 1) * in + out - 1) / out;
+}
+
+/// nn.AdaptiveAvgPool2d / nn.AdaptiveMaxPool2d: input [N, C, H, W] to
+/// [N, C, O_h, O_w].
+std::optional<Shape> adaptivePool2d(llvm::StringRef layer,
+                                    llvm::ArrayRef<int64_t> input,
+                                    llvm::ArrayRef<int64_t> outputSize,
+                                    ErrorFn error);
+
 /// nn.MaxPool2d / nn.AvgPool2d; `layer` names the op in messages.
 std::optional<Shape> pool2d(llvm::StringRef layer,
                             llvm::ArrayRef<int64_t> input,

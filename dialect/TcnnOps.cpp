@@ -150,6 +150,33 @@ LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *ctx,
                    types);
 }
 
+template <typename OpT>
+static LogicalResult inferAdaptivePool(MLIRContext *ctx,
+                                       std::optional<Location> loc,
+                                       typename OpT::Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()}, {adaptor.getOutputSizeAttr()}))
+    return failure();
+  return setResult(
+      ctx,
+      shapes::adaptivePool2d(OpT::getOperationName().drop_front(5),
+                             shapeOf(adaptor.getInput()),
+                             adaptor.getOutputSize(), RuleDiagnostic{loc}),
+      types);
+}
+
+LogicalResult AdaptiveAvgPool2dOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferAdaptivePool<AdaptiveAvgPool2dOp>(ctx, loc, adaptor, types);
+}
+
+LogicalResult AdaptiveMaxPool2dOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  return inferAdaptivePool<AdaptiveMaxPool2dOp>(ctx, loc, adaptor, types);
+}
+
 LogicalResult ReluOp::inferReturnTypes(MLIRContext *ctx,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -299,6 +326,26 @@ LogicalResult MaxPool2dGradOp::verify() {
 
 LogicalResult AvgPool2dGradOp::verify() {
   return verifyPoolGrad(*this, "avg_pool2d", avgPoolWindows(*this));
+}
+
+/// An adaptive pool's gradient: the result is an input whose pooling to
+/// dy's spatial size gives dy's shape.
+static LogicalResult verifyAdaptivePoolGrad(Operation *op, Value dy,
+                                            Value dx) {
+  ArrayRef<int64_t> y = shapeOf(dy), x = shapeOf(dx);
+  if (y.size() != 4 || x.size() != 4 || y[0] != x[0] || y[1] != x[1])
+    return op->emitOpError()
+           << "output_grad " << shapes::str(y) << " and result "
+           << shapes::str(x) << " must be [N, C, O_h, O_w] and [N, C, H, W]";
+  return success();
+}
+
+LogicalResult AdaptiveAvgPool2dGradOp::verify() {
+  return verifyAdaptivePoolGrad(*this, getOutputGrad(), getInputGrad());
+}
+
+LogicalResult AdaptiveMaxPool2dGradOp::verify() {
+  return verifyAdaptivePoolGrad(*this, getOutputGrad(), getInputGrad());
 }
 
 LogicalResult ReshapeOp::verify() {

@@ -295,6 +295,143 @@ static void avgPoolGrad(Report &r, Operation *op) {
           "\\frac{1}{D_{i,j}} \\frac{\\partial L}{\\partial y_{n,c,i,j}}$$");
 }
 
+namespace {
+/// Window (i, j) of adaptive pooling from `in` to `out`: its rows and
+/// columns.
+std::pair<std::vector<int64_t>, std::vector<int64_t>>
+adaptiveWindow(const std::vector<int64_t> &in, const std::vector<int64_t> &out,
+               int64_t i, int64_t j) {
+  std::vector<int64_t> rows, cols;
+  for (int64_t h = shapes::adaptiveStart(i, in[2], out[2]);
+       h < shapes::adaptiveEnd(i, in[2], out[2]); ++h)
+    rows.push_back(h);
+  for (int64_t v = shapes::adaptiveStart(j, in[3], out[3]);
+       v < shapes::adaptiveEnd(j, in[3], out[3]); ++v)
+    cols.push_back(v);
+  return {rows, cols};
+}
+
+/// The first maximum of adaptive window (n, c, i, j), as (h, w).
+std::pair<int64_t, int64_t> adaptiveArgmax(const Tensor &x,
+                                           const std::vector<int64_t> &out,
+                                           int64_t n, int64_t c, int64_t i,
+                                           int64_t j) {
+  auto [rows, cols] = adaptiveWindow(x.shape, out, i, j);
+  std::pair<int64_t, int64_t> best{rows[0], cols[0]};
+  for (int64_t h : rows)
+    for (int64_t v : cols)
+      if (x.at(n, c, h, v) > x.at(n, c, best.first, best.second))
+        best = {h, v};
+  return best;
+}
+
+const char *kAdaptiveWindowRule =
+    "Output row $i$ of $O_h$ pools input rows $\\lfloor i H / O_h \\rfloor$ "
+    "to $\\lceil (i + 1) H / O_h \\rceil - 1$ (likewise for columns): when "
+    "$O_h$ does not divide $H$ the windows differ in size and neighbours "
+    "may share a row.";
+} // namespace
+
+static void adaptiveForward(Report &r, Operation *op) {
+  bool isMax = isa<AdaptiveMaxPool2dOp>(op);
+  Value input = op->getOperand(0);
+  Markdown &md = r.md;
+  const Tensor &x = r.value(input), &y = r.value(op->getResult(0));
+  r.beginSection(op, "forward");
+  md.para("Input " + r.describe(input) + " " + shapeStr(x.shape) +
+          "; output " + shapeStr(y.shape) + ". " + kAdaptiveWindowRule);
+  md.para(isMax ? "$$y_{n,c,i,j} = \\max_{(h, w) \\in \\text{window}(i, j)} "
+                  "x_{n,c,h,w}$$"
+                : "$$y_{n,c,i,j} = \\frac{1}{|\\text{window}(i, j)|} "
+                  "\\sum_{(h, w) \\in \\text{window}(i, j)} x_{n,c,h,w}$$");
+  Index at = r.positionIn(y.shape);
+  auto [rows, cols] = adaptiveWindow(x.shape, y.shape, at[2], at[3]);
+  auto [mh, mw] = adaptiveArgmax(x, y.shape, at[0], at[1], at[2], at[3]);
+  md.para("**Explained position:** output " + indexStr(at) +
+          "; its window is input rows " + std::to_string(rows.front()) + ".." +
+          std::to_string(rows.back()) + " and columns " +
+          std::to_string(cols.front()) + ".." + std::to_string(cols.back()) +
+          " of channel " + std::to_string(at[1]) + " (" +
+          std::to_string(rows.size() * cols.size()) + " positions):");
+  md.grid("h \\ w", rows, cols, [&](int64_t h, int64_t w) -> std::string {
+    std::string v = md.op(x.at(at[0], at[1], h, w));
+    return isMax && h == mh && w == mw ? "**" + v + "**" : v;
+  });
+  double exact = isMax ? x.at(at[0], at[1], mh, mw) : 0.0;
+  std::string list;
+  for (int64_t h : rows)
+    for (int64_t w : cols) {
+      list += (list.empty() ? "" : isMax ? ", " : " + ") +
+              md.op(x.at(at[0], at[1], h, w));
+      if (!isMax)
+        exact += x.at(at[0], at[1], h, w);
+    }
+  std::string pos = std::to_string(at[0]) + "," + std::to_string(at[1]) +
+                    "," + std::to_string(at[2]) + "," + std::to_string(at[3]);
+  if (isMax) {
+    md.para("$$y_{" + pos + "} = \\max(" + list + ")$$");
+  } else {
+    exact /= static_cast<double>(rows.size() * cols.size());
+    md.para("$$y_{" + pos + "} = \\frac{1}{" +
+            std::to_string(rows.size() * cols.size()) + "} (" + list + ")$$");
+  }
+  r.compare("output at " + indexStr(at), exact, y.data[flat(y.shape, at)]);
+}
+
+static void adaptiveGrad(Report &r, Operation *op) {
+  bool isMax = isa<AdaptiveMaxPool2dGradOp>(op);
+  Markdown &md = r.md;
+  Value dyValue = op->getOperand(0);
+  const Tensor &dy = r.value(dyValue), &dx = r.value(op->getResult(0));
+  const Tensor *x = isMax ? &r.value(op->getOperand(1)) : nullptr;
+  r.beginSection(op, "backward");
+  Index at = r.positionIn(dy.shape);
+  auto [rows, cols] = adaptiveWindow(dx.shape, dy.shape, at[2], at[3]);
+  double g0 = r.upstream(dyValue, at);
+  std::vector<double> full(dx.size(), 0.0);
+  for (int64_t n = 0; n < dy.dim(0); ++n)
+    for (int64_t c = 0; c < dy.dim(1); ++c)
+      for (int64_t i = 0; i < dy.dim(2); ++i)
+        for (int64_t j = 0; j < dy.dim(3); ++j) {
+          auto [wr, wc] = adaptiveWindow(dx.shape, dy.shape, i, j);
+          if (isMax) {
+            auto [h, v] = adaptiveArgmax(*x, dy.shape, n, c, i, j);
+            full[flat(dx.shape, {n, c, h, v})] += dy.at(n, c, i, j);
+            continue;
+          }
+          double share =
+              dy.at(n, c, i, j) / static_cast<double>(wr.size() * wc.size());
+          for (int64_t h : wr)
+            for (int64_t v : wc)
+              full[flat(dx.shape, {n, c, h, v})] += share;
+        }
+  int64_t size = static_cast<int64_t>(rows.size() * cols.size());
+  std::pair<int64_t, int64_t> best{-1, -1};
+  if (isMax)
+    best = adaptiveArgmax(*x, dy.shape, at[0], at[1], at[2], at[3]);
+  md.para(isMax ? "The whole upstream gradient of output " + indexStr(at) +
+                      " goes to its window's maximum, input position " +
+                      indexStr({at[0], at[1], best.first, best.second}) + "."
+                : "The upstream gradient of output " + indexStr(at) +
+                      " is spread evenly over its " + std::to_string(size) +
+                      " window positions: $" + paren(md.op(g0)) + " / " +
+                      std::to_string(size) + "$ = " +
+                      md.num(g0 / static_cast<double>(size)) + " each.");
+  std::vector<std::vector<std::string>> table;
+  for (int64_t h : rows)
+    for (int64_t w : cols) {
+      double contribution =
+          isMax ? (h == best.first && w == best.second ? g0 : 0.0)
+                : g0 / static_cast<double>(size);
+      table.push_back({indexStr({at[0], at[1], h, w}), md.num(contribution),
+                       md.num(dx.at(at[0], at[1], h, w))});
+    }
+  md.table({"input position", "contribution of " + indexStr(at),
+            "full $\\partial L/\\partial x$ (all windows holding it)"},
+           table);
+  r.compareTensor("full input gradient", full, dx);
+}
+
 void tcnnc::explain::registerPoolSections(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     MaxPool2dOp::attachInterface<FnSections<MaxPool2dOp, poolForward>>(*ctx);
@@ -303,5 +440,13 @@ void tcnnc::explain::registerPoolSections(DialectRegistry &registry) {
         FnSections<MaxPool2dGradOp, maxPoolGrad>>(*ctx);
     AvgPool2dGradOp::attachInterface<
         FnSections<AvgPool2dGradOp, avgPoolGrad>>(*ctx);
+    AdaptiveAvgPool2dOp::attachInterface<
+        FnSections<AdaptiveAvgPool2dOp, adaptiveForward>>(*ctx);
+    AdaptiveMaxPool2dOp::attachInterface<
+        FnSections<AdaptiveMaxPool2dOp, adaptiveForward>>(*ctx);
+    AdaptiveAvgPool2dGradOp::attachInterface<
+        FnSections<AdaptiveAvgPool2dGradOp, adaptiveGrad>>(*ctx);
+    AdaptiveMaxPool2dGradOp::attachInterface<
+        FnSections<AdaptiveMaxPool2dGradOp, adaptiveGrad>>(*ctx);
   });
 }

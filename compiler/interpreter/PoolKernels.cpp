@@ -102,6 +102,42 @@ Tensor kernels::avgPool2dGrad(const Tensor &dy,
   return dx;
 }
 
+/// Calls f(h, v) for every position of adaptive window (i, j) of an
+/// `in` input pooled to `out`, in row-major order.
+template <typename F>
+static void forEachAdaptiveTap(const std::vector<int64_t> &in,
+                               const std::vector<int64_t> &out, int64_t i,
+                               int64_t j, F f) {
+  using namespace mlir::tcnn::shapes;
+  for (int64_t h = adaptiveStart(i, in[2], out[2]);
+       h < adaptiveEnd(i, in[2], out[2]); ++h)
+    for (int64_t v = adaptiveStart(j, in[3], out[3]);
+         v < adaptiveEnd(j, in[3], out[3]); ++v)
+      f(h, v);
+}
+
+/// Adaptive average (isMax false) or max pooling of x to `out`, and the
+/// first maximum of each window.
+static Tensor adaptivePool(const Tensor &x, const std::vector<int64_t> &out,
+                           bool isMax) {
+  Tensor y(out);
+  for (int64_t n = 0; n < out[0]; ++n)
+    for (int64_t c = 0; c < out[1]; ++c)
+      for (int64_t i = 0; i < out[2]; ++i)
+        for (int64_t j = 0; j < out[3]; ++j) {
+          double acc = 0;
+          int64_t count = 0;
+          forEachAdaptiveTap(x.shape, out, i, j, [&](int64_t h, int64_t v) {
+            double value = x.at(n, c, h, v);
+            acc = isMax ? (count == 0 || value > acc ? value : acc)
+                        : acc + value;
+            ++count;
+          });
+          y.at(n, c, i, j) = isMax ? acc : acc / static_cast<double>(count);
+        }
+  return y;
+}
+
 //===----------------------------------------------------------------------===//
 // The ops' kernels
 //===----------------------------------------------------------------------===//
@@ -123,6 +159,48 @@ Tensor evalAvgPool2dGrad(AvgPool2dGradOp o, ValueLookup in) {
   return avgPool2dGrad(in(o.getOutputGrad()), shapeOf(o.getType()),
                        avgPoolWindows(o));
 }
+Tensor evalAdaptiveAvgPool2d(AdaptiveAvgPool2dOp o, ValueLookup in) {
+  return adaptivePool(in(o.getInput()), shapeOf(o.getType()), false);
+}
+Tensor evalAdaptiveMaxPool2d(AdaptiveMaxPool2dOp o, ValueLookup in) {
+  return adaptivePool(in(o.getInput()), shapeOf(o.getType()), true);
+}
+/// dy / (window size) to every position of each window.
+Tensor evalAdaptiveAvgPool2dGrad(AdaptiveAvgPool2dGradOp o, ValueLookup in) {
+  const Tensor &dy = in(o.getOutputGrad());
+  Tensor dx(shapeOf(o.getType()));
+  for (int64_t n = 0; n < dy.dim(0); ++n)
+    for (int64_t c = 0; c < dy.dim(1); ++c)
+      for (int64_t i = 0; i < dy.dim(2); ++i)
+        for (int64_t j = 0; j < dy.dim(3); ++j) {
+          int64_t count = 0;
+          forEachAdaptiveTap(dx.shape, dy.shape, i, j,
+                             [&](int64_t, int64_t) { ++count; });
+          double g = dy.at(n, c, i, j) / static_cast<double>(count);
+          forEachAdaptiveTap(dx.shape, dy.shape, i, j,
+                             [&](int64_t h, int64_t v) { dx.at(n, c, h, v) += g; });
+        }
+  return dx;
+}
+/// dy to the first maximum of each window.
+Tensor evalAdaptiveMaxPool2dGrad(AdaptiveMaxPool2dGradOp o, ValueLookup in) {
+  const Tensor &dy = in(o.getOutputGrad()), &x = in(o.getInput());
+  Tensor dx(x.shape);
+  for (int64_t n = 0; n < dy.dim(0); ++n)
+    for (int64_t c = 0; c < dy.dim(1); ++c)
+      for (int64_t i = 0; i < dy.dim(2); ++i)
+        for (int64_t j = 0; j < dy.dim(3); ++j) {
+          int64_t bh = -1, bv = -1;
+          forEachAdaptiveTap(x.shape, dy.shape, i, j, [&](int64_t h, int64_t v) {
+            if (bh < 0 || x.at(n, c, h, v) > x.at(n, c, bh, bv)) {
+              bh = h;
+              bv = v;
+            }
+          });
+          dx.at(n, c, bh, bv) += dy.at(n, c, i, j);
+        }
+  return dx;
+}
 } // namespace
 
 void tcnnc::registerPoolKernels(mlir::DialectRegistry &registry) {
@@ -133,5 +211,13 @@ void tcnnc::registerPoolKernels(mlir::DialectRegistry &registry) {
         FnKernel<MaxPool2dGradOp, evalMaxPool2dGrad>>(*ctx);
     AvgPool2dGradOp::attachInterface<
         FnKernel<AvgPool2dGradOp, evalAvgPool2dGrad>>(*ctx);
+    AdaptiveAvgPool2dOp::attachInterface<
+        FnKernel<AdaptiveAvgPool2dOp, evalAdaptiveAvgPool2d>>(*ctx);
+    AdaptiveMaxPool2dOp::attachInterface<
+        FnKernel<AdaptiveMaxPool2dOp, evalAdaptiveMaxPool2d>>(*ctx);
+    AdaptiveAvgPool2dGradOp::attachInterface<
+        FnKernel<AdaptiveAvgPool2dGradOp, evalAdaptiveAvgPool2dGrad>>(*ctx);
+    AdaptiveMaxPool2dGradOp::attachInterface<
+        FnKernel<AdaptiveMaxPool2dGradOp, evalAdaptiveMaxPool2dGrad>>(*ctx);
   });
 }

@@ -220,12 +220,11 @@ Value reduceTiledWindows(OpBuilder &b, Location loc, Value x,
 /// so that the larger value wins and, among equal values, the earlier
 /// position (PyTorch's first maximum in row-major window order). Windows
 /// of more than 255 elements take the general path.
-Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-  ArrayRef<int64_t> k = op.getKernelSize();
+Value maxPoolGradTiled(OpBuilder &b, Location loc, Value dyValue, Value input,
+                       ArrayRef<int64_t> k, RankedTensorType resultType) {
+  auto dyType = cast<RankedTensorType>(dyValue.getType());
   TiledWindows w(b, dyType.getShape(), k);
-  Value x = w.split(b, loc, op.getInput());
+  Value x = w.split(b, loc, input);
   auto i64Type = RankedTensorType::get(dyType.getShape(), b.getI64Type());
   Value lowest = b.create<arith::ConstantIntOp>(
       loc, std::numeric_limits<int64_t>::min(), 64);
@@ -250,7 +249,7 @@ Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
         return nb.create<arith::MaxSIOp>(l, a[1], keyed).getResult();
       });
   Value dx = generic(
-      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad(), key},
+      b, loc, w.viewType(b.getF32Type()), {dyValue, key},
       nullptr, {w.outMap, w.outMap, w.view}, w.overView,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value low = nb.create<arith::AndIOp>(
@@ -260,24 +259,24 @@ Value maxPoolGradTiled(MaxPool2dGradOp op, OpBuilder &b) {
         return nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0))
             .getResult();
       });
-  return w.merge(b, loc, dx, op.getType());
+  return w.merge(b, loc, dx, resultType);
 }
 
 /// The avg-pool gradient when the windows tile the input: dx = dy / (kh kw)
 /// over each window, a map over the windows' view.
-Value avgPoolGradTiled(AvgPool2dGradOp op, OpBuilder &b, double divisor) {
-  Location loc = op.getLoc();
-  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-  ArrayRef<int64_t> k = op.getKernelSize();
+Value avgPoolGradTiled(OpBuilder &b, Location loc, Value dyValue,
+                       ArrayRef<int64_t> k, RankedTensorType resultType,
+                       double divisor) {
+  auto dyType = cast<RankedTensorType>(dyValue.getType());
   TiledWindows w(b, dyType.getShape(), k);
   double inv = 1.0 / divisor;
   Value dx = generic(
-      b, loc, w.viewType(b.getF32Type()), {op.getOutputGrad()}, nullptr,
+      b, loc, w.viewType(b.getF32Type()), {dyValue}, nullptr,
       {w.outMap, w.view}, w.overView,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
       });
-  return w.merge(b, loc, dx, op.getType());
+  return w.merge(b, loc, dx, resultType);
 }
 
 /// Whether the windows tile the input (stride = kernel, no padding or
@@ -368,7 +367,8 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
   ArrayRef<int64_t> in = shapeOf(op.getInput());
   ArrayRef<int64_t> kernel = op.getKernelSize();
   if (windowsTileInput(w, in) && kernel[0] * kernel[1] <= 255)
-    return maxPoolGradTiled(op, b);
+    return maxPoolGradTiled(b, op.getLoc(), op.getOutputGrad(), op.getInput(),
+                            kernel, op.getType());
   Location loc = op.getLoc();
   auto type = op.getType();
   ArrayRef<int64_t> k = op.getKernelSize();
@@ -422,7 +422,8 @@ Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
   auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
   Divisors divisors(b, loc, w, in, dyType.getShape());
   if (windowsTileInput(w, in) && !divisors.perWindow)
-    return avgPoolGradTiled(op, b, divisors.uniform);
+    return avgPoolGradTiled(b, loc, op.getOutputGrad(), op.getKernelSize(),
+                            type, divisors.uniform);
   ArrayRef<int64_t> k = op.getKernelSize();
   WindowMaps maps(b.getContext(), w);
   Padding pad(w, in, dyType.getShape());
@@ -447,6 +448,214 @@ Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
       });
 }
 
+//===----------------------------------------------------------------------===//
+// Adaptive pooling
+//===----------------------------------------------------------------------===//
+
+/// The windows of adaptive pooling from an `in` [N, C, H, W] to `out`
+/// [N, C, OH, OW]: over the 6-D loops (n, c, i, j, p, q), window (i, j)
+/// starts at (floor(i H / OH), floor(j W / OW)) (an affine floordiv) and
+/// has len_h(i) x len_w(j) positions, at most kh x kw; taps p >= len_h(i)
+/// are masked, and the input is padded after by kh - 1, kw - 1 so that
+/// every tap reads inside it.
+struct AdaptiveWindows {
+  int64_t kernel[2];
+  SmallVector<int64_t> lenH, lenW;
+  AffineMap out, input, rowLen, colLen, window;
+  SmallVector<int64_t, 4> padHigh;
+  /// Whether every window has the same size and they tile the input: the
+  /// pooling of kernel = stride = H / OH.
+  bool regular;
+
+  AdaptiveWindows(MLIRContext *ctx, ArrayRef<int64_t> in,
+                  ArrayRef<int64_t> outShape) {
+    for (int d = 0; d < 2; ++d) {
+      SmallVector<int64_t> &len = d == 0 ? lenH : lenW;
+      int64_t h = in[2 + d], o = outShape[2 + d];
+      for (int64_t i = 0; i < o; ++i)
+        len.push_back(shapes::adaptiveEnd(i, h, o) -
+                      shapes::adaptiveStart(i, h, o));
+      kernel[d] = *llvm::max_element(len);
+    }
+    regular = in[2] % outShape[2] == 0 && in[3] % outShape[3] == 0;
+    padHigh = {0, 0, kernel[0] - 1, kernel[1] - 1};
+    AffineExpr n, c, i, j, p, q;
+    bindDims(ctx, n, c, i, j, p, q);
+    out = AffineMap::get(6, 0, {n, c, i, j}, ctx);
+    input = AffineMap::get(6, 0,
+                           {n, c, (i * in[2]).floorDiv(outShape[2]) + p,
+                            (j * in[3]).floorDiv(outShape[3]) + q},
+                           ctx);
+    rowLen = AffineMap::get(6, 0, {i}, ctx);
+    colLen = AffineMap::get(6, 0, {j}, ctx);
+    window = AffineMap::get(6, 0, {p, q}, ctx);
+  }
+  /// The window lengths as i64 constants, read through rowLen / colLen.
+  Value lengths(OpBuilder &b, Location loc, ArrayRef<int64_t> len) const {
+    auto type = RankedTensorType::get({int64_t(len.size())}, b.getI64Type());
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(len)));
+  }
+  /// Inside a generic over the 6-D loops: whether tap (p, q) lies in the
+  /// window, given its lengths `lh`, `lw`.
+  Value inside(OpBuilder &b, Location loc, Value lh, Value lw) const {
+    auto tapIn = [&](unsigned dim, Value len) {
+      Value t = b.create<arith::IndexCastOp>(
+          loc, b.getI64Type(), b.create<linalg::IndexOp>(loc, dim));
+      return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, t, len);
+    };
+    return b.create<arith::AndIOp>(loc, tapIn(4, lh), tapIn(5, lw));
+  }
+  /// The [OH, OW] window sizes as f32 constants.
+  Value sizes(OpBuilder &b, Location loc) const {
+    SmallVector<float> all;
+    for (int64_t lh : lenH)
+      for (int64_t lw : lenW)
+        all.push_back(static_cast<float>(lh * lw));
+    auto type = RankedTensorType::get({int64_t(lenH.size()), int64_t(lenW.size())},
+                                      b.getF32Type());
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, ArrayRef<float>(all)));
+  }
+};
+
+/// The windows' sums (avg) or maxima (max) of x into `type`.
+Value adaptiveReduce(OpBuilder &b, Location loc, Value input,
+                     RankedTensorType type, bool isMax) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  AdaptiveWindows w(b.getContext(), in, type.getShape());
+  Value fill = isMax ? negInf(b, loc) : f32(b, loc, 0.0);
+  Value init = filled(b, loc, type.getShape(), b.getF32Type(), fill);
+  auto combine = [isMax](OpBuilder &nb, Location l, Value acc,
+                         Value v) -> Value {
+    return isMax ? nb.create<arith::MaximumFOp>(l, acc, v).getResult()
+                 : nb.create<arith::AddFOp>(l, acc, v).getResult();
+  };
+  if (w.regular)
+    return reduceTiledWindows(b, loc, input, w.kernel, init, combine);
+  Value x = padDims(b, loc, input, {0, 0, 0, 0}, w.padHigh, fill);
+  // The window operand only gives the loops p and q their extents.
+  return generic(
+      b, loc, type,
+      {x, w.lengths(b, loc, w.lenH), w.lengths(b, loc, w.lenW),
+       windowShape(b, loc, w.kernel)},
+      init, {w.input, w.rowLen, w.colLen, w.window, w.out},
+      {par, par, par, par, red, red},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value v = nb.create<arith::SelectOp>(l, w.inside(nb, l, a[1], a[2]),
+                                             a[0], fill);
+        return combine(nb, l, a[4], v);
+      });
+}
+
+Value lowerAdaptiveMaxPool2d(AdaptiveMaxPool2dOp op, OpBuilder &b) {
+  return adaptiveReduce(b, op.getLoc(), op.getInput(), op.getType(), true);
+}
+
+/// The windows' sums divided by their sizes.
+Value lowerAdaptiveAvgPool2d(AdaptiveAvgPool2dOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value sum = adaptiveReduce(b, loc, op.getInput(), type, false);
+  AdaptiveWindows w(b.getContext(), shapeOf(op.getInput()), type.getShape());
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, c, i, j;
+  bindDims(ctx, n, c, i, j);
+  return generic(b, loc, type, {sum, w.sizes(b, loc)}, nullptr,
+                 {b.getMultiDimIdentityMap(4), AffineMap::get(4, 0, {i, j}, ctx),
+                  b.getMultiDimIdentityMap(4)},
+                 {par, par, par, par},
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   return nb.create<arith::DivFOp>(l, a[0], a[1]).getResult();
+                 });
+}
+
+/// Writes through the window map into the padded gradient, then crops.
+Value adaptiveScatter(OpBuilder &b, Location loc, const AdaptiveWindows &w,
+                      RankedTensorType inputType, ValueRange inputs,
+                      ArrayRef<AffineMap> maps, BodyFn body) {
+  ArrayRef<int64_t> in = inputType.getShape();
+  SmallVector<int64_t> padded = {in[0], in[1], in[2] + w.padHigh[2],
+                                 in[3] + w.padHigh[3]};
+  Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
+                        inputs, zeros(b, loc, padded), maps,
+                        {par, par, red, red, red, red}, body);
+  return b.create<tensor::ExtractSliceOp>(
+      loc, inputType, dxPad, indexAttrs(b, {0, 0, 0, 0}), indexAttrs(b, in),
+      indexAttrs(b, {1, 1, 1, 1}));
+}
+
+/// dy / (window size) to every position of each window.
+Value lowerAdaptiveAvgPool2dGrad(AdaptiveAvgPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value dy = op.getOutputGrad();
+  AdaptiveWindows w(b.getContext(), type.getShape(), shapeOf(dy));
+  if (w.regular)
+    return avgPoolGradTiled(b, loc, dy, w.kernel, type,
+                            static_cast<double>(w.kernel[0] * w.kernel[1]));
+  return adaptiveScatter(
+      b, loc, w, type,
+      {dy, w.sizes(b, loc), w.lengths(b, loc, w.lenH),
+       w.lengths(b, loc, w.lenW), windowShape(b, loc, w.kernel)},
+      {w.out, AffineMap::get(6, 0,
+                             {b.getAffineDimExpr(2), b.getAffineDimExpr(3)},
+                             b.getContext()),
+       w.rowLen, w.colLen, w.window, w.input},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value g = nb.create<arith::DivFOp>(l, a[0], a[1]);
+        Value v = nb.create<arith::SelectOp>(l, w.inside(nb, l, a[2], a[3]), g,
+                                             f32(nb, l, 0.0));
+        return nb.create<arith::AddFOp>(l, a[5], v).getResult();
+      });
+}
+
+/// dy to the first maximum of each window: the arg-max (row-major window
+/// order, masked taps never win), then the routing.
+Value lowerAdaptiveMaxPool2dGrad(AdaptiveMaxPool2dGradOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Value dy = op.getOutputGrad();
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  AdaptiveWindows w(b.getContext(), type.getShape(), dyType.getShape());
+  if (w.regular && w.kernel[0] * w.kernel[1] <= 255)
+    return maxPoolGradTiled(b, loc, dy, op.getInput(), w.kernel, type);
+  Value x = padDims(b, loc, op.getInput(), {0, 0, 0, 0}, w.padHigh,
+                    negInf(b, loc));
+  Value lh = w.lengths(b, loc, w.lenH), lw = w.lengths(b, loc, w.lenW);
+  auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
+  Value maxInit =
+      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc));
+  Value idxInit =
+      filled(b, loc, dyType.getShape(), b.getI32Type(),
+             b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
+  Value window = windowShape(b, loc, w.kernel);
+  auto argmax = b.create<linalg::GenericOp>(
+      loc, TypeRange{dyType, i32Type}, ValueRange{x, lh, lw, window},
+      ValueRange{maxInit, idxInit},
+      ArrayRef<AffineMap>{w.input, w.rowLen, w.colLen, w.window, w.out, w.out},
+      ArrayRef<IteratorType>{par, par, par, par, red, red},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value greater =
+            nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], a[4]);
+        Value take = nb.create<arith::AndIOp>(
+            l, greater, w.inside(nb, l, a[1], a[2]));
+        Value max = nb.create<arith::SelectOp>(l, take, a[0], a[4]);
+        Value idx = nb.create<arith::SelectOp>(
+            l, take, windowIndex(nb, l, w.kernel[1]), a[5]);
+        nb.create<linalg::YieldOp>(l, ValueRange{max, idx});
+      });
+  return adaptiveScatter(
+      b, loc, w, type, {dy, argmax.getResult(1), window},
+      {w.out, w.out, w.window, w.input},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, a[1],
+                                             windowIndex(nb, l, w.kernel[1]));
+        Value g = nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0));
+        return nb.create<arith::AddFOp>(l, a[3], g).getResult();
+      });
+}
+
 } // namespace
 
 void tcnnc::lowering::registerPoolLowerings(DialectRegistry &registry) {
@@ -457,5 +666,13 @@ void tcnnc::lowering::registerPoolLowerings(DialectRegistry &registry) {
         FnLowering<MaxPool2dGradOp, lowerMaxPool2dGrad>>(*ctx);
     AvgPool2dGradOp::attachInterface<
         FnLowering<AvgPool2dGradOp, lowerAvgPool2dGrad>>(*ctx);
+    AdaptiveAvgPool2dOp::attachInterface<
+        FnLowering<AdaptiveAvgPool2dOp, lowerAdaptiveAvgPool2d>>(*ctx);
+    AdaptiveMaxPool2dOp::attachInterface<
+        FnLowering<AdaptiveMaxPool2dOp, lowerAdaptiveMaxPool2d>>(*ctx);
+    AdaptiveAvgPool2dGradOp::attachInterface<
+        FnLowering<AdaptiveAvgPool2dGradOp, lowerAdaptiveAvgPool2dGrad>>(*ctx);
+    AdaptiveMaxPool2dGradOp::attachInterface<
+        FnLowering<AdaptiveMaxPool2dGradOp, lowerAdaptiveMaxPool2dGrad>>(*ctx);
   });
 }

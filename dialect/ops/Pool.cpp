@@ -100,6 +100,47 @@ Value AvgPool2dOp::buildLayer(OpBuilder &b, Location loc,
                             : IntegerAttr());
 }
 
+namespace {
+/// output_size: an int k means (k, k), as in PyTorch.
+LogicalResult planAdaptivePool(LayerPlan &plan, StringRef opName) {
+  auto shape = shapes::adaptivePool2d(opName, plan.inputs[0],
+                                      plan.getPair("output_size", {1, 1}),
+                                      plan.atArgument("output_size"));
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+const LayerArg kOutputSizeArg[] = {{"output_size", T::Pair, true}};
+} // namespace
+
+ArrayRef<LayerArg> AdaptiveAvgPool2dOp::getLayerArgs() { return kOutputSizeArg; }
+
+LogicalResult AdaptiveAvgPool2dOp::planLayer(LayerPlan &plan) {
+  return planAdaptivePool(plan, "adaptive_avg_pool2d");
+}
+
+Value AdaptiveAvgPool2dOp::buildLayer(OpBuilder &b, Location loc,
+                                      const LayerPlan &plan, ValueRange inputs,
+                                      ValueRange) {
+  return b.create<AdaptiveAvgPool2dOp>(
+      loc, inputs[0], pairAttr(b, plan.getPair("output_size", {1, 1})));
+}
+
+ArrayRef<LayerArg> AdaptiveMaxPool2dOp::getLayerArgs() { return kOutputSizeArg; }
+
+LogicalResult AdaptiveMaxPool2dOp::planLayer(LayerPlan &plan) {
+  return planAdaptivePool(plan, "adaptive_max_pool2d");
+}
+
+Value AdaptiveMaxPool2dOp::buildLayer(OpBuilder &b, Location loc,
+                                      const LayerPlan &plan, ValueRange inputs,
+                                      ValueRange) {
+  return b.create<AdaptiveMaxPool2dOp>(
+      loc, inputs[0], pairAttr(b, plan.getPair("output_size", {1, 1})));
+}
+
 //===----------------------------------------------------------------------===//
 // Reverse-mode rules
 //===----------------------------------------------------------------------===//
@@ -123,5 +164,23 @@ LogicalResult AvgPool2dOp::buildGradients(OpBuilder &b, Value dy,
         getLoc(), getInput().getType(), dy, getKernelSizeAttr(),
         getStrideAttr(), getPaddingAttr(), getCeilModeAttr(),
         getCountIncludePadAttr(), getDivisorOverrideAttr());
+  return success();
+}
+
+LogicalResult AdaptiveAvgPool2dOp::buildGradients(OpBuilder &b, Value dy,
+                                                  ArrayRef<bool> needed,
+                                                  MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<AdaptiveAvgPool2dGradOp>(getLoc(), getInput().getType(),
+                                                 dy);
+  return success();
+}
+
+LogicalResult AdaptiveMaxPool2dOp::buildGradients(OpBuilder &b, Value dy,
+                                                  ArrayRef<bool> needed,
+                                                  MutableArrayRef<Value> grads) {
+  if (needed[0])
+    grads[0] = b.create<AdaptiveMaxPool2dGradOp>(getLoc(), getInput().getType(),
+                                                 dy, getInput());
   return success();
 }

@@ -1,7 +1,7 @@
 //===- Pool.td - max and average pooling -------------------*- tablegen -*-===//
 //
-// The nn.MaxPool2d and nn.AvgPool2d family: the forward ops and their
-// input gradients. Their layer descriptions and reverse rules are in
+// The nn.MaxPool2d, nn.AvgPool2d and adaptive pooling family: the forward
+// ops and their input gradients. Their layer descriptions and reverse rules are in
 // Pool.cpp beside this file.
 //
 //===----------------------------------------------------------------------===//
@@ -118,6 +118,89 @@ def Tcnn_AvgPool2dGradOp : Tcnn_BackwardOp<"avg_pool2d_grad", "_dinput"> {
   let assemblyFormat = [{
     $output_grad `kernel` $kernel_size `stride` $stride `padding` $padding
     attr-dict `:` type($output_grad) `->` type($input_grad)
+  }];
+}
+
+/// Adaptive pooling: the output size is given, and output row i pools
+/// input rows floor(i H / O) to ceil((i + 1) H / O) - 1 (windows of
+/// different sizes when O does not divide H).
+class Tcnn_AdaptivePoolOp<string mnemonic, string layerName>
+    : Tcnn_LayerOp<mnemonic, layerName> {
+  let arguments = (ins Tcnn_Tensor:$input, Tcnn_Pair:$output_size);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `to` $output_size attr-dict `:` type($input) `->` type($output)
+  }];
+}
+
+def Tcnn_AdaptiveAvgPool2dOp
+    : Tcnn_AdaptivePoolOp<"adaptive_avg_pool2d", "AdaptiveAvgPool2d"> {
+  let summary = "2-D adaptive average pooling (nn.AdaptiveAvgPool2d)";
+  let description = [{
+    `y[n, c, i, j]` is the mean of `x[n, c, h, w]` over the window
+    `floor(i H / O_h) <= h < ceil((i + 1) H / O_h)` and likewise for w:
+    every input position is in at least one window, and windows of
+    neighbouring outputs may overlap by one. `output_size` [1, 1] is global
+    average pooling.
+
+    Example:
+    ```mlir
+    %y = tcnn.adaptive_avg_pool2d %x to [1, 1] : tensor<8x16x5x5xf32> -> tensor<8x16x1x1xf32>
+    ```
+  }];
+}
+
+def Tcnn_AdaptiveMaxPool2dOp
+    : Tcnn_AdaptivePoolOp<"adaptive_max_pool2d", "AdaptiveMaxPool2d"> {
+  let summary = "2-D adaptive max pooling (nn.AdaptiveMaxPool2d)";
+  let description = [{
+    `y[n, c, i, j]` is the maximum of `x[n, c, h, w]` over the windows of
+    adaptive_avg_pool2d; ties go to the first maximum in row-major window
+    order.
+
+    Example:
+    ```mlir
+    %y = tcnn.adaptive_max_pool2d %x to [2, 3] : tensor<1x4x5x7xf32> -> tensor<1x4x2x3xf32>
+    ```
+  }];
+}
+
+def Tcnn_AdaptiveAvgPool2dGradOp
+    : Tcnn_BackwardOp<"adaptive_avg_pool2d_grad", "_dinput"> {
+  let summary = "Gradient of adaptive_avg_pool2d: spread over each window";
+  let description = [{
+    `dx[n, c, h, w] = sum over windows (i, j) holding (h, w) of
+    dy[n, c, i, j] / (size of window (i, j))`.
+
+    Example:
+    ```mlir
+    %dx = tcnn.adaptive_avg_pool2d_grad %dy : tensor<8x16x1x1xf32> -> tensor<8x16x5x5xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad attr-dict `:` type($output_grad) `->` type($input_grad)
+  }];
+}
+
+def Tcnn_AdaptiveMaxPool2dGradOp
+    : Tcnn_BackwardOp<"adaptive_max_pool2d_grad", "_dinput",
+        [AllTypesMatch<["input", "input_grad"]>]> {
+  let summary = "Gradient of adaptive_max_pool2d: route to each window's arg-max";
+  let description = [{
+    Each dy[n, c, i, j] goes to the first maximum of window (i, j) of the
+    forward input; overlapping windows accumulate.
+
+    Example:
+    ```mlir
+    %dx = tcnn.adaptive_max_pool2d_grad %dy, %x : tensor<1x4x2x3xf32>, tensor<1x4x5x7xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad, Tcnn_Tensor:$input);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $input attr-dict `:` type($output_grad) `,` type($input)
   }];
 }
 

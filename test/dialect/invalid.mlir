@@ -304,6 +304,23 @@ func.func @max_pool_ceil_shape(%x: tensor<1x1x5x5xf32>) {
 
 // -----
 
+func.func @adaptive_output_size(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+2 {{adaptive_avg_pool2d: output_size must be a pair of positive integers, got (0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.adaptive_avg_pool2d %x to [0, 2] : tensor<1x1x4x4xf32> -> tensor<1x1x0x2xf32>
+  return
+}
+
+// -----
+
+func.func @adaptive_grad_channels(%dy: tensor<1x2x2x2xf32>) {
+  // expected-error @+1 {{'tcnn.adaptive_avg_pool2d_grad' op output_grad [1, 2, 2, 2] and result [1, 3, 4, 4] must be [N, C, O_h, O_w] and [N, C, H, W]}}
+  %0 = tcnn.adaptive_avg_pool2d_grad %dy : tensor<1x2x2x2xf32> -> tensor<1x3x4x4xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

@@ -34,6 +34,10 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
   %a = tcnn.avg_pool2d %m kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
+  // CHECK: tcnn.adaptive_avg_pool2d %{{.*}} to [2, 4] : tensor<2x4x5x6xf32> -> tensor<2x4x2x4xf32>
+  %aa = tcnn.adaptive_avg_pool2d %r to [2, 4] : tensor<2x4x5x6xf32> -> tensor<2x4x2x4xf32>
+  // CHECK: tcnn.adaptive_max_pool2d %{{.*}} to [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x1x1xf32>
+  %am = tcnn.adaptive_max_pool2d %r to [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x1x1xf32>
   // ceil_mode rounds 2.5 rows up to 3 windows; dilation 2 spans 5 columns.
   // CHECK: tcnn.max_pool2d %{{.*}} kernel [2, 3] stride [2, 1] padding [0, 0] {ceil_mode = true, dilation = array<i64: 1, 2>} : tensor<2x4x5x6xf32> -> tensor<2x4x3x2xf32>
   %md = tcnn.max_pool2d %r kernel [2, 3] stride [2, 1] padding [0, 0] {ceil_mode = true, dilation = array<i64: 1, 2>} : tensor<2x4x5x6xf32> -> tensor<2x4x3x2xf32>
@@ -82,6 +86,10 @@ func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: t
   %3 = tcnn.max_pool2d_grad %pdy, %px kernel [3, 3] stride [1, 2] padding [1, 1] : (tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>) -> tensor<2x4x5x6xf32>
   // CHECK: tcnn.avg_pool2d_grad %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
   %4 = tcnn.avg_pool2d_grad %pdy kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.adaptive_avg_pool2d_grad %{{.*}} : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  %ag = tcnn.adaptive_avg_pool2d_grad %pdy : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.adaptive_max_pool2d_grad %{{.*}}, %{{.*}} : tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>
+  %mg = tcnn.adaptive_max_pool2d_grad %pdy, %px : tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>
   // CHECK: tcnn.relu_grad %{{.*}}, %{{.*}} : tensor<2x4x5x6xf32>
   %5 = tcnn.relu_grad %dy, %px : tensor<2x4x5x6xf32>
   // CHECK: tcnn.leaky_relu_grad %{{.*}}, %{{.*}} {negative_slope = 1.000000e-02 : f64} : tensor<2x4x5x6xf32>

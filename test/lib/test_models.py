@@ -139,6 +139,16 @@ CONFIGS = [
            L("d", "AvgPool2d", 2, stride=1, divisor_override=3),
            L("e", "AvgPool2d", 3, stride=None, padding=1, count_include_pad=False,
              ceil_mode=True)]),
+    # Adaptive pooling to sizes that do not divide the input (windows of
+    # different sizes that overlap by one), to sizes that do (the tiled
+    # path), and global average pooling.
+    Model("adaptive_pools_uneven", [2, 3, 7, 9],
+          [L("c", "Conv2d", 3, 4, 1), L("m", "AdaptiveMaxPool2d", (3, 4)),
+           L("a", "AdaptiveAvgPool2d", (2, 3))]),
+    Model("adaptive_pools_global", [2, 3, 6, 6],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("m", "AdaptiveMaxPool2d", 3),
+           L("a", "AdaptiveAvgPool2d", 1), L("f", "Flatten"), L("fc", "Linear", 4, 5)],
+          loss="CrossEntropyLoss"),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
