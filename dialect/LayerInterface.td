@@ -25,8 +25,9 @@ def Tcnn_LayerOpInterface : OpInterface<"LayerOpInterface"> {
       "::llvm::ArrayRef<::llvm::StringLiteral>", "getLayerAliases">,
     StaticInterfaceMethod<"The keyword arguments, in positional order.",
       "::llvm::ArrayRef<::mlir::tcnn::LayerArg>", "getLayerArgs">,
-    StaticInterfaceMethod<"How many input values the layer takes.",
-      "unsigned", "getNumLayerInputs">,
+    StaticInterfaceMethod<[{
+        How many input values the layer takes; 0 means two or more (Cat).
+      }], "unsigned", "getNumLayerInputs">,
     StaticInterfaceMethod<[{
         Whether the layer is a loss: its second input is a target and its
         result is the model's loss.

@@ -266,6 +266,29 @@ std::optional<shapes::Shape> shapes::pool2d(llvm::StringRef layer,
                            error);
 }
 
+std::optional<shapes::Shape> shapes::cat(ArrayRef<Shape> inputs, int64_t dim,
+                                         ErrorFn error) {
+  if (inputs.size() < 2) {
+    error("cat: needs two or more inputs, got " + Twine(inputs.size()));
+    return std::nullopt;
+  }
+  Shape result = inputs[0];
+  for (size_t k = 1; k < inputs.size(); ++k) {
+    const Shape &in = inputs[k];
+    bool agree = in.size() == result.size();
+    for (size_t d = 0; agree && d < in.size(); ++d)
+      agree = int64_t(d) == dim || in[d] == result[d];
+    if (!agree) {
+      error("cat: input " + Twine(k) + " has shape " + str(in) +
+            " but input 0 has shape " + str(inputs[0]) +
+            "; they must agree in every dimension but " + Twine(dim));
+      return std::nullopt;
+    }
+    result[dim] += in[dim];
+  }
+  return addressableResult("cat", result, error);
+}
+
 std::optional<shapes::Shape>
 shapes::adaptivePool2d(llvm::StringRef layer, ArrayRef<int64_t> input,
                        ArrayRef<int64_t> outputSize, ErrorFn error) {

@@ -90,6 +90,10 @@ struct PoolWindows {
   bool uniformDivisor(int64_t h, int64_t w) const;
 };
 
+/// torch.cat of `inputs` along `dim` (already non-negative).
+std::optional<Shape> cat(llvm::ArrayRef<Shape> inputs, int64_t dim,
+                         ErrorFn error);
+
 /// Adaptive pooling's window along one dimension: output i of `out` over
 /// `in` positions covers [floor(i in / out), ceil((i + 1) in / out)).
 inline int64_t adaptiveStart(int64_t i, int64_t in, int64_t out) {

@@ -177,6 +177,26 @@ LogicalResult AdaptiveMaxPool2dOp::inferReturnTypes(
   return inferAdaptivePool<AdaptiveMaxPool2dOp>(ctx, loc, adaptor, types);
 }
 
+LogicalResult CatOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  SmallVector<Value> inputs(adaptor.getInputs());
+  if (inputs.empty() || !wellFormed(inputs, {}))
+    return failure();
+  SmallVector<shapes::Shape> shapesIn;
+  for (Value v : inputs)
+    shapesIn.emplace_back(shapeOf(v));
+  IntegerAttr dimAttr = adaptor.getDimAttr();
+  auto dim = shapes::dimension("cat", shapesIn[0],
+                               dimAttr ? dimAttr.getInt() : 0,
+                               RuleDiagnostic{loc});
+  if (!dim)
+    return failure();
+  return setResult(ctx, shapes::cat(shapesIn, *dim, RuleDiagnostic{loc}),
+                   types);
+}
+
 LogicalResult ReluOp::inferReturnTypes(MLIRContext *ctx,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -346,6 +366,22 @@ LogicalResult AdaptiveAvgPool2dGradOp::verify() {
 
 LogicalResult AdaptiveMaxPool2dGradOp::verify() {
   return verifyAdaptivePoolGrad(*this, getOutputGrad(), getInputGrad());
+}
+
+LogicalResult CatGradOp::verify() {
+  ArrayRef<int64_t> dy = shapeOf(getOutputGrad()), dx = shapeOf(getInputGrad());
+  int64_t dim = getDim(), offset = getOffset();
+  bool ok = dy.size() == dx.size() && dim >= 0 && dim < int64_t(dy.size()) &&
+            offset >= 0 && offset + (dim < int64_t(dx.size()) ? dx[dim] : 0) <=
+                               dy[dim];
+  for (size_t d = 0; ok && d < dy.size(); ++d)
+    ok = int64_t(d) == dim || dy[d] == dx[d];
+  if (!ok)
+    return emitOpError() << "result " << shapes::str(dx)
+                         << " is not a slice of output_grad "
+                         << shapes::str(dy) << " along dim " << dim
+                         << " from offset " << offset;
+  return success();
 }
 
 LogicalResult ReshapeOp::verify() {

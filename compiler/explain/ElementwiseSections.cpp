@@ -208,6 +208,79 @@ static void mulForward(Report &r, Operation *op) {
             a.data[i] * b.data[i], y.data[i]);
 }
 
+/// Which input of a cat holds index `i` along `dim`, and its index there.
+static std::pair<unsigned, int64_t> catSource(CatOp op, int64_t dim,
+                                              int64_t i) {
+  unsigned k = 0;
+  for (Value v : op.getInputs()) {
+    int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(dim);
+    if (i < size)
+      return {k, i};
+    i -= size;
+    ++k;
+  }
+  return {k, i};
+}
+
+static void catForward(Report &r, Operation *op) {
+  auto cat = cast<CatOp>(op);
+  Markdown &md = r.md;
+  const Tensor &y = r.value(cat.getOutput());
+  int64_t dim = cat.getConcatDim();
+  r.beginSection(op, "forward");
+  std::vector<std::vector<std::string>> rows;
+  int64_t offset = 0;
+  for (Value v : cat.getInputs()) {
+    int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(dim);
+    rows.push_back({r.describe(v), shapeStr(r.value(v).shape),
+                    std::to_string(offset) + ".." +
+                        std::to_string(offset + size - 1)});
+    offset += size;
+  }
+  md.para("The inputs side by side along dimension " + std::to_string(dim) +
+          "; output " + shapeStr(y.shape) + ". Backward, each input receives "
+          "its slice of the upstream gradient.");
+  md.table({"input", "shape", "indices of dimension " + std::to_string(dim)},
+           rows);
+  Index at = r.positionIn(y.shape);
+  auto [k, i] = catSource(cat, dim, at[dim]);
+  Index src = at;
+  src[dim] = i;
+  const Tensor &x = r.value(cat.getInputs()[k]);
+  md.para("**Explained position** " + indexStr(at) + " is element " +
+          indexStr(src) + " of input " + std::to_string(k) + ", " +
+          r.describe(cat.getInputs()[k]) + ".");
+  r.compare("output at " + indexStr(at), x.data[flat(x.shape, src)],
+            y.data[flat(y.shape, at)]);
+}
+
+static void catGrad(Report &r, Operation *op) {
+  auto g = cast<CatGradOp>(op);
+  Markdown &md = r.md;
+  const Tensor &dy = r.value(g.getOutputGrad()), &dx = r.value(g.getInputGrad());
+  int64_t dim = g.getDim(), offset = g.getOffset();
+  r.beginSection(op, "backward");
+  md.para("This input occupied indices " + std::to_string(offset) + ".." +
+          std::to_string(offset + dx.dim(dim) - 1) + " of dimension " +
+          std::to_string(dim) + " of the concatenation: its gradient is that "
+          "slice of the upstream gradient " + shapeStr(dy.shape) + ".");
+  std::vector<double> full(dx.size());
+  Index at(dx.shape.size(), 0);
+  for (int64_t e = 0; e < dx.size(); ++e) {
+    // `at` walks dx in row-major order; its dy position is shifted by the
+    // offset along dim.
+    Index src = at;
+    src[dim] += offset;
+    full[e] = dy.data[flat(dy.shape, src)];
+    for (int64_t d = int64_t(at.size()) - 1; d >= 0; --d) {
+      if (++at[d] < dx.shape[d])
+        break;
+      at[d] = 0;
+    }
+  }
+  r.compareTensor("input gradient", full, dx);
+}
+
 void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TcnnDialect *) {
     ReluOp::attachInterface<FnSections<ReluOp, reluForward>>(*ctx);
@@ -220,5 +293,7 @@ void tcnnc::explain::registerElementwiseSections(DialectRegistry &registry) {
     ReshapeOp::attachInterface<FnSections<ReshapeOp, reshapeGrad>>(*ctx);
     AddOp::attachInterface<FnSections<AddOp, addForward>>(*ctx);
     MulOp::attachInterface<FnSections<MulOp, mulForward>>(*ctx);
+    CatOp::attachInterface<FnSections<CatOp, catForward>>(*ctx);
+    CatGradOp::attachInterface<FnSections<CatGradOp, catGrad>>(*ctx);
   });
 }

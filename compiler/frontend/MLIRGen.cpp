@@ -211,10 +211,14 @@ bool Generator::planLayer(const LayerStmt &stmt) {
   auto args = bindArgs(*kind, stmt.call, diags);
   if (!args)
     return false;
+  // 0: two or more (Cat).
   unsigned numInputs = kind->getNumLayerInputs();
-  if (stmt.operands.size() != numInputs) {
+  if (numInputs == 0 ? stmt.operands.size() < 2
+                     : stmt.operands.size() != numInputs) {
     diags.error(stmt.operands.empty() ? stmt.loc : stmt.operands[0].second,
-                layerName + " takes " + std::to_string(numInputs) +
+                layerName + " takes " +
+                    (numInputs == 0 ? std::string("two or more")
+                                    : std::to_string(numInputs)) +
                     " input value" + (numInputs == 1 ? "" : "s") + ", got " +
                     std::to_string(stmt.operands.size()));
     return false;

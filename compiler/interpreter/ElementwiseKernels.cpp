@@ -78,6 +78,44 @@ template <typename OpT>
 Tensor evalReshape(OpT o, ValueLookup in) {
   return reshape(in(o.getInput()), shapeOf(o.getType()));
 }
+/// The elements before and after dimension `dim` of `shape`, as counts.
+std::pair<int64_t, int64_t> aroundDim(const std::vector<int64_t> &shape,
+                                      int64_t dim) {
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < int64_t(shape.size()); ++d)
+    (d < dim ? outer : inner) *= d == dim ? 1 : shape[d];
+  return {outer, inner};
+}
+
+/// The inputs side by side along dim: for each index before dim, each
+/// input's block of size_k * inner elements in turn.
+Tensor evalCat(CatOp o, ValueLookup in) {
+  Tensor y(shapeOf(o.getType()));
+  int64_t dim = o.getConcatDim();
+  auto [outer, inner] = aroundDim(y.shape, dim);
+  int64_t at = 0;
+  for (int64_t i = 0; i < outer; ++i)
+    for (mlir::Value v : o.getInputs()) {
+      const Tensor &x = in(v);
+      int64_t block = x.dim(dim) * inner;
+      for (int64_t e = 0; e < block; ++e)
+        y.data[at++] = x.data[i * block + e];
+    }
+  return y;
+}
+
+/// dy's slice from `offset` along dim.
+Tensor evalCatGrad(CatGradOp o, ValueLookup in) {
+  const Tensor &dy = in(o.getOutputGrad());
+  Tensor dx(shapeOf(o.getType()));
+  int64_t dim = o.getDim();
+  auto [outer, inner] = aroundDim(dy.shape, dim);
+  int64_t block = dx.dim(dim) * inner, stride = dy.dim(dim) * inner;
+  for (int64_t i = 0; i < outer; ++i)
+    for (int64_t e = 0; e < block; ++e)
+      dx.data[i * block + e] = dy.data[i * stride + o.getOffset() * inner + e];
+  return dx;
+}
 } // namespace
 
 void tcnnc::registerElementwiseKernels(mlir::DialectRegistry &registry) {
@@ -88,6 +126,8 @@ void tcnnc::registerElementwiseKernels(mlir::DialectRegistry &registry) {
     LeakyReluGradOp::attachInterface<
         FnKernel<LeakyReluGradOp, evalLeakyReluGrad>>(*ctx);
     AddOp::attachInterface<FnKernel<AddOp, evalAdd>>(*ctx);
+    CatOp::attachInterface<FnKernel<CatOp, evalCat>>(*ctx);
+    CatGradOp::attachInterface<FnKernel<CatGradOp, evalCatGrad>>(*ctx);
     MulOp::attachInterface<FnKernel<MulOp, evalMul>>(*ctx);
     FlattenOp::attachInterface<
         FnKernel<FlattenOp, evalReshape<FlattenOp>>>(*ctx);

@@ -6,6 +6,7 @@
 #include "dialect/TcnnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -84,6 +85,38 @@ template <typename OpTy> Value lowerReshape(OpTy op, OpBuilder &b) {
   return reshape(b, op.getLoc(), op.getInput(), op.getType());
 }
 
+/// Each input inserted into its slice of the result (tensor.insert_slice
+/// into tensor.empty; bufferized, each a copy into a view of one buffer).
+Value lowerCat(CatOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  int64_t rank = type.getRank();
+  int64_t dim = op.getConcatDim();
+  Value y = b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type());
+  int64_t offset = 0;
+  for (Value input : op.getInputs()) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+    offsets[dim] = offset;
+    y = b.create<tensor::InsertSliceOp>(loc, input, y, indexAttrs(b, offsets),
+                                        indexAttrs(b, inType.getShape()),
+                                        indexAttrs(b, strides));
+    offset += inType.getDimSize(dim);
+  }
+  return y;
+}
+
+/// The input's slice of dy (tensor.extract_slice).
+Value lowerCatGrad(CatGradOp op, OpBuilder &b) {
+  auto type = op.getType();
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+  offsets[op.getDim()] = op.getOffset();
+  return b.create<tensor::ExtractSliceOp>(
+      op.getLoc(), type, op.getOutputGrad(), indexAttrs(b, offsets),
+      indexAttrs(b, type.getShape()), indexAttrs(b, strides));
+}
+
 } // namespace
 
 void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
@@ -101,5 +134,8 @@ void tcnnc::lowering::registerElementwiseLowerings(DialectRegistry &registry) {
     ReshapeOp::attachInterface<
         FnLowering<ReshapeOp, lowerReshape<ReshapeOp>, noFlops<ReshapeOp>>>(
         *ctx);
+    CatOp::attachInterface<FnLowering<CatOp, lowerCat, noFlops<CatOp>>>(*ctx);
+    CatGradOp::attachInterface<
+        FnLowering<CatGradOp, lowerCatGrad, noFlops<CatGradOp>>>(*ctx);
   });
 }

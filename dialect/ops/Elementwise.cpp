@@ -102,6 +102,41 @@ Value MulOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
   return b.create<MulOp>(loc, inputs[0], inputs[1]);
 }
 
+int64_t CatOp::getConcatDim() {
+  auto dim = static_cast<int64_t>(getDim());
+  return dim < 0 ? dim + getType().getRank() : dim;
+}
+
+ArrayRef<LayerArg> CatOp::getLayerArgs() {
+  static const LayerArg args[] = {{"dim", LayerArg::Type::Int}};
+  return args;
+}
+
+LogicalResult CatOp::planLayer(LayerPlan &plan) {
+  auto dim = shapes::dimension("Cat", plan.inputs[0], plan.getInt("dim", 0),
+                               plan.atArgument("dim"));
+  if (!dim)
+    return failure();
+  // A mismatch is reported at the first input that does not fit.
+  for (unsigned k = 1; k < plan.inputs.size(); ++k)
+    if (!shapes::cat({plan.inputs[0], plan.inputs[k]}, *dim,
+                     plan.atOperand(k)))
+      return failure();
+  auto shape = shapes::cat(plan.inputs, *dim, plan.atCall());
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  return success();
+}
+
+Value CatOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
+                        ValueRange inputs, ValueRange) {
+  IntegerAttr dim;
+  if (plan.has("dim"))
+    dim = b.getI64IntegerAttr(plan.getInt("dim", 0));
+  return b.create<CatOp>(loc, inputs, dim);
+}
+
 //===----------------------------------------------------------------------===//
 // Reverse-mode rules
 //===----------------------------------------------------------------------===//
@@ -158,5 +193,21 @@ LogicalResult MulOp::buildGradients(OpBuilder &b, Value dy,
     grads[0] = b.create<MulOp>(getLoc(), dy, getRhs());
   if (needed[1])
     grads[1] = b.create<MulOp>(getLoc(), dy, getLhs());
+  return success();
+}
+
+LogicalResult CatOp::buildGradients(OpBuilder &b, Value dy,
+                                    ArrayRef<bool> needed,
+                                    MutableArrayRef<Value> grads) {
+  // Each input's gradient is its slice of dy.
+  int64_t dim = getConcatDim();
+  int64_t offset = 0;
+  for (auto [k, input] : llvm::enumerate(getInputs())) {
+    if (needed[k])
+      grads[k] = b.create<CatGradOp>(getLoc(), input.getType(), dy,
+                                     b.getI64IntegerAttr(dim),
+                                     b.getI64IntegerAttr(offset));
+    offset += cast<RankedTensorType>(input.getType()).getDimSize(dim);
+  }
   return success();
 }

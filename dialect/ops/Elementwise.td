@@ -1,7 +1,7 @@
 //===- Elementwise.td - relu, flatten, add, mul ------------*- tablegen -*-===//
 //
-// The elementwise and shape family: relu, flatten, add and mul, and the
-// backward ops relu_grad and reshape. Their layer descriptions and reverse rules are in
+// The elementwise and shape family: relu, flatten, add, mul and cat, and
+// the backward ops relu_grad, reshape and cat_grad. Their layer descriptions and reverse rules are in
 // Elementwise.cpp beside this file.
 //
 //===----------------------------------------------------------------------===//
@@ -145,6 +145,52 @@ def Tcnn_MulOp : Tcnn_Op<"mul", [Pure, Commutative, SameOperandsAndResultType,
   let arguments = (ins Tcnn_Tensor:$lhs, Tcnn_Tensor:$rhs);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+}
+
+def Tcnn_CatOp : Tcnn_Op<"cat", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Tcnn_GradientOpInterface>, Tcnn_LayerOpInterface]> {
+  let extraClassDeclaration =
+      Tcnn_LayerDeclarations<"Cat", 0, 0, ["cat"]>.decls # [{
+    /// `dim` counted from the front (the attribute may count from the end).
+    int64_t getConcatDim();
+  }];
+  let summary = "Concatenation of two or more tensors along a dimension (torch.cat)";
+  let description = [{
+    The inputs side by side along `dim` (negative counts from the end, as
+    in PyTorch): they have one rank and agree in every other dimension;
+    input k occupies indices `offset_k .. offset_k + size_k - 1` of `dim`,
+    where `offset_k` is the sum of the sizes before it.
+
+    Example:
+    ```mlir
+    %y = tcnn.cat %a, %b {dim = 1 : i64} : tensor<2x3x4x4xf32>, tensor<2x5x4x4xf32> -> tensor<2x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tcnn_Tensor>:$inputs,
+                   DefaultValuedAttr<I64Attr, "0">:$dim);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` type($inputs) `->` type($output)
+  }];
+}
+
+def Tcnn_CatGradOp : Tcnn_BackwardOp<"cat_grad", "_dinput"> {
+  let summary = "Gradient of cat for one input: its slice of the upstream gradient";
+  let description = [{
+    `dx = dy[..., offset : offset + size, ...]` along `dim` (non-negative
+    here), where `size` is the result's extent there: the part of the
+    concatenation that input occupied.
+
+    Example:
+    ```mlir
+    %db = tcnn.cat_grad %dy {dim = 1 : i64, offset = 3 : i64} : tensor<2x8x4x4xf32> -> tensor<2x5x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$output_grad, I64Attr:$dim, I64Attr:$offset);
+  let results = (outs Tcnn_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad attr-dict `:` type($output_grad) `->` type($input_grad)
+  }];
 }
 
 #endif // TCNN_OPS_ELEMENTWISE_TD

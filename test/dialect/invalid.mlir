@@ -321,6 +321,32 @@ func.func @adaptive_grad_channels(%dy: tensor<1x2x2x2xf32>) {
 
 // -----
 
+func.func @cat_shapes(%a: tensor<2x3x4xf32>, %b: tensor<2x5x5xf32>) {
+  // expected-error @+2 {{cat: input 1 has shape [2, 5, 5] but input 0 has shape [2, 3, 4]; they must agree in every dimension but 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.cat %a, %b {dim = 1 : i64} : tensor<2x3x4xf32>, tensor<2x5x5xf32> -> tensor<2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @cat_one_input(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{cat: needs two or more inputs, got 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.cat %a : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @cat_grad_slice(%dy: tensor<2x8xf32>) {
+  // expected-error @+1 {{'tcnn.cat_grad' op result [2, 5] is not a slice of output_grad [2, 8] along dim 1 from offset 4}}
+  %0 = tcnn.cat_grad %dy {dim = 1 : i64, offset = 4 : i64} : tensor<2x8xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

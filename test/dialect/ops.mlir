@@ -34,6 +34,8 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %m = tcnn.max_pool2d %r kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x5x3xf32>
   // CHECK: tcnn.avg_pool2d %{{.*}} kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
   %a = tcnn.avg_pool2d %m kernel [2, 2] stride [2, 2] padding [1, 0] : tensor<2x4x5x3xf32> -> tensor<2x4x3x1xf32>
+  // CHECK: tcnn.cat %{{.*}}, %{{.*}}, %{{.*}} {dim = -1 : i64} : tensor<2x4x5x6xf32>, tensor<2x4x5x6xf32>, tensor<2x4x5x6xf32> -> tensor<2x4x5x18xf32>
+  %cc = tcnn.cat %r, %r, %r {dim = -1 : i64} : tensor<2x4x5x6xf32>, tensor<2x4x5x6xf32>, tensor<2x4x5x6xf32> -> tensor<2x4x5x18xf32>
   // CHECK: tcnn.adaptive_avg_pool2d %{{.*}} to [2, 4] : tensor<2x4x5x6xf32> -> tensor<2x4x2x4xf32>
   %aa = tcnn.adaptive_avg_pool2d %r to [2, 4] : tensor<2x4x5x6xf32> -> tensor<2x4x2x4xf32>
   // CHECK: tcnn.adaptive_max_pool2d %{{.*}} to [1, 1] : tensor<2x4x5x6xf32> -> tensor<2x4x1x1xf32>
@@ -86,6 +88,8 @@ func.func @backward_ops(%dy: tensor<2x4x5x6xf32>, %x: tensor<2x3x9x7xf32>, %w: t
   %3 = tcnn.max_pool2d_grad %pdy, %px kernel [3, 3] stride [1, 2] padding [1, 1] : (tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>) -> tensor<2x4x5x6xf32>
   // CHECK: tcnn.avg_pool2d_grad %{{.*}} kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
   %4 = tcnn.avg_pool2d_grad %pdy kernel [3, 3] stride [1, 2] padding [1, 1] : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
+  // CHECK: tcnn.cat_grad %{{.*}} {dim = 3 : i64, offset = 1 : i64} : tensor<2x4x5x3xf32> -> tensor<2x4x5x2xf32>
+  %cg = tcnn.cat_grad %pdy {dim = 3 : i64, offset = 1 : i64} : tensor<2x4x5x3xf32> -> tensor<2x4x5x2xf32>
   // CHECK: tcnn.adaptive_avg_pool2d_grad %{{.*}} : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
   %ag = tcnn.adaptive_avg_pool2d_grad %pdy : tensor<2x4x5x3xf32> -> tensor<2x4x5x6xf32>
   // CHECK: tcnn.adaptive_max_pool2d_grad %{{.*}}, %{{.*}} : tensor<2x4x5x3xf32>, tensor<2x4x5x6xf32>

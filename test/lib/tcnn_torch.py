@@ -44,8 +44,8 @@ class Layer:
 
     def module(self):
         """The torch.nn module of the same name and arguments (tcnn spells
-        layers as PyTorch does); Add and Mul are applied in forward()."""
-        if self.kind in ("Add", "Mul"):
+        layers as PyTorch does); Add, Mul and Cat are applied in forward()."""
+        if self.kind in ("Add", "Mul", "Cat"):
             return None
         return getattr(nn, self.kind)(*self.args, **self.kwargs)
 
@@ -108,6 +108,8 @@ class TorchModel(nn.Module):
                 values[layer.name] = ins[0] + ins[1]
             elif layer.kind == "Mul":
                 values[layer.name] = ins[0] * ins[1]
+            elif layer.kind == "Cat":
+                values[layer.name] = torch.cat(ins, dim=layer.kwargs.get("dim", 0))
             else:
                 values[layer.name] = self.mods[layer.name](ins[0])
             prev = layer.name

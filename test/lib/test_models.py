@@ -149,6 +149,15 @@ CONFIGS = [
           [L("c", "Conv2d", 3, 4, 3, padding=1), L("m", "AdaptiveMaxPool2d", 3),
            L("a", "AdaptiveAvgPool2d", 1), L("f", "Flatten"), L("fc", "Linear", 4, 5)],
           loss="CrossEntropyLoss"),
+    # Cat: three branches along the channels (a value used twice among
+    # them), then a convolution over all; two along the last dimension.
+    Model("cat_channels", [2, 3, 5, 5],
+          [L("a", "Conv2d", 3, 2, 3, padding=1), L("b", "Conv2d", 3, 4, 1, inputs=["x"]),
+           L("r", "ReLU"), L("c", "Cat", dim=1, inputs=["a", "r", "a"]),
+           L("d", "Conv2d", 8, 3, 3)]),
+    Model("cat_last_dim", [2, 3, 4, 4],
+          [L("a", "Conv2d", 3, 2, 1), L("b", "Conv2d", 3, 2, (1, 2), inputs=["x"]),
+           L("c", "Cat", dim=-1, inputs=["a", "b"]), L("t", "Tanh")]),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
