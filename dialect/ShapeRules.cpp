@@ -266,6 +266,69 @@ std::optional<shapes::Shape> shapes::pool2d(llvm::StringRef layer,
                            error);
 }
 
+std::optional<shapes::Shape> shapes::convTranspose2d(
+    ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
+    std::optional<ArrayRef<int64_t>> bias, ArrayRef<int64_t> stride,
+    ArrayRef<int64_t> padding, ArrayRef<int64_t> outputPadding,
+    ArrayRef<int64_t> dilation, int64_t groups, ErrorFn error) {
+  const char *op = "conv_transpose2d";
+  if (input.size() != 4 || weight.size() != 4) {
+    error(Twine(op) + ": input [N, C, H, W] and weight [in_channels, "
+                      "out_channels / groups, kH, kW] must be 4-D, got " +
+          str(input) + " and " + str(weight));
+    return std::nullopt;
+  }
+  if (!checkPositive(op, "input", input, error) ||
+      !checkPositive(op, "weight", weight, error))
+    return std::nullopt;
+  if (input[1] != weight[0]) {
+    error(Twine(op) + ": input has " + Twine(input[1]) +
+          " channels but weight expects " + Twine(weight[0]));
+    return std::nullopt;
+  }
+  if (groups < 1 || input[1] % groups != 0) {
+    error(Twine(op) + ": groups " + Twine(groups) + " must divide the " +
+          Twine(input[1]) + " input channels");
+    return std::nullopt;
+  }
+  int64_t out = weight[1] * groups;
+  if (bias && (bias->size() != 1 || (*bias)[0] != out)) {
+    error(Twine(op) + ": bias has shape " + str(*bias) + " but there are " +
+          Twine(out) + " output channels");
+    return std::nullopt;
+  }
+  if (stride.size() != 2 || padding.size() != 2 || outputPadding.size() != 2 ||
+      dilation.size() != 2) {
+    error(Twine(op) + ": stride, padding, output_padding and dilation must "
+                      "be (h, w) pairs");
+    return std::nullopt;
+  }
+  Shape result{input[0], out, 0, 0};
+  for (int d = 0; d < 2; ++d) {
+    if (stride[d] < 1 || dilation[d] < 1 || padding[d] < 0 ||
+        stride[d] > kMaxWindow || dilation[d] > kMaxWindow ||
+        padding[d] > kMaxWindow) {
+      error(Twine(op) + ": stride " + pair(stride) + " and dilation " +
+            pair(dilation) + " must be positive and padding " +
+            pair(padding) + " non-negative");
+      return std::nullopt;
+    }
+    if (outputPadding[d] < 0 || outputPadding[d] >= stride[d]) {
+      error(Twine(op) + ": output_padding " + pair(outputPadding) +
+            " must be non-negative and less than the stride " + pair(stride));
+      return std::nullopt;
+    }
+    result[2 + d] = (input[2 + d] - 1) * stride[d] - 2 * padding[d] +
+                    dilation[d] * (weight[2 + d] - 1) + outputPadding[d] + 1;
+    if (result[2 + d] < 1) {
+      error(Twine(op) + ": the padding " + pair(padding) +
+            " leaves no output (" + Twine(result[2 + d]) + " positions)");
+      return std::nullopt;
+    }
+  }
+  return addressableResult(op, result, error);
+}
+
 std::optional<shapes::Shape> shapes::cat(ArrayRef<Shape> inputs, int64_t dim,
                                          ErrorFn error) {
   if (inputs.size() < 2) {

@@ -110,6 +110,16 @@ std::optional<Shape> adaptivePool2d(llvm::StringRef layer,
                                     llvm::ArrayRef<int64_t> outputSize,
                                     ErrorFn error);
 
+/// nn.ConvTranspose2d: input [N, C, H, W], weight [C, O / groups, Kh, Kw],
+/// bias [O] or none; output_padding (each less than the stride) extends
+/// the output after its end.
+std::optional<Shape> convTranspose2d(
+    llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> weight,
+    std::optional<llvm::ArrayRef<int64_t>> bias,
+    llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> padding,
+    llvm::ArrayRef<int64_t> outputPadding, llvm::ArrayRef<int64_t> dilation,
+    int64_t groups, ErrorFn error);
+
 /// nn.MaxPool2d / nn.AvgPool2d; `layer` names the op in messages.
 std::optional<Shape> pool2d(llvm::StringRef layer,
                             llvm::ArrayRef<int64_t> input,

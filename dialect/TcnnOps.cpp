@@ -122,6 +122,28 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx,
       types);
 }
 
+LogicalResult ConvTranspose2dOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput(), adaptor.getWeight()},
+                  {adaptor.getStrideAttr(), adaptor.getPaddingAttr()}))
+    return failure();
+  int64_t unit[2] = {1, 1}, none[2] = {0, 0};
+  DenseI64ArrayAttr dilation = adaptor.getDilationAttr(),
+                    outputPadding = adaptor.getOutputPaddingAttr();
+  IntegerAttr groups = adaptor.getGroupsAttr();
+  return setResult(
+      ctx,
+      shapes::convTranspose2d(
+          shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
+          optionalShape(adaptor.getBias()), adaptor.getStride(),
+          adaptor.getPadding(),
+          outputPadding ? outputPadding.asArrayRef() : ArrayRef<int64_t>(none),
+          dilation ? dilation.asArrayRef() : ArrayRef<int64_t>(unit),
+          groups ? groups.getValue().getSExtValue() : 1, RuleDiagnostic{loc}),
+      types);
+}
+
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,

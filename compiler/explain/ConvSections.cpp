@@ -134,17 +134,6 @@ std::vector<double> weightGradient(const Tensor &dy, const Tensor &x,
   return dw;
 }
 
-/// The forward op of `layer` in the function.
-Conv2dOp forwardConv(Operation *backwardOp) {
-  StringAttr name = cast<NameLoc>(backwardOp->getLoc()).getName();
-  Conv2dOp found;
-  backwardOp->getParentOp()->walk([&](Conv2dOp conv) {
-    if (auto n = dyn_cast<NameLoc>(conv.getLoc()); n && n.getName() == name)
-      found = conv;
-  });
-  return found;
-}
-
 /// Whether the layer's input gradient is computed (its input is
 /// differentiated), for the shapes table.
 bool hasInputGradient(Conv2dOp conv) {
@@ -158,9 +147,43 @@ bool hasInputGradient(Conv2dOp conv) {
 
 } // namespace
 
+/// Whether `conv` is the input gradient a ConvTranspose2d's reverse rule
+/// built (a convolution of its upstream gradient).
+static bool isTransposeGradient(Conv2dOp conv) {
+  bool found = false;
+  conv->getParentOp()->walk([&](ConvTranspose2dOp t) {
+    if (t.getLoc() == conv.getLoc())
+      found = true;
+  });
+  return found;
+}
+
 static void convForward(Report &r, Operation *op) {
   auto conv = cast<Conv2dOp>(op);
   Markdown &md = r.md;
+  if (isTransposeGradient(conv)) {
+    r.beginSection(op, "backward, input gradient");
+    const Tensor &dx = r.value(conv.getOutput());
+    md.para("The input gradient of a transposed convolution is an ordinary "
+            "convolution of the upstream gradient " +
+            r.describe(conv.getInput()) + " with the same weight, stride, "
+            "padding, dilation and groups: each input position's gradient "
+            "gathers the upstream gradient over the outputs its kernel copy "
+            "reached.");
+    Index at = r.positionIn(dx.shape);
+    const Tensor &dy = r.value(conv.getInput()), &w = r.value(conv.getWeight());
+    Geometry g = Geometry::of(conv, w.dim(0), w.dim(1));
+    double exact = 0;
+    forEachTap(dx.shape, w.shape, dy.shape, g,
+               [&](int64_t n, int64_t o, int64_t i, int64_t j, int64_t c,
+                   int64_t ci, int64_t kh, int64_t kw, int64_t h, int64_t v) {
+                 if (n == at[0] && o == at[1] && i == at[2] && j == at[3])
+                   exact += dy.at(n, ci, h, v) * w.at(o, c, kh, kw);
+               });
+    r.compare("input gradient at " + indexStr(at), exact,
+              dx.data[flat(dx.shape, at)]);
+    return;
+  }
   const Tensor &x = r.value(conv.getInput()), &w = r.value(conv.getWeight()),
                &y = r.value(conv.getOutput());
   const Tensor *b = conv.getBias() ? &r.value(conv.getBias()) : nullptr;
@@ -374,6 +397,71 @@ static void convInputGrad(Report &r, Operation *op) {
           std::string(geo.groups > 1 ? " within each group" : "") + ").");
 }
 
+/// ConvTranspose2d: every input position scatters a scaled kernel copy.
+static void convTransposeForward(Report &r, Operation *op) {
+  auto conv = cast<ConvTranspose2dOp>(op);
+  Markdown &md = r.md;
+  const Tensor &x = r.value(conv.getInput()), &w = r.value(conv.getWeight()),
+               &y = r.value(conv.getOutput());
+  const Tensor *b = conv.getBias() ? &r.value(conv.getBias()) : nullptr;
+  // As conv2d's geometry with the roles of input and output exchanged:
+  // "output" channel i of the adjoint conv2d is input channel i here.
+  Geometry g = Geometry::of(conv, w.dim(0), w.dim(1));
+  std::string layer = r.layerOf(op);
+  r.beginSection(op, "forward");
+  md.para("Input " + r.describe(conv.getInput()) + " " + shapeStr(x.shape) +
+          ", weight `" + layer + ".weight` " + shapeStr(w.shape) +
+          " [C_in, C_out / groups, K_h, K_w]" +
+          (b ? ", bias `" + layer + ".bias` " + shapeStr(b->shape)
+             : std::string(", no bias")) +
+          "; output " + shapeStr(y.shape) + ".");
+  md.para("Each input position $x_{n,i,a,c}$ scales kernel $w_{i,:,:,:}$ and "
+          "adds it to the output where a convolution window at $(a, c)$ "
+          "would read, rows $a s_h - p_h + k_h d_h$ and columns "
+          "$c s_w - p_w + k_w d_w$ (copies falling on the padding are "
+          "dropped): $$y_{n,o,h,w} = b_o + \\sum_{\\substack{i, a, k_h:\\\\ "
+          "a s_h - p_h + k_h d_h = h}} \\sum_{\\substack{c, k_w:\\\\ c s_w - "
+          "p_w + k_w d_w = w}} x_{n,i,a,c} \\, w_{i,o,k_h,k_w}$$ "
+          "Here $s = " + pairStr(g.s) + "$, $p = " + pairStr(g.p) + "$, $d = " +
+          pairStr(g.d) + "$" +
+          (g.groups > 1 ? ", " + std::to_string(g.groups) +
+                              " groups (input channel $i$ reaches only its "
+                              "group's output channels)"
+                        : std::string()) +
+          "; the output is $(H - 1) s - 2 p + d (K - 1) + "
+          "\\text{output\\_padding} + 1$ rows. It computes what the input "
+          "gradient of a convolution computes (`conv2d_input_grad`).");
+  Index at = r.positionIn(y.shape);
+  std::vector<std::vector<std::string>> rows;
+  double exact = b ? b->data[at[1]] : 0.0;
+  // The adjoint conv2d's taps: its "output" (n, i, a, c) reads position
+  // (h, v) of channel `ci` with kernel entry (i, c', kh, kw).
+  forEachTap(x.shape, w.shape, y.shape, g,
+             [&](int64_t n, int64_t i, int64_t a, int64_t c, int64_t o,
+                 int64_t co, int64_t kh, int64_t kw, int64_t h, int64_t v) {
+               if (n != at[0] || co != at[1] || h != at[2] || v != at[3])
+                 return;
+               double xv = x.at(n, i, a, c), wv = w.at(i, o, kh, kw);
+               exact += xv * wv;
+               rows.push_back({indexStr({n, i, a, c}),
+                               "(" + std::to_string(kh) + ", " +
+                                   std::to_string(kw) + ")",
+                               "$" + md.op(xv) + " \\times " +
+                                   paren(md.op(wv)) + "$",
+                               md.num(xv * wv)});
+             });
+  md.para("**Explained position:** output " + indexStr(at) + " receives " +
+          std::to_string(rows.size()) + " kernel cop" +
+          (rows.size() == 1 ? "y" : "ies") +
+          (b ? " plus the bias " + md.num(b->data[at[1]]) : std::string()) +
+          ":");
+  if (!rows.empty())
+    md.table({"input position (n, i, a, c)", "kernel tap (k_h, k_w)",
+              "x × w", "contribution"},
+             rows);
+  r.compare("output at " + indexStr(at), exact, y.data[flat(y.shape, at)]);
+}
+
 static void biasGrad(Report &r, Operation *op) {
   auto g = cast<BiasGradOp>(op);
   Markdown &md = r.md;
@@ -417,5 +505,7 @@ void tcnnc::explain::registerConvSections(DialectRegistry &registry) {
     Conv2dWeightGradOp::attachInterface<
         FnSections<Conv2dWeightGradOp, convWeightGrad>>(*ctx);
     BiasGradOp::attachInterface<FnSections<BiasGradOp, biasGrad>>(*ctx);
+    ConvTranspose2dOp::attachInterface<
+        FnSections<ConvTranspose2dOp, convTransposeForward>>(*ctx);
   });
 }

@@ -133,6 +133,18 @@ Tensor evalConv2dWeightGrad(Conv2dWeightGradOp o, ValueLookup in) {
   return conv2dWeightGrad(in(o.getOutputGrad()), in(o.getInput()),
                           shapeOf(o.getType()), geometryOf(o));
 }
+/// What conv2d_input_grad computes from x as the upstream gradient, plus
+/// the bias.
+Tensor evalConvTranspose2d(ConvTranspose2dOp o, ValueLookup in) {
+  Tensor y = conv2dInputGrad(in(o.getInput()), in(o.getWeight()),
+                             shapeOf(o.getType()), geometryOf(o));
+  if (o.getBias()) {
+    const Tensor &b = in(o.getBias());
+    for (int64_t k = 0; k < y.size(); ++k)
+      y.data[k] += b.data[(k / (y.dim(2) * y.dim(3))) % y.dim(1)];
+  }
+  return y;
+}
 Tensor evalBiasGrad(BiasGradOp o, ValueLookup in) {
   return biasGrad(in(o.getOutputGrad()));
 }
@@ -146,5 +158,7 @@ void tcnnc::registerConvKernels(mlir::DialectRegistry &registry) {
     Conv2dWeightGradOp::attachInterface<
         FnKernel<Conv2dWeightGradOp, evalConv2dWeightGrad>>(*ctx);
     BiasGradOp::attachInterface<FnKernel<BiasGradOp, evalBiasGrad>>(*ctx);
+    ConvTranspose2dOp::attachInterface<
+        FnKernel<ConvTranspose2dOp, evalConvTranspose2d>>(*ctx);
   });
 }

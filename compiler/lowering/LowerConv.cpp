@@ -315,29 +315,52 @@ Value inputGradNhwc(OpBuilder &b, Location loc, Value dy, Value weight,
 
 /// dx of conv2d, NCHW at the boundary: one phase decomposition for a
 /// dense or depthwise convolution, one per group otherwise.
-Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
-  Location loc = op.getLoc();
-  auto type = op.getType();
-  Geometry g = Geometry::of(op);
+Value inputGradNchw(OpBuilder &b, Location loc, Value dyNchw, Value weight,
+                    RankedTensorType type, const Geometry &g) {
   ArrayRef<int64_t> x = type.getShape();
-  int64_t o = op.getWeight().getType().getDimSize(0);
-  Value dy = transpose(b, loc, op.getOutputGrad(), {0, 2, 3, 1});
+  int64_t o = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  Value dy = transpose(b, loc, dyNchw, {0, 2, 3, 1});
   Value dx;
   if (g.groups == 1 || g.isDepthwise(x[1], o)) {
-    dx = inputGradNhwc(b, loc, dy, op.getWeight(), {x[0], x[2], x[3], x[1]},
-                       g, g.groups > 1);
+    dx = inputGradNhwc(b, loc, dy, weight, {x[0], x[2], x[3], x[1]}, g,
+                       g.groups > 1);
   } else {
     int64_t cg = x[1] / g.groups, og = o / g.groups;
     dx = zeros(b, loc, {x[0], x[2], x[3], x[1]});
     for (int64_t k = 0; k < g.groups; ++k) {
       Value part = inputGradNhwc(
           b, loc, sliceDim(b, loc, dy, 3, k * og, og),
-          sliceDim(b, loc, op.getWeight(), 0, k * og, og),
-          {x[0], x[2], x[3], cg}, g, /*depthwise=*/false);
+          sliceDim(b, loc, weight, 0, k * og, og), {x[0], x[2], x[3], cg}, g,
+          /*depthwise=*/false);
       dx = insertDim(b, loc, part, dx, 3, k * cg);
     }
   }
   return transpose(b, loc, dx, {0, 3, 1, 2});
+}
+
+Value lowerConv2dInputGrad(Conv2dInputGradOp op, OpBuilder &b) {
+  return inputGradNchw(b, op.getLoc(), op.getOutputGrad(), op.getWeight(),
+                       op.getType(), Geometry::of(op));
+}
+
+/// The transposed convolution is conv2d's input gradient of x with its
+/// weight (the same phases on the fast path), plus the bias.
+Value lowerConvTranspose2d(ConvTranspose2dOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  auto type = op.getType();
+  Geometry g{SmallVector<int64_t, 2>(op.getStride()),
+             SmallVector<int64_t, 2>(op.getPadding()),
+             SmallVector<int64_t, 2>(op.getDilation()),
+             static_cast<int64_t>(op.getGroups())};
+  Value y = inputGradNchw(b, loc, op.getInput(), op.getWeight(), type, g);
+  if (!op.getBias())
+    return y;
+  Value bias = biasInit(b, loc, op.getBias(), type);
+  return elementwise(b, loc, type, {y, bias},
+                     [](OpBuilder &nb, Location l, ValueRange a) {
+                       return nb.create<arith::AddFOp>(l, a[0], a[1])
+                           .getResult();
+                     });
 }
 
 /// dw[o, c, p, q] = sum over n, i, j of dy[n, o, i, j] * x_pad[n, c, i*sh +
@@ -497,6 +520,9 @@ int64_t conv2dFlops(Conv2dOp op) {
 int64_t conv2dInputGradFlops(Conv2dInputGradOp op) {
   return convFlops(op.getOutputGrad(), op.getWeight());
 }
+int64_t convTranspose2dFlops(ConvTranspose2dOp op) {
+  return convFlops(op.getInput(), op.getWeight());
+}
 int64_t conv2dWeightGradFlops(Conv2dWeightGradOp op) {
   return convFlops(op.getOutputGrad(), op.getResult());
 }
@@ -519,5 +545,8 @@ void tcnnc::lowering::registerConvLowerings(DialectRegistry &registry) {
                    conv2dWeightGradFlops>>(*ctx);
     BiasGradOp::attachInterface<
         FnLowering<BiasGradOp, lowerBiasGrad, biasGradFlops>>(*ctx);
+    ConvTranspose2dOp::attachInterface<
+        FnLowering<ConvTranspose2dOp, lowerConvTranspose2d,
+                   convTranspose2dFlops>>(*ctx);
   });
 }

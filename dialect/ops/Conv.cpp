@@ -132,6 +132,79 @@ Value Conv2dOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
       groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr());
 }
 
+ArrayRef<LayerArg> ConvTranspose2dOp::getLayerArgs() {
+  // PyTorch's positional order.
+  static const LayerArg args[] = {
+      {"in_channels", T::Int, true}, {"out_channels", T::Int, true},
+      {"kernel_size", T::Pair, true}, {"stride", T::Pair},
+      {"padding", T::Pair},           {"output_padding", T::Pair},
+      {"groups", T::Int},             {"bias", T::Bool},
+      {"dilation", T::Pair}};
+  return args;
+}
+
+LogicalResult ConvTranspose2dOp::planLayer(LayerPlan &plan) {
+  int64_t in = plan.getInt("in_channels", 0);
+  int64_t out = plan.getInt("out_channels", 0);
+  if (in <= 0 || out <= 0) {
+    plan.atCall()(
+        "ConvTranspose2d: in_channels and out_channels must be positive");
+    return failure();
+  }
+  const shapes::Shape &x = plan.inputs[0];
+  if (x.size() == 4 && x[1] != in) {
+    plan.atArgument("in_channels")(
+        "ConvTranspose2d: in_channels is " + Twine(in) + " but input '" +
+        plan.inputNames[0] + "' " + shapes::str(x) + " has " + Twine(x[1]) +
+        " channels");
+    return failure();
+  }
+  int64_t groups = plan.getInt("groups", 1);
+  if (groups < 1 || in % groups != 0 || out % groups != 0) {
+    plan.atArgument("groups")("ConvTranspose2d: groups " + Twine(groups) +
+                              " must be positive and divide both "
+                              "in_channels (" +
+                              Twine(in) + ") and out_channels (" + Twine(out) +
+                              ")");
+    return failure();
+  }
+  auto kernel = plan.getPair("kernel_size", {1, 1});
+  shapes::Shape w{in, out / groups, kernel[0], kernel[1]}, b{out};
+  bool hasBias = plan.getBool("bias", true);
+  auto shape = shapes::convTranspose2d(
+      x, w, hasBias ? std::optional(ArrayRef<int64_t>(b)) : std::nullopt,
+      plan.getPair("stride", {1, 1}), plan.getPair("padding", {0, 0}),
+      plan.getPair("output_padding", {0, 0}), plan.getPair("dilation", {1, 1}),
+      groups, plan.atCall());
+  if (!shape)
+    return failure();
+  plan.result = *shape;
+  // PyTorch initializes from weight.size(1) * kh * kw.
+  int64_t fanIn = (out / groups) * kernel[0] * kernel[1];
+  plan.params.push_back({"weight", w, fanIn});
+  if (hasBias)
+    plan.params.push_back({"bias", b, fanIn});
+  return success();
+}
+
+Value ConvTranspose2dOp::buildLayer(OpBuilder &b, Location loc,
+                                    const LayerPlan &plan, ValueRange inputs,
+                                    ValueRange params) {
+  auto attr = [&](std::array<int64_t, 2> p) {
+    return b.getDenseI64ArrayAttr({p[0], p[1]});
+  };
+  auto optional = [&](StringRef name, std::array<int64_t, 2> dflt) {
+    return plan.has(name) ? attr(plan.getPair(name, dflt)) : DenseI64ArrayAttr();
+  };
+  int64_t groups = plan.getInt("groups", 1);
+  return b.create<ConvTranspose2dOp>(
+      loc, inputs[0], params[0], params.size() > 1 ? params[1] : Value(),
+      attr(plan.getPair("stride", {1, 1})),
+      attr(plan.getPair("padding", {0, 0})),
+      optional("output_padding", {0, 0}), optional("dilation", {1, 1}),
+      groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr());
+}
+
 //===----------------------------------------------------------------------===//
 // Reverse-mode rules
 //===----------------------------------------------------------------------===//
@@ -147,6 +220,26 @@ LogicalResult Conv2dOp::buildGradients(OpBuilder &b, Value dy,
   if (needed[1])
     grads[1] = b.create<Conv2dWeightGradOp>(
         loc, getWeight().getType(), dy, getInput(), getStrideAttr(),
+        getPaddingAttr(), getDilationAttr(), getGroupsAttr());
+  if (getBias() && needed[2])
+    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
+  return success();
+}
+
+LogicalResult ConvTranspose2dOp::buildGradients(OpBuilder &b, Value dy,
+                                                ArrayRef<bool> needed,
+                                                MutableArrayRef<Value> grads) {
+  // The adjoint of the adjoint: dx is conv2d of dy with the same weight,
+  // and the weight gradient is conv2d's with the roles of x and dy
+  // swapped (x plays the upstream gradient).
+  Location loc = getLoc();
+  if (needed[0])
+    grads[0] = b.create<Conv2dOp>(loc, getInput().getType(), dy, getWeight(),
+                                  Value(), getStrideAttr(), getPaddingAttr(),
+                                  getDilationAttr(), getGroupsAttr());
+  if (needed[1])
+    grads[1] = b.create<Conv2dWeightGradOp>(
+        loc, getWeight().getType(), getInput(), dy, getStrideAttr(),
         getPaddingAttr(), getDilationAttr(), getGroupsAttr());
   if (getBias() && needed[2])
     grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);

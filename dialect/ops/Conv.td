@@ -1,7 +1,9 @@
 //===- Conv.td - conv2d and its gradients ------------------*- tablegen -*-===//
 //
 // The nn.Conv2d family (with dilation and groups, depthwise included): the
-// forward op, its input, weight and bias gradients. Their layer descriptions and reverse rules are in
+// forward op, its input, weight and bias gradients, and nn.ConvTranspose2d,
+// whose forward is conv2d's input gradient and whose gradients are conv2d
+// and its weight gradient. Their layer descriptions and reverse rules are in
 // Conv.cpp beside this file.
 //
 //===----------------------------------------------------------------------===//
@@ -46,6 +48,43 @@ def Tcnn_Conv2dOp : Tcnn_LayerOp<"conv2d", "Conv2d"> {
   let arguments = (ins Tcnn_Tensor:$input, Tcnn_Tensor:$weight,
                    Optional<Tcnn_Tensor>:$bias,
                    Tcnn_Pair:$stride, Tcnn_Pair:$padding,
+                   Tcnn_Dilation:$dilation, Tcnn_Groups:$groups);
+  let results = (outs Tcnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `stride` $stride `padding` $padding
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Tcnn_ConvTranspose2dOp : Tcnn_LayerOp<"conv_transpose2d", "ConvTranspose2d"> {
+  let summary = "2-D transposed convolution (nn.ConvTranspose2d)";
+  let description = [{
+    The adjoint of conv2d: for input `x` [N, C_in, H, W], weight `w`
+    [C_in, C_out / G, K_h, K_w] and optional bias `b` [C_out], every input
+    position `x[n, i, a, c]` scales kernel `w[i]` and adds it to the
+    output where a conv2d window at (a, c) would read:
+
+    ```
+    y[n, g(i) + o, a*s_h + p*d_h - p_h, c*s_w + q*d_w - p_w] += x[n, i, a, c] * w[i, o, p, q]
+    ```
+
+    plus `b`; positions that fall outside the output (the padding) are
+    dropped. The output is [N, C_out, H_out, W_out] with
+    `H_out = (H - 1) s_h - 2 p_h + d_h (K_h - 1) + output_padding_h + 1`,
+    as in PyTorch; `output_padding` (less than the stride) adds rows and
+    columns at the end that only the bias reaches. It computes what
+    conv2d_input_grad computes, plus the bias.
+
+    Example:
+    ```mlir
+    %y = tcnn.conv_transpose2d %x, %w, %b stride [2, 2] padding [1, 1] {output_padding = array<i64: 1, 1>}
+        : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<2xf32>) -> tensor<1x2x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Tcnn_Tensor:$input, Tcnn_Tensor:$weight,
+                   Optional<Tcnn_Tensor>:$bias,
+                   Tcnn_Pair:$stride, Tcnn_Pair:$padding,
+                   DefaultValuedAttr<Tcnn_Pair, "{0, 0}">:$output_padding,
                    Tcnn_Dilation:$dilation, Tcnn_Groups:$groups);
   let results = (outs Tcnn_Tensor:$output);
   let assemblyFormat = [{

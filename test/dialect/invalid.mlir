@@ -347,6 +347,24 @@ func.func @cat_grad_slice(%dy: tensor<2x8xf32>) {
 
 // -----
 
+func.func @conv_transpose_output_padding(%x: tensor<1x2x3x3xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+2 {{conv_transpose2d: output_padding (2, 0) must be non-negative and less than the stride (2, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv_transpose2d %x, %w stride [2, 2] padding [0, 0] {output_padding = array<i64: 2, 0>} : (tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x1x9x7xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x2x3x3xf32>, %w: tensor<3x1x3x3xf32>) {
+  // expected-error @+2 {{conv_transpose2d: input has 2 channels but weight expects 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.conv_transpose2d %x, %w stride [1, 1] padding [0, 0] : (tensor<1x2x3x3xf32>, tensor<3x1x3x3xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

@@ -3,13 +3,16 @@
 
 // CHECK-LABEL: func.func @forward_ops
 func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: tensor<4xf32>,
-                       %gw: tensor<6x1x3x2xf32>,
+                       %gw: tensor<6x1x3x2xf32>, %tw: tensor<3x2x3x2xf32>,
                        %lw: tensor<5x12xf32>, %lb: tensor<5xf32>, %t: tensor<2x5xf32>,
                        %labels: tensor<2xi64>) -> (tensor<f32>, tensor<f32>) {
   // CHECK: tcnn.conv2d %{{.*}}, %{{.*}}, %{{.*}} stride [2, 1] padding [1, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x5x6xf32>
   %c = tcnn.conv2d %x, %w, %b stride [2, 1] padding [1, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x5x6xf32>
   // CHECK: tcnn.conv2d %{{.*}}, %{{.*}} stride [1, 1] padding [0, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>) -> tensor<2x4x7x6xf32>
   %nb = tcnn.conv2d %x, %w stride [1, 1] padding [0, 0] : (tensor<2x3x9x7xf32>, tensor<4x3x3x2xf32>) -> tensor<2x4x7x6xf32>
+  // (9 - 1) * 2 - 2 + 2 + 1 + 1 = 18 rows.
+  // CHECK: tcnn.conv_transpose2d %{{.*}}, %{{.*}} stride [2, 1] padding [1, 0] {output_padding = array<i64: 1, 0>} : (tensor<2x3x9x7xf32>, tensor<3x2x3x2xf32>) -> tensor<2x2x18x8xf32>
+  %ct = tcnn.conv_transpose2d %x, %tw stride [2, 1] padding [1, 0] {output_padding = array<i64: 1, 0>} : (tensor<2x3x9x7xf32>, tensor<3x2x3x2xf32>) -> tensor<2x2x18x8xf32>
   // Dilation widens the window to d (k - 1) + 1 = 5 rows; 3 groups of one
   // input channel each (depthwise, two outputs per channel).
   // CHECK: tcnn.conv2d %{{.*}}, %{{.*}} stride [1, 1] padding [0, 0] {dilation = array<i64: 2, 1>, groups = 3 : i64} : (tensor<2x3x9x7xf32>, tensor<6x1x3x2xf32>) -> tensor<2x6x5x6xf32>

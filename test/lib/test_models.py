@@ -158,6 +158,16 @@ CONFIGS = [
     Model("cat_last_dim", [2, 3, 4, 4],
           [L("a", "Conv2d", 3, 2, 1), L("b", "Conv2d", 3, 2, (1, 2), inputs=["x"]),
            L("c", "Cat", dim=-1, inputs=["a", "b"]), L("t", "Tanh")]),
+    # Transposed convolutions: upsampling by 2 with output_padding (rows
+    # only the bias reaches), then grouped and dilated without bias, and a
+    # depthwise one.
+    Model("conv_transpose_upsample", [2, 3, 4, 5],
+          [L("u", "ConvTranspose2d", 3, 4, 3, stride=2, padding=1, output_padding=1),
+           L("r", "ReLU"),
+           L("g", "ConvTranspose2d", 4, 6, (2, 3), groups=2, dilation=(2, 1), bias=False)]),
+    Model("conv_transpose_depthwise_stride3", [1, 4, 3, 3],
+          [L("d", "ConvTranspose2d", 4, 4, 2, stride=3, groups=4),
+           L("c", "ConvTranspose2d", 4, 2, 1, stride=(1, 2), output_padding=(0, 1))]),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
