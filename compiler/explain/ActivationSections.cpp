@@ -119,7 +119,40 @@ Activation elu(Operation *op) {
   return a;
 }
 
-Activation gelu(Operation *) {
+/// GELU's tanh approximation (approximate = "tanh").
+Activation geluTanh() {
+  constexpr double c = 0.044715;
+  double k = std::sqrt(2.0 / M_PI);
+  Activation a;
+  a.formula = "y = \\dfrac{x}{2}\\left(1 + \\tanh u\\right), \\quad u = "
+              "\\sqrt{2/\\pi}\\,(x + 0.044715\\,x^3)";
+  a.derivative = "\\dfrac{\\partial y}{\\partial x} = \\dfrac{1 + \\tanh "
+                 "u}{2} + \\dfrac{x}{2}\\,(1 - \\tanh^2 u)\\,\\sqrt{2/\\pi}"
+                 "\\,(1 + 3 \\cdot 0.044715\\,x^2)";
+  a.f = [k](double x) { return 0.5 * x * (1.0 + std::tanh(k * (x + c * x * x * x))); };
+  a.df = [k](double x) {
+    double t = std::tanh(k * (x + c * x * x * x));
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * k * (1.0 + 3.0 * c * x * x);
+  };
+  a.forward = [k](Markdown &md, double x) {
+    double u = k * (x + c * x * x * x), t = std::tanh(u);
+    double y = 0.5 * x * (1.0 + t);
+    return "u = " + md.op(u) + ", \\quad \\tanh u = " + md.op(t) +
+           ", \\quad y = \\dfrac{" + md.op(x) + "}{2} (1 + " + paren(md.op(t)) +
+           ") = " + md.num(y);
+  };
+  a.local = [k, df = a.df](Markdown &md, double x) {
+    double t = std::tanh(k * (x + c * x * x * x));
+    return "\\tanh u = " + md.op(t) + ", \\quad \\dfrac{\\partial y}{\\partial x} = " +
+           md.num(df(x));
+  };
+  return a;
+}
+
+Activation gelu(Operation *op) {
+  auto approximate = op->getAttrOfType<StringAttr>("approximate");
+  if (approximate && approximate.getValue() == "tanh")
+    return geluTanh();
   Activation a;
   a.formula = "y = x\\,\\Phi(x) = \\dfrac{x}{2}\\left(1 + "
               "\\operatorname{erf}\\dfrac{x}{\\sqrt 2}\\right)";

@@ -33,6 +33,19 @@ double normalPdf(double x) {
 }
 double gelu(double x) { return x * normalCdf(x); }
 double geluDerivative(double x) { return normalCdf(x) + x * normalPdf(x); }
+/// PyTorch's approximate='tanh': x / 2 (1 + tanh(u)),
+/// u = sqrt(2 / pi) (x + 0.044715 x^3).
+constexpr double kGeluCubic = 0.044715;
+double geluTanh(double x) {
+  double u = std::sqrt(2.0 / M_PI) * (x + kGeluCubic * x * x * x);
+  return 0.5 * x * (1.0 + std::tanh(u));
+}
+double geluTanhDerivative(double x) {
+  double k = std::sqrt(2.0 / M_PI);
+  double t = std::tanh(k * (x + kGeluCubic * x * x * x));
+  return 0.5 * (1.0 + t) +
+         0.5 * x * (1.0 - t * t) * k * (1.0 + 3.0 * kGeluCubic * x * x);
+}
 
 /// y = f(x) elementwise.
 template <typename OpT>
@@ -66,9 +79,13 @@ Tensor evalTanh(TanhOp o, ValueLookup in) {
 Tensor evalTanhGrad(TanhGradOp o, ValueLookup in) {
   return scaleGrad(o, in, tanhDerivative);
 }
-Tensor evalGelu(GeluOp o, ValueLookup in) { return mapInput(o, in, gelu); }
+Tensor evalGelu(GeluOp o, ValueLookup in) {
+  return mapInput(o, in, o.getApproximate() == "tanh" ? geluTanh : gelu);
+}
 Tensor evalGeluGrad(GeluGradOp o, ValueLookup in) {
-  return scaleGrad(o, in, geluDerivative);
+  return scaleGrad(o, in,
+                   o.getApproximate() == "tanh" ? geluTanhDerivative
+                                                : geluDerivative);
 }
 /// y = x > 0 ? x : alpha (e^x - 1).
 Tensor evalElu(EluOp o, ValueLookup in) {

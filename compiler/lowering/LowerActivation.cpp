@@ -95,6 +95,45 @@ Value geluDerivative(OpBuilder &b, Location l, Value x) {
                                  b.create<arith::MulFOp>(l, x, pdf));
 }
 
+/// PyTorch's approximate='tanh': u = sqrt(2 / pi) (x + 0.044715 x^3),
+/// t = tanh(u).
+constexpr double kGeluCubic = 0.044715;
+Value geluTanhOfU(OpBuilder &b, Location l, Value x) {
+  Value cube = b.create<arith::MulFOp>(l, b.create<arith::MulFOp>(l, x, x), x);
+  Value inner = b.create<arith::AddFOp>(
+      l, x, b.create<arith::MulFOp>(l, cube, f32(b, l, kGeluCubic)));
+  return b.create<math::TanhOp>(
+      l, b.create<arith::MulFOp>(l, inner, f32(b, l, std::sqrt(2.0 / M_PI))));
+}
+
+/// x / 2 (1 + t).
+Value geluTanh(OpBuilder &b, Location l, Value x) {
+  Value t = geluTanhOfU(b, l, x);
+  return b.create<arith::MulFOp>(
+      l, b.create<arith::MulFOp>(l, x, f32(b, l, 0.5)),
+      b.create<arith::AddFOp>(l, f32(b, l, 1.0), t));
+}
+
+/// (1 + t) / 2 + x / 2 (1 - t^2) sqrt(2 / pi) (1 + 3 * 0.044715 x^2).
+Value geluTanhDerivative(OpBuilder &b, Location l, Value x) {
+  Value t = geluTanhOfU(b, l, x);
+  Value half = f32(b, l, 0.5), one = f32(b, l, 1.0);
+  Value first =
+      b.create<arith::MulFOp>(l, half, b.create<arith::AddFOp>(l, one, t));
+  Value sech2 =
+      b.create<arith::SubFOp>(l, one, b.create<arith::MulFOp>(l, t, t));
+  Value du = b.create<arith::MulFOp>(
+      l, f32(b, l, std::sqrt(2.0 / M_PI)),
+      b.create<arith::AddFOp>(
+          l, one,
+          b.create<arith::MulFOp>(l, f32(b, l, 3.0 * kGeluCubic),
+                                  b.create<arith::MulFOp>(l, x, x))));
+  Value second = b.create<arith::MulFOp>(
+      l, b.create<arith::MulFOp>(l, b.create<arith::MulFOp>(l, half, x), sech2),
+      du);
+  return b.create<arith::AddFOp>(l, first, second);
+}
+
 Value positive(OpBuilder &b, Location l, Value x) {
   return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, x,
                                  f32(b, l, 0.0));
@@ -110,9 +149,13 @@ Value lowerTanh(TanhOp op, OpBuilder &b) { return mapInput(op, b, hyperbolicTang
 Value lowerTanhGrad(TanhGradOp op, OpBuilder &b) {
   return scaleGrad(op, b, tanhDerivative);
 }
-Value lowerGelu(GeluOp op, OpBuilder &b) { return mapInput(op, b, gelu); }
+Value lowerGelu(GeluOp op, OpBuilder &b) {
+  return mapInput(op, b, op.getApproximate() == "tanh" ? geluTanh : gelu);
+}
 Value lowerGeluGrad(GeluGradOp op, OpBuilder &b) {
-  return scaleGrad(op, b, geluDerivative);
+  return scaleGrad(op, b,
+                   op.getApproximate() == "tanh" ? geluTanhDerivative
+                                                 : geluDerivative);
 }
 
 /// y = x > 0 ? x : alpha (e^x - 1), with expm1 as PyTorch (exact near 0).

@@ -55,16 +55,26 @@ LogicalResult TanhOp::buildGradients(OpBuilder &b, Value dy,
   return gradientOf<TanhGradOp>(*this, b, dy, needed, grads);
 }
 
-ArrayRef<LayerArg> GeluOp::getLayerArgs() { return {}; }
+ArrayRef<LayerArg> GeluOp::getLayerArgs() {
+  static const LayerArg args[] = {
+      {"approximate", LayerArg::Type::String, false, "none|tanh"}};
+  return args;
+}
 LogicalResult GeluOp::planLayer(LayerPlan &plan) { return sameShape(plan); }
-Value GeluOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &,
+Value GeluOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                          ValueRange inputs, ValueRange) {
-  return b.create<GeluOp>(loc, inputs[0]);
+  StringAttr approximate;
+  if (plan.has("approximate"))
+    approximate = b.getStringAttr(plan.getString("approximate", "none"));
+  return b.create<GeluOp>(loc, inputs[0], approximate);
 }
 LogicalResult GeluOp::buildGradients(OpBuilder &b, Value dy,
                                      ArrayRef<bool> needed,
                                      MutableArrayRef<Value> grads) {
-  return gradientOf<GeluGradOp>(*this, b, dy, needed, grads);
+  if (needed[0])
+    grads[0] = b.create<GeluGradOp>(getLoc(), getInput().getType(), dy,
+                                    getInput(), getApproximateAttr());
+  return success();
 }
 
 ArrayRef<LayerArg> EluOp::getLayerArgs() {

@@ -90,26 +90,43 @@ def Tcnn_EluGradOp : Tcnn_ElementwiseGradOp<"elu_grad", (ins F64Attr:$alpha)> {
   }];
 }
 
+def Tcnn_IsGeluApproximation : AttrConstraint<
+    CPred<"::llvm::is_contained({::llvm::StringRef(\"none\"), "
+          "::llvm::StringRef(\"tanh\")}, "
+          "::llvm::cast<::mlir::StringAttr>($_self).getValue())">,
+    "\"none\" or \"tanh\"">;
+
+/// nn.GELU's `approximate`: "none" (the exact erf form, the default) or
+/// "tanh".
+def Tcnn_GeluApproximation : DefaultValuedStrAttr<
+    ConfinedAttr<StrAttr, [Tcnn_IsGeluApproximation]>, "none">;
+
 def Tcnn_GeluOp : Tcnn_ElementwiseLayerOp<"gelu", "GELU"> {
-  let summary = "Gaussian error linear unit, exact form (nn.GELU)";
+  let summary = "Gaussian error linear unit (nn.GELU)";
   let description = [{
     `y = x * Phi(x) = x / 2 * (1 + erf(x / sqrt(2)))` elementwise; any
-    shape. This is `nn.GELU()` with its default `approximate='none'`.
+    shape. This is `nn.GELU()` with its default `approximate = "none"`;
+    with `approximate = "tanh"`,
+    `y = x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3)))`.
 
     Example:
     ```mlir
-    %y = tcnn.gelu %x : tensor<1x2x8x8xf32>
+    %y = tcnn.gelu %x {approximate = "tanh"} : tensor<1x2x8x8xf32>
     ```
   }];
-  let arguments = (ins Tcnn_Tensor:$input);
+  let arguments = (ins Tcnn_Tensor:$input,
+                   Tcnn_GeluApproximation:$approximate);
 }
 
-def Tcnn_GeluGradOp : Tcnn_ElementwiseGradOp<"gelu_grad"> {
+def Tcnn_GeluGradOp : Tcnn_ElementwiseGradOp<"gelu_grad",
+    (ins Tcnn_GeluApproximation:$approximate)> {
   let summary = "Gradient of gelu";
   let description = [{
     `dx = dy * (Phi(x) + x * phi(x))` elementwise, with `Phi` the standard
     normal distribution function and `phi = exp(-x^2 / 2) / sqrt(2 pi)` its
-    density.
+    density; with `approximate = "tanh"`, the derivative of the tanh form:
+    `(1 + t) / 2 + x / 2 (1 - t^2) sqrt(2 / pi) (1 + 3 * 0.044715 x^2)`,
+    `t = tanh(sqrt(2 / pi) (x + 0.044715 x^3))`.
 
     Example:
     ```mlir

@@ -365,6 +365,14 @@ func.func @conv_transpose_channels(%x: tensor<1x2x3x3xf32>, %w: tensor<3x1x3x3xf
 
 // -----
 
+func.func @gelu_approximation(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'tcnn.gelu' op attribute 'approximate' failed to satisfy constraint: string attribute "none" or "tanh"}}
+  %0 = tcnn.gelu %x {approximate = "sigmoid"} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
 func.func @reduction_unknown(%p: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
   // expected-error @+1 {{'tcnn.mse_loss' op attribute 'reduction' failed to satisfy constraint: string attribute "mean" or "sum"}}
   %0 = tcnn.mse_loss %p, %t {reduction = "none"} : tensor<2x3xf32>, tensor<2x3xf32>

@@ -29,6 +29,8 @@ func.func @forward_ops(%x: tensor<2x3x9x7xf32>, %w: tensor<4x3x3x2xf32>, %b: ten
   %el = tcnn.elu %c {alpha = 0.5 : f64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.gelu %{{.*}} : tensor<2x4x5x6xf32>
   %gl = tcnn.gelu %c : tensor<2x4x5x6xf32>
+  // CHECK: tcnn.gelu %{{.*}} {approximate = "tanh"} : tensor<2x4x5x6xf32>
+  %gt = tcnn.gelu %c {approximate = "tanh"} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.softmax %{{.*}} {dim = 1 : i64} : tensor<2x4x5x6xf32>
   %sm = tcnn.softmax %c {dim = 1 : i64} : tensor<2x4x5x6xf32>
   // CHECK: tcnn.log_softmax %{{.*}} {dim = 3 : i64} : tensor<2x4x5x6xf32>

@@ -168,6 +168,10 @@ CONFIGS = [
     Model("conv_transpose_depthwise_stride3", [1, 4, 3, 3],
           [L("d", "ConvTranspose2d", 4, 4, 2, stride=3, groups=4),
            L("c", "ConvTranspose2d", 4, 2, 1, stride=(1, 2), output_padding=(0, 1))]),
+    # GELU's tanh approximation, on both sides of 0 and far out.
+    Model("gelu_tanh", [2, 3, 5, 5],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("g", "GELU", approximate="tanh")],
+          x_init="uniform(-6, 6)"),
     # reduction="sum" on the pointwise losses (no division by the count).
     Model("mse_loss_sum", [2, 3, 4, 4],
           [L("c", "Conv2d", 3, 2, 3, padding=1)], loss="MSELoss",
