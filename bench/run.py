@@ -61,6 +61,15 @@ MODELS = [
             L("conv2", "Conv2d", 32, 32, 3, padding=1), L("r2", "ReLU"),
             L("pool", "AvgPool2d", 2), L("flat", "Flatten"), L("fc", "Linear", 8192, 10)],
            wrt_x=False), 40),
+    # Depthwise-separable blocks (MobileNet's pattern): pointwise 1x1
+    # convolutions around depthwise 3x3 ones, global average pooling.
+    (Model("separable", [16, 16, 32, 32],
+           [L("pw1", "Conv2d", 16, 32, 1), L("r1", "ReLU"),
+            L("dw1", "Conv2d", 32, 32, 3, padding=1, groups=32), L("r2", "ReLU"),
+            L("pw2", "Conv2d", 32, 64, 1), L("r3", "ReLU"),
+            L("dw2", "Conv2d", 64, 64, 3, stride=2, padding=1, groups=64), L("r4", "ReLU"),
+            L("gap", "AdaptiveAvgPool2d", 1), L("flat", "Flatten"), L("fc", "Linear", 64, 10)],
+           loss="CrossEntropyLoss", wrt_x=False), 40),
 ]
 
 
@@ -74,9 +83,10 @@ def training_flops(model):
             cin, cout, k = layer.args[0], layer.args[1], layer.args[2]
             s = layer.kwargs.get("stride", 1)
             p = layer.kwargs.get("padding", 0)
+            groups = layer.kwargs.get("groups", 1)
             oh = (shape[2] + 2 * p - k) // s + 1
             ow = (shape[3] + 2 * p - k) // s + 1
-            fwd = 2 * shape[0] * cout * oh * ow * cin * k * k
+            fwd = 2 * shape[0] * cout * oh * ow * (cin // groups) * k * k
             flops += fwd * (2 if first else 3)
             shape = [shape[0], cout, oh, ow]
             first = False
@@ -91,6 +101,9 @@ def training_flops(model):
             p = layer.kwargs.get("padding", 0)
             shape = [shape[0], shape[1], (shape[2] + 2 * p - k) // s + 1,
                      (shape[3] + 2 * p - k) // s + 1]
+        elif layer.kind == "AdaptiveAvgPool2d":
+            o = layer.args[0]
+            shape = [shape[0], shape[1], o, o]
         elif layer.kind == "Flatten":
             n = 1
             for d in shape[1:]:
