@@ -73,10 +73,10 @@ argumentRole(FunctionOpInterface func, unsigned i);
 /// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
 std::string argumentName(FunctionOpInterface func, unsigned i);
 
-/// The windows of a max pooling op, its gradient, or either's adaptor (an
-/// attribute not set yet while the op is built is its default).
-template <typename MaxPoolLike>
-shapes::PoolWindows maxPoolWindows(MaxPoolLike op) {
+namespace detail {
+/// The kernel, stride, padding and ceil_mode every pooling op has.
+template <typename PoolLike>
+shapes::PoolWindows commonPoolWindows(PoolLike op) {
   shapes::PoolWindows w;
   auto pair = [](DenseI64ArrayAttr a, std::array<int64_t, 2> dflt) {
     return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
@@ -84,24 +84,26 @@ shapes::PoolWindows maxPoolWindows(MaxPoolLike op) {
   w.kernel = pair(op.getKernelSizeAttr(), w.kernel);
   w.stride = pair(op.getStrideAttr(), w.stride);
   w.padding = pair(op.getPaddingAttr(), w.padding);
-  w.dilation = pair(op.getDilationAttr(), w.dilation);
   if (BoolAttr ceil = op.getCeilModeAttr())
     w.ceilMode = ceil.getValue();
+  return w;
+}
+} // namespace detail
+
+/// The windows of a max pooling op, its gradient, or either's adaptor (an
+/// attribute not set yet while the op is built is its default).
+template <typename MaxPoolLike>
+shapes::PoolWindows maxPoolWindows(MaxPoolLike op) {
+  shapes::PoolWindows w = detail::commonPoolWindows(op);
+  if (DenseI64ArrayAttr d = op.getDilationAttr(); d && d.size() == 2)
+    w.dilation = {d[0], d[1]};
   return w;
 }
 
 /// The windows of an average pooling op, its gradient, or an adaptor.
 template <typename AvgPoolLike>
 shapes::PoolWindows avgPoolWindows(AvgPoolLike op) {
-  shapes::PoolWindows w;
-  auto pair = [](DenseI64ArrayAttr a, std::array<int64_t, 2> dflt) {
-    return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
-  };
-  w.kernel = pair(op.getKernelSizeAttr(), w.kernel);
-  w.stride = pair(op.getStrideAttr(), w.stride);
-  w.padding = pair(op.getPaddingAttr(), w.padding);
-  if (BoolAttr ceil = op.getCeilModeAttr())
-    w.ceilMode = ceil.getValue();
+  shapes::PoolWindows w = detail::commonPoolWindows(op);
   if (BoolAttr include = op.getCountIncludePadAttr())
     w.countIncludePad = include.getValue();
   if (IntegerAttr divisor = op.getDivisorOverrideAttr())

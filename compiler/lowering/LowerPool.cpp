@@ -113,6 +113,14 @@ Value negInf(OpBuilder &b, Location loc) {
   return f32(b, loc, -std::numeric_limits<float>::infinity());
 }
 
+/// The initial (maximum, index) of a first-arg-max reduction: -inf, -1.
+std::pair<Value, Value> argmaxInits(OpBuilder &b, Location loc,
+                                    ArrayRef<int64_t> shape) {
+  return {filled(b, loc, shape, b.getF32Type(), negInf(b, loc)),
+          filled(b, loc, shape, b.getI32Type(),
+                 b.create<arith::ConstantIntOp>(loc, -1, 32).getResult())};
+}
+
 /// Row-major position p * kw + q of the window element, as i32.
 Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
   Value p = b.create<linalg::IndexOp>(loc, 4);
@@ -380,11 +388,7 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
 
   // 1. The first arg-max of each window: (max, index) reduction.
   auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
-  Value maxInit =
-      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc));
-  Value idxInit =
-      filled(b, loc, dyType.getShape(), b.getI32Type(),
-             b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
+  auto [maxInit, idxInit] = argmaxInits(b, loc, dyType.getShape());
   auto argmax = b.create<linalg::GenericOp>(
       loc, TypeRange{dyType, i32Type}, ValueRange{x, window},
       ValueRange{maxInit, idxInit},
@@ -624,11 +628,7 @@ Value lowerAdaptiveMaxPool2dGrad(AdaptiveMaxPool2dGradOp op, OpBuilder &b) {
                     negInf(b, loc));
   Value lh = w.lengths(b, loc, w.lenH), lw = w.lengths(b, loc, w.lenW);
   auto i32Type = RankedTensorType::get(dyType.getShape(), b.getI32Type());
-  Value maxInit =
-      filled(b, loc, dyType.getShape(), b.getF32Type(), negInf(b, loc));
-  Value idxInit =
-      filled(b, loc, dyType.getShape(), b.getI32Type(),
-             b.create<arith::ConstantIntOp>(loc, -1, 32).getResult());
+  auto [maxInit, idxInit] = argmaxInits(b, loc, dyType.getShape());
   Value window = windowShape(b, loc, w.kernel);
   auto argmax = b.create<linalg::GenericOp>(
       loc, TypeRange{dyType, i32Type}, ValueRange{x, lh, lw, window},

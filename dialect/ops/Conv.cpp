@@ -27,6 +27,35 @@ ArrayRef<LayerArg> Conv2dOp::getLayerArgs() {
 }
 
 namespace {
+/// in_channels, out_channels and groups of a Conv2d or ConvTranspose2d
+/// layer: positive, the input's channel count, groups dividing both.
+LogicalResult checkChannels(LayerPlan &plan, StringRef layer) {
+  int64_t in = plan.getInt("in_channels", 0);
+  int64_t out = plan.getInt("out_channels", 0);
+  if (in <= 0 || out <= 0) {
+    plan.atCall()(layer + ": in_channels and out_channels must be positive");
+    return failure();
+  }
+  const shapes::Shape &x = plan.inputs[0];
+  if (x.size() == 4 && x[1] != in) {
+    plan.atArgument("in_channels")(
+        layer + ": in_channels is " + Twine(in) + " but input '" +
+        plan.inputNames[0] + "' " + shapes::str(x) + " has " + Twine(x[1]) +
+        " channels");
+    return failure();
+  }
+  int64_t groups = plan.getInt("groups", 1);
+  if (groups < 1 || in % groups != 0 || out % groups != 0) {
+    plan.atArgument("groups")(layer + ": groups " + Twine(groups) +
+                              " must be positive and divide both "
+                              "in_channels (" +
+                              Twine(in) + ") and out_channels (" + Twine(out) +
+                              ")");
+    return failure();
+  }
+  return success();
+}
+
 /// The padding of each side: the given pair, or the padding that `"same"`
 /// (output as large as the input, stride 1) or `"valid"` (none) means for
 /// this kernel and dilation; none when "same" would need more padding on
@@ -64,29 +93,12 @@ paddingOf(const LayerPlan &plan, std::array<int64_t, 2> kernel,
 } // namespace
 
 LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
+  if (failed(checkChannels(plan, "Conv2d")))
+    return failure();
   int64_t in = plan.getInt("in_channels", 0);
   int64_t out = plan.getInt("out_channels", 0);
-  if (in <= 0 || out <= 0) {
-    plan.atCall()("Conv2d: in_channels and out_channels must be positive");
-    return failure();
-  }
-  const shapes::Shape &x = plan.inputs[0];
-  if (x.size() == 4 && x[1] != in) {
-    plan.atArgument("in_channels")(
-        "Conv2d: in_channels is " + Twine(in) + " but input '" +
-        plan.inputNames[0] + "' " + shapes::str(x) + " has " + Twine(x[1]) +
-        " channels");
-    return failure();
-  }
   int64_t groups = plan.getInt("groups", 1);
-  if (groups < 1 || in % groups != 0 || out % groups != 0) {
-    plan.atArgument("groups")("Conv2d: groups " + Twine(groups) +
-                              " must be positive and divide both "
-                              "in_channels (" +
-                              Twine(in) + ") and out_channels (" + Twine(out) +
-                              ")");
-    return failure();
-  }
+  const shapes::Shape &x = plan.inputs[0];
   auto kernel = plan.getPair("kernel_size", {1, 1});
   auto dilation = plan.getPair("dilation", {1, 1});
   if (dilation[0] < 1 || dilation[1] < 1) {
@@ -144,30 +156,12 @@ ArrayRef<LayerArg> ConvTranspose2dOp::getLayerArgs() {
 }
 
 LogicalResult ConvTranspose2dOp::planLayer(LayerPlan &plan) {
+  if (failed(checkChannels(plan, "ConvTranspose2d")))
+    return failure();
   int64_t in = plan.getInt("in_channels", 0);
   int64_t out = plan.getInt("out_channels", 0);
-  if (in <= 0 || out <= 0) {
-    plan.atCall()(
-        "ConvTranspose2d: in_channels and out_channels must be positive");
-    return failure();
-  }
-  const shapes::Shape &x = plan.inputs[0];
-  if (x.size() == 4 && x[1] != in) {
-    plan.atArgument("in_channels")(
-        "ConvTranspose2d: in_channels is " + Twine(in) + " but input '" +
-        plan.inputNames[0] + "' " + shapes::str(x) + " has " + Twine(x[1]) +
-        " channels");
-    return failure();
-  }
   int64_t groups = plan.getInt("groups", 1);
-  if (groups < 1 || in % groups != 0 || out % groups != 0) {
-    plan.atArgument("groups")("ConvTranspose2d: groups " + Twine(groups) +
-                              " must be positive and divide both "
-                              "in_channels (" +
-                              Twine(in) + ") and out_channels (" + Twine(out) +
-                              ")");
-    return failure();
-  }
+  const shapes::Shape &x = plan.inputs[0];
   auto kernel = plan.getPair("kernel_size", {1, 1});
   shapes::Shape w{in, out / groups, kernel[0], kernel[1]}, b{out};
   bool hasBias = plan.getBool("bias", true);
