@@ -158,12 +158,13 @@ static void poolForward(Report &r, Operation *op) {
   auto [mh, mw] = argmax(x, win, pw);
   md.para("**Explained position:** output " + indexStr(at) + "; its window is " +
           windowText(win, pw) + ", in absolute input coordinates:");
+  std::pair<int64_t, int64_t> best{mh, mw};
   md.grid("h \\ w", tapRows(win, pw), tapCols(win, pw),
           [&](int64_t h, int64_t w) -> std::string {
             if (!win.inside(x.shape, h, w))
               return "pad";
             std::string v = md.op(x.at(win.n, win.c, h, w));
-            return isMax && h == mh && w == mw ? "**" + v + "**" : v;
+            return isMax && std::pair(h, w) == best ? "**" + v + "**" : v;
           });
   std::vector<std::string> values;
   double exact = isMax ? -INFINITY : 0.0, rounded = isMax ? -INFINITY : 0.0;
@@ -353,9 +354,10 @@ static void adaptiveForward(Report &r, Operation *op) {
           std::to_string(cols.front()) + ".." + std::to_string(cols.back()) +
           " of channel " + std::to_string(at[1]) + " (" +
           std::to_string(rows.size() * cols.size()) + " positions):");
+  std::pair<int64_t, int64_t> best{mh, mw};
   md.grid("h \\ w", rows, cols, [&](int64_t h, int64_t w) -> std::string {
     std::string v = md.op(x.at(at[0], at[1], h, w));
-    return isMax && h == mh && w == mw ? "**" + v + "**" : v;
+    return isMax && std::pair(h, w) == best ? "**" + v + "**" : v;
   });
   double exact = isMax ? x.at(at[0], at[1], mh, mw) : 0.0;
   std::string list;
