@@ -22,20 +22,6 @@ Value lw::zeros(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
   return filled(b, loc, shape, b.getF32Type(), f32(b, loc, 0.0));
 }
 
-Value lw::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
-                     Value value) {
-  if (pad[0] == 0 && pad[1] == 0)
-    return x;
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape = paddedShape(type.getShape(), pad);
-  SmallVector<OpFoldResult> lowHigh = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                       b.getIndexAttr(pad[0]),
-                                       b.getIndexAttr(pad[1])};
-  return b.create<tensor::PadOp>(loc, RankedTensorType::get(shape,
-                                                            type.getElementType()),
-                                 x, lowHigh, lowHigh, value);
-}
-
 Value lw::padDims(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
                   ArrayRef<int64_t> high, Value value) {
   if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
@@ -64,29 +50,6 @@ Value lw::transpose(OpBuilder &b, Location loc, Value x,
   return b.create<linalg::TransposeOp>(loc, x, init, perm).getResult()[0];
 }
 
-SmallVector<int64_t> lw::paddedShape(ArrayRef<int64_t> shape,
-                                     ArrayRef<int64_t> pad) {
-  SmallVector<int64_t> padded(shape);
-  padded[2] += 2 * pad[0];
-  padded[3] += 2 * pad[1];
-  return padded;
-}
-
-Value lw::unpadSpatial(OpBuilder &b, Location loc, Value padded,
-                       ArrayRef<int64_t> shape, ArrayRef<int64_t> pad) {
-  if (pad[0] == 0 && pad[1] == 0)
-    return padded;
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                       b.getIndexAttr(pad[0]),
-                                       b.getIndexAttr(pad[1])};
-  SmallVector<OpFoldResult> sizes, strides(4, b.getIndexAttr(1));
-  for (int64_t d : shape)
-    sizes.push_back(b.getIndexAttr(d));
-  return b.create<tensor::ExtractSliceOp>(
-      loc, RankedTensorType::get(shape, b.getF32Type()), padded, offsets,
-      sizes, strides);
-}
-
 Value lw::generic(OpBuilder &b, Location loc, RankedTensorType resultType,
                   ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
                   ArrayRef<utils::IteratorType> iterators, BodyFn body) {
@@ -102,14 +65,22 @@ Value lw::generic(OpBuilder &b, Location loc, RankedTensorType resultType,
 }
 
 Value lw::scatterToInput(OpBuilder &b, Location loc,
-                         RankedTensorType inputType, ArrayRef<int64_t> pad,
-                         ValueRange inputs, ArrayRef<AffineMap> maps,
+                         RankedTensorType inputType, ArrayRef<int64_t> low,
+                         ArrayRef<int64_t> high, ValueRange inputs,
+                         ArrayRef<AffineMap> maps,
                          ArrayRef<utils::IteratorType> iterators,
                          BodyFn body) {
-  SmallVector<int64_t> padded = paddedShape(inputType.getShape(), pad);
+  ArrayRef<int64_t> shape = inputType.getShape();
+  SmallVector<int64_t> padded(shape);
+  for (size_t d = 0; d < padded.size(); ++d)
+    padded[d] += low[d] + high[d];
   Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
                         inputs, zeros(b, loc, padded), maps, iterators, body);
-  return unpadSpatial(b, loc, dxPad, inputType.getShape(), pad);
+  if (ArrayRef<int64_t>(padded) == shape)
+    return dxPad;
+  return b.create<tensor::ExtractSliceOp>(
+      loc, inputType, dxPad, indexAttrs(b, low), indexAttrs(b, shape),
+      indexAttrs(b, SmallVector<int64_t>(shape.size(), 1)));
 }
 
 Value lw::elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

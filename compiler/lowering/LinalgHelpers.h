@@ -22,11 +22,6 @@ mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value zeros(mlir::OpBuilder &b, mlir::Location loc,
                   llvm::ArrayRef<int64_t> shape);
 
-/// `x` [N, C, H, W] with `pad` rows/columns of `value` on each side of H
-/// and W (tensor.pad); `x` itself if both pads are 0.
-mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                       llvm::ArrayRef<int64_t> pad, mlir::Value value);
-
 /// `x` grown by `low[d]` / `high[d]` elements of `value` before / after
 /// each dimension d (tensor.pad); `x` itself when nothing is added.
 mlir::Value padDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
@@ -39,16 +34,6 @@ mlir::Value padDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       llvm::ArrayRef<int64_t> perm);
 
-/// `shape` [N, C, H, W] grown by `pad` on each side of H and W.
-llvm::SmallVector<int64_t> paddedShape(llvm::ArrayRef<int64_t> shape,
-                                       llvm::ArrayRef<int64_t> pad);
-
-/// The inverse of padSpatial: the [N, C, H, W] interior of a padded tensor
-/// (tensor.extract_slice).
-mlir::Value unpadSpatial(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value padded, llvm::ArrayRef<int64_t> shape,
-                         llvm::ArrayRef<int64_t> pad);
-
 /// A linalg.generic with one result of `resultType` whose body is `body`
 /// (called with the block arguments: inputs, then the output). With a
 /// null `init`, the output starts as tensor.empty (every element written).
@@ -58,13 +43,16 @@ mlir::Value generic(mlir::OpBuilder &b, mlir::Location loc,
                     llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                     BodyFn body);
 
-/// The input gradient of a windowed op (conv2d, pooling) of input type
-/// `inputType`: a linalg.generic accumulates into zeros padded like the
-/// forward input, through an output map that is the receptive field
-/// (`i * s + p`, the last of `maps`), then the padding is sliced off.
+/// The input gradient of a windowed op (pooling) of input type
+/// `inputType`: a linalg.generic accumulates into zeros grown by `low` /
+/// `high` before / after each dimension, like the padded forward input,
+/// through an output map that is the receptive field (`i * s + p`, the
+/// last of `maps`), then the padding is sliced off.
 mlir::Value scatterToInput(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::RankedTensorType inputType,
-                           llvm::ArrayRef<int64_t> pad, mlir::ValueRange inputs,
+                           llvm::ArrayRef<int64_t> low,
+                           llvm::ArrayRef<int64_t> high,
+                           mlir::ValueRange inputs,
                            llvm::ArrayRef<mlir::AffineMap> maps,
                            llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                            BodyFn body);

@@ -64,24 +64,7 @@ struct Padding {
       high[2 + d] = std::max(w.padding[d], reach - in[2 + d] - w.padding[d]);
     }
   }
-  SmallVector<int64_t> paddedShape(ArrayRef<int64_t> in) const {
-    return {in[0], in[1], in[2] + low[2] + high[2], in[3] + low[3] + high[3]};
-  }
 };
-
-/// A linalg.generic writing into the zero padded input gradient, which is
-/// then cropped to `inputType`.
-Value scatterToPadded(OpBuilder &b, Location loc, RankedTensorType inputType,
-                      const Padding &pad, ValueRange inputs,
-                      ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
-                      BodyFn body) {
-  SmallVector<int64_t> padded = pad.paddedShape(inputType.getShape());
-  Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
-                        inputs, zeros(b, loc, padded), maps, iterators, body);
-  return b.create<tensor::ExtractSliceOp>(
-      loc, inputType, dxPad, indexAttrs(b, pad.low),
-      indexAttrs(b, inputType.getShape()), indexAttrs(b, {1, 1, 1, 1}));
-}
 
 /// Average pooling's divisors: the one divisor of every window, or the
 /// [OH, OW] constant of each window's when they differ (ceil_mode,
@@ -404,8 +387,8 @@ Value lowerMaxPool2dGrad(MaxPool2dGradOp op, OpBuilder &b) {
       });
 
   // 2. Route dy to the arg-max position of its window.
-  return scatterToPadded(
-      b, loc, type, pad, {op.getOutputGrad(), argmax.getResult(1), window},
+  return scatterToInput(
+      b, loc, type, pad.low, pad.high, {op.getOutputGrad(), argmax.getResult(1), window},
       {maps.out, maps.out, maps.window, maps.input},
       {par, par, red, red, red, red},
       [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -433,16 +416,16 @@ Value lowerAvgPool2dGrad(AvgPool2dGradOp op, OpBuilder &b) {
   Padding pad(w, in, dyType.getShape());
   if (!divisors.perWindow) {
     double inv = 1.0 / divisors.uniform;
-    return scatterToPadded(
-        b, loc, type, pad, {op.getOutputGrad(), windowShape(b, loc, k)},
+    return scatterToInput(
+        b, loc, type, pad.low, pad.high, {op.getOutputGrad(), windowShape(b, loc, k)},
         {maps.out, maps.window, maps.input}, {par, par, red, red, red, red},
         [&](OpBuilder &nb, Location l, ValueRange a) {
           Value g = nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv));
           return nb.create<arith::AddFOp>(l, a[2], g).getResult();
         });
   }
-  return scatterToPadded(
-      b, loc, type, pad,
+  return scatterToInput(
+      b, loc, type, pad.low, pad.high,
       {op.getOutputGrad(), divisors.perWindow, windowShape(b, loc, k)},
       {maps.out, maps.divisor, maps.window, maps.input},
       {par, par, red, red, red, red},
@@ -574,19 +557,13 @@ Value lowerAdaptiveAvgPool2d(AdaptiveAvgPool2dOp op, OpBuilder &b) {
                  });
 }
 
-/// Writes through the window map into the padded gradient, then crops.
+/// Writes through the window map into the gradient padded after, like
+/// the forward input, then crops.
 Value adaptiveScatter(OpBuilder &b, Location loc, const AdaptiveWindows &w,
                       RankedTensorType inputType, ValueRange inputs,
                       ArrayRef<AffineMap> maps, BodyFn body) {
-  ArrayRef<int64_t> in = inputType.getShape();
-  SmallVector<int64_t> padded = {in[0], in[1], in[2] + w.padHigh[2],
-                                 in[3] + w.padHigh[3]};
-  Value dxPad = generic(b, loc, RankedTensorType::get(padded, b.getF32Type()),
-                        inputs, zeros(b, loc, padded), maps,
-                        {par, par, red, red, red, red}, body);
-  return b.create<tensor::ExtractSliceOp>(
-      loc, inputType, dxPad, indexAttrs(b, {0, 0, 0, 0}), indexAttrs(b, in),
-      indexAttrs(b, {1, 1, 1, 1}));
+  return scatterToInput(b, loc, inputType, {0, 0, 0, 0}, w.padHigh, inputs,
+                        maps, {par, par, red, red, red, red}, body);
 }
 
 /// dy / (window size) to every position of each window.
