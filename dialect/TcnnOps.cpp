@@ -106,19 +106,13 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx,
   if (!wellFormed({adaptor.getInput(), adaptor.getWeight()},
                   {adaptor.getStrideAttr(), adaptor.getPaddingAttr()}))
     return failure();
-  // Defaults are filled in after the result type is known: a missing
-  // dilation or groups is the default here.
-  int64_t unit[2] = {1, 1};
-  DenseI64ArrayAttr dilation = adaptor.getDilationAttr();
-  IntegerAttr groups = adaptor.getGroupsAttr();
   return setResult(
       ctx,
       shapes::conv2d(shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
                      optionalShape(adaptor.getBias()), adaptor.getStride(),
                      adaptor.getPadding(),
-                     dilation ? dilation.asArrayRef() : ArrayRef<int64_t>(unit),
-                     groups ? groups.getValue().getSExtValue() : 1,
-                     RuleDiagnostic{loc}),
+                     pairOr(adaptor.getDilationAttr(), {1, 1}),
+                     intOr(adaptor.getGroupsAttr(), 1), RuleDiagnostic{loc}),
       types);
 }
 
@@ -128,48 +122,50 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(
   if (!wellFormed({adaptor.getInput(), adaptor.getWeight()},
                   {adaptor.getStrideAttr(), adaptor.getPaddingAttr()}))
     return failure();
-  int64_t unit[2] = {1, 1}, none[2] = {0, 0};
-  DenseI64ArrayAttr dilation = adaptor.getDilationAttr(),
-                    outputPadding = adaptor.getOutputPaddingAttr();
-  IntegerAttr groups = adaptor.getGroupsAttr();
   return setResult(
       ctx,
-      shapes::convTranspose2d(
-          shapeOf(adaptor.getInput()), shapeOf(adaptor.getWeight()),
-          optionalShape(adaptor.getBias()), adaptor.getStride(),
-          adaptor.getPadding(),
-          outputPadding ? outputPadding.asArrayRef() : ArrayRef<int64_t>(none),
-          dilation ? dilation.asArrayRef() : ArrayRef<int64_t>(unit),
-          groups ? groups.getValue().getSExtValue() : 1, RuleDiagnostic{loc}),
+      shapes::convTranspose2d(shapeOf(adaptor.getInput()),
+                              shapeOf(adaptor.getWeight()),
+                              optionalShape(adaptor.getBias()),
+                              adaptor.getStride(), adaptor.getPadding(),
+                              pairOr(adaptor.getOutputPaddingAttr(), {0, 0}),
+                              pairOr(adaptor.getDilationAttr(), {1, 1}),
+                              intOr(adaptor.getGroupsAttr(), 1),
+                              RuleDiagnostic{loc}),
       types);
+}
+
+/// The result type of a pooling op whose windows are `windows`.
+template <typename OpT>
+static LogicalResult inferPool(MLIRContext *ctx, std::optional<Location> loc,
+                               typename OpT::Adaptor adaptor,
+                               const shapes::PoolWindows &windows,
+                               SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()},
+                  {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
+                   adaptor.getPaddingAttr()}))
+    return failure();
+  return setResult(ctx,
+                   shapes::pool2d(OpT::getOperationName().drop_front(5),
+                                  shapeOf(adaptor.getInput()), windows,
+                                  RuleDiagnostic{loc}),
+                   types);
 }
 
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
-  if (!wellFormed({adaptor.getInput()},
-                  {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
-                   adaptor.getPaddingAttr()}))
-    return failure();
-  return setResult(ctx,
-                   shapes::pool2d("max_pool2d", shapeOf(adaptor.getInput()),
-                                  maxPoolWindows(adaptor), RuleDiagnostic{loc}),
-                   types);
+  return inferPool<MaxPool2dOp>(ctx, loc, adaptor, maxPoolWindows(adaptor),
+                                types);
 }
 
 LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
-  if (!wellFormed({adaptor.getInput()},
-                  {adaptor.getKernelSizeAttr(), adaptor.getStrideAttr(),
-                   adaptor.getPaddingAttr()}))
-    return failure();
-  return setResult(ctx,
-                   shapes::pool2d("avg_pool2d", shapeOf(adaptor.getInput()),
-                                  avgPoolWindows(adaptor), RuleDiagnostic{loc}),
-                   types);
+  return inferPool<AvgPool2dOp>(ctx, loc, adaptor, avgPoolWindows(adaptor),
+                                types);
 }
 
 template <typename OpT>
@@ -187,17 +183,16 @@ static LogicalResult inferAdaptivePool(MLIRContext *ctx,
       types);
 }
 
-LogicalResult AdaptiveAvgPool2dOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
-  return inferAdaptivePool<AdaptiveAvgPool2dOp>(ctx, loc, adaptor, types);
-}
-
-LogicalResult AdaptiveMaxPool2dOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
-  return inferAdaptivePool<AdaptiveMaxPool2dOp>(ctx, loc, adaptor, types);
-}
+/// Ops whose result type one shared rule template infers.
+#define TCNN_INFER_WITH(Op, rule)                                              \
+  LogicalResult Op::inferReturnTypes(MLIRContext *ctx,                         \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return rule<Op>(ctx, loc, adaptor, types);                                 \
+  }
+TCNN_INFER_WITH(AdaptiveAvgPool2dOp, inferAdaptivePool)
+TCNN_INFER_WITH(AdaptiveMaxPool2dOp, inferAdaptivePool)
 
 LogicalResult CatOp::inferReturnTypes(MLIRContext *ctx,
                                       std::optional<Location> loc,
@@ -209,9 +204,8 @@ LogicalResult CatOp::inferReturnTypes(MLIRContext *ctx,
   SmallVector<shapes::Shape> shapesIn;
   for (Value v : inputs)
     shapesIn.emplace_back(shapeOf(v));
-  IntegerAttr dimAttr = adaptor.getDimAttr();
   auto dim = shapes::dimension("cat", shapesIn[0],
-                               dimAttr ? dimAttr.getInt() : 0,
+                               intOr(adaptor.getDimAttr(), 0),
                                RuleDiagnostic{loc});
   if (!dim)
     return failure();
@@ -235,12 +229,11 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *ctx,
                                           SmallVectorImpl<Type> &types) {
   if (!wellFormed({adaptor.getInput()}, {}))
     return failure();
-  // While an op is built, an attribute left to its default is not set yet.
-  IntegerAttr start = adaptor.getStartDimAttr(), end = adaptor.getEndDimAttr();
   return setResult(ctx,
                    shapes::flatten(shapeOf(adaptor.getInput()),
-                                   start ? start.getInt() : 1,
-                                   end ? end.getInt() : -1, RuleDiagnostic{loc}),
+                                   intOr(adaptor.getStartDimAttr(), 1),
+                                   intOr(adaptor.getEndDimAttr(), -1),
+                                   RuleDiagnostic{loc}),
                    types);
 }
 
@@ -289,13 +282,6 @@ static LogicalResult inferClassLoss(MLIRContext *ctx,
                    types);
 }
 
-#define TCNN_INFER_WITH(Op, rule)                                              \
-  LogicalResult Op::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    return rule<Op>(ctx, loc, adaptor, types);                                 \
-  }
 TCNN_INFER_WITH(MseLossOp, inferPointwiseLoss)
 TCNN_INFER_WITH(L1LossOp, inferPointwiseLoss)
 TCNN_INFER_WITH(SmoothL1LossOp, inferPointwiseLoss)

@@ -73,17 +73,25 @@ argumentRole(FunctionOpInterface func, unsigned i);
 /// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
 std::string argumentName(FunctionOpInterface func, unsigned i);
 
+/// An attribute's value, or `dflt` when it is not set: an attribute left
+/// to its ODS default is not set yet while the op is built, when its
+/// result type is inferred (the defaults are filled in afterwards).
+inline std::array<int64_t, 2> pairOr(DenseI64ArrayAttr a,
+                                     std::array<int64_t, 2> dflt) {
+  return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
+}
+inline int64_t intOr(IntegerAttr a, int64_t dflt) {
+  return a ? a.getValue().getSExtValue() : dflt;
+}
+
 namespace detail {
 /// The kernel, stride, padding and ceil_mode every pooling op has.
 template <typename PoolLike>
 shapes::PoolWindows commonPoolWindows(PoolLike op) {
   shapes::PoolWindows w;
-  auto pair = [](DenseI64ArrayAttr a, std::array<int64_t, 2> dflt) {
-    return a && a.size() == 2 ? std::array<int64_t, 2>{a[0], a[1]} : dflt;
-  };
-  w.kernel = pair(op.getKernelSizeAttr(), w.kernel);
-  w.stride = pair(op.getStrideAttr(), w.stride);
-  w.padding = pair(op.getPaddingAttr(), w.padding);
+  w.kernel = pairOr(op.getKernelSizeAttr(), w.kernel);
+  w.stride = pairOr(op.getStrideAttr(), w.stride);
+  w.padding = pairOr(op.getPaddingAttr(), w.padding);
   if (BoolAttr ceil = op.getCeilModeAttr())
     w.ceilMode = ceil.getValue();
   return w;
@@ -95,8 +103,7 @@ shapes::PoolWindows commonPoolWindows(PoolLike op) {
 template <typename MaxPoolLike>
 shapes::PoolWindows maxPoolWindows(MaxPoolLike op) {
   shapes::PoolWindows w = detail::commonPoolWindows(op);
-  if (DenseI64ArrayAttr d = op.getDilationAttr(); d && d.size() == 2)
-    w.dilation = {d[0], d[1]};
+  w.dilation = pairOr(op.getDilationAttr(), w.dilation);
   return w;
 }
 
@@ -106,8 +113,7 @@ shapes::PoolWindows avgPoolWindows(AvgPoolLike op) {
   shapes::PoolWindows w = detail::commonPoolWindows(op);
   if (BoolAttr include = op.getCountIncludePadAttr())
     w.countIncludePad = include.getValue();
-  if (IntegerAttr divisor = op.getDivisorOverrideAttr())
-    w.divisorOverride = divisor.getInt();
+  w.divisorOverride = intOr(op.getDivisorOverrideAttr(), 0);
   return w;
 }
 } // namespace mlir::tcnn
