@@ -36,3 +36,14 @@ std::array<int64_t, 2> LayerPlan::getPair(llvm::StringRef name,
     return {it->second.i, it->second.i};
   return it->second.pair;
 }
+
+mlir::DenseI64ArrayAttr LayerPlan::givenPairAttr(mlir::Builder &b,
+                                                 llvm::StringRef name) const {
+  return has(name) ? pairAttr(b, getPair(name, {0, 0}))
+                   : mlir::DenseI64ArrayAttr();
+}
+
+mlir::DenseI64ArrayAttr mlir::tcnn::pairAttr(mlir::Builder &b,
+                                             std::array<int64_t, 2> p) {
+  return b.getDenseI64ArrayAttr({p[0], p[1]});
+}

@@ -89,6 +89,9 @@ struct LayerPlan {
   llvm::StringRef getString(llvm::StringRef name, llvm::StringRef dflt) const;
   std::array<int64_t, 2> getPair(llvm::StringRef name,
                                  std::array<int64_t, 2> dflt) const;
+  /// The pair argument `name` as an op attribute, or null when it was not
+  /// given, so that the op keeps its ODS default (which is not printed).
+  DenseI64ArrayAttr givenPairAttr(Builder &b, llvm::StringRef name) const;
   /// Error reporters (to pass as a ShapeRules ErrorFn, which they outlive
   /// for the call): at the call, at an argument, at an input value.
   auto atCall() const {
@@ -105,6 +108,9 @@ struct LayerPlan {
     };
   }
 };
+
+/// An (h, w) pair as an op attribute (stride, padding, kernel_size).
+DenseI64ArrayAttr pairAttr(Builder &b, std::array<int64_t, 2> p);
 
 } // namespace mlir::tcnn
 

@@ -56,6 +56,38 @@ LogicalResult checkChannels(LayerPlan &plan, StringRef layer) {
   return success();
 }
 
+/// `groups` as an op attribute, null for 1 (the ODS default, not printed).
+IntegerAttr groupsAttr(Builder &b, const LayerPlan &plan) {
+  int64_t groups = plan.getInt("groups", 1);
+  return groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr();
+}
+
+/// The weight and optional bias of a Conv2d or ConvTranspose2d layer: the
+/// shapes its rule checks, then the parameters it plans.
+struct ConvParams {
+  LayerPlan &layer;
+  shapes::Shape weight, biasShape;
+  bool hasBias;
+  ConvParams(LayerPlan &plan, shapes::Shape w)
+      : layer(plan), weight(std::move(w)),
+        biasShape{plan.getInt("out_channels", 0)},
+        hasBias(plan.getBool("bias", true)) {}
+  std::optional<ArrayRef<int64_t>> bias() const {
+    return hasBias ? std::optional(ArrayRef<int64_t>(biasShape)) : std::nullopt;
+  }
+  /// The result `shape` of the rule, weight and bias initialized from
+  /// `fanIn` as PyTorch's default init.
+  LogicalResult plan(std::optional<shapes::Shape> shape, int64_t fanIn) {
+    if (!shape)
+      return failure();
+    layer.result = *shape;
+    layer.params.push_back({"weight", weight, fanIn});
+    if (hasBias)
+      layer.params.push_back({"bias", biasShape, fanIn});
+    return success();
+  }
+};
+
 /// The padding of each side: the given pair, or the padding that `"same"`
 /// (output as large as the input, stride 1) or `"valid"` (none) means for
 /// this kernel and dilation; none when "same" would need more padding on
@@ -110,38 +142,23 @@ LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
   auto padding = paddingOf(plan, kernel, dilation);
   if (!padding)
     return failure();
-  shapes::Shape w{out, in / groups, kernel[0], kernel[1]}, b{out};
-  bool hasBias = plan.getBool("bias", true);
-  auto shape = shapes::conv2d(
-      x, w, hasBias ? std::optional(ArrayRef<int64_t>(b)) : std::nullopt,
-      plan.getPair("stride", {1, 1}), *padding, dilation, groups,
-      plan.atCall());
-  if (!shape)
-    return failure();
-  plan.result = *shape;
+  ConvParams p(plan, {out, in / groups, kernel[0], kernel[1]});
   // PyTorch's fan-in: the inputs one output reads.
-  int64_t fanIn = (in / groups) * kernel[0] * kernel[1];
-  plan.params.push_back({"weight", w, fanIn});
-  if (hasBias)
-    plan.params.push_back({"bias", b, fanIn});
-  return success();
+  return p.plan(shapes::conv2d(x, p.weight, p.bias(),
+                               plan.getPair("stride", {1, 1}), *padding,
+                               dilation, groups, plan.atCall()),
+                (in / groups) * kernel[0] * kernel[1]);
 }
 
 Value Conv2dOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                            ValueRange inputs, ValueRange params) {
-  auto attr = [&](std::array<int64_t, 2> p) {
-    return b.getDenseI64ArrayAttr({p[0], p[1]});
-  };
-  auto kernel = plan.getPair("kernel_size", {1, 1});
-  auto dilation = plan.getPair("dilation", {1, 1});
   // Planning succeeded, so the padding is one.
-  auto padding = *paddingOf(plan, kernel, dilation);
-  int64_t groups = plan.getInt("groups", 1);
+  auto padding = *paddingOf(plan, plan.getPair("kernel_size", {1, 1}),
+                            plan.getPair("dilation", {1, 1}));
   return b.create<Conv2dOp>(
       loc, inputs[0], params[0], params.size() > 1 ? params[1] : Value(),
-      attr(plan.getPair("stride", {1, 1})), attr(padding),
-      plan.has("dilation") ? attr(dilation) : DenseI64ArrayAttr(),
-      groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr());
+      pairAttr(b, plan.getPair("stride", {1, 1})), pairAttr(b, padding),
+      plan.givenPairAttr(b, "dilation"), groupsAttr(b, plan));
 }
 
 ArrayRef<LayerArg> ConvTranspose2dOp::getLayerArgs() {
@@ -163,40 +180,25 @@ LogicalResult ConvTranspose2dOp::planLayer(LayerPlan &plan) {
   int64_t groups = plan.getInt("groups", 1);
   const shapes::Shape &x = plan.inputs[0];
   auto kernel = plan.getPair("kernel_size", {1, 1});
-  shapes::Shape w{in, out / groups, kernel[0], kernel[1]}, b{out};
-  bool hasBias = plan.getBool("bias", true);
-  auto shape = shapes::convTranspose2d(
-      x, w, hasBias ? std::optional(ArrayRef<int64_t>(b)) : std::nullopt,
-      plan.getPair("stride", {1, 1}), plan.getPair("padding", {0, 0}),
-      plan.getPair("output_padding", {0, 0}), plan.getPair("dilation", {1, 1}),
-      groups, plan.atCall());
-  if (!shape)
-    return failure();
-  plan.result = *shape;
+  ConvParams p(plan, {in, out / groups, kernel[0], kernel[1]});
   // PyTorch initializes from weight.size(1) * kh * kw.
-  int64_t fanIn = (out / groups) * kernel[0] * kernel[1];
-  plan.params.push_back({"weight", w, fanIn});
-  if (hasBias)
-    plan.params.push_back({"bias", b, fanIn});
-  return success();
+  return p.plan(shapes::convTranspose2d(
+                    x, p.weight, p.bias(), plan.getPair("stride", {1, 1}),
+                    plan.getPair("padding", {0, 0}),
+                    plan.getPair("output_padding", {0, 0}),
+                    plan.getPair("dilation", {1, 1}), groups, plan.atCall()),
+                (out / groups) * kernel[0] * kernel[1]);
 }
 
 Value ConvTranspose2dOp::buildLayer(OpBuilder &b, Location loc,
                                     const LayerPlan &plan, ValueRange inputs,
                                     ValueRange params) {
-  auto attr = [&](std::array<int64_t, 2> p) {
-    return b.getDenseI64ArrayAttr({p[0], p[1]});
-  };
-  auto optional = [&](StringRef name, std::array<int64_t, 2> dflt) {
-    return plan.has(name) ? attr(plan.getPair(name, dflt)) : DenseI64ArrayAttr();
-  };
-  int64_t groups = plan.getInt("groups", 1);
   return b.create<ConvTranspose2dOp>(
       loc, inputs[0], params[0], params.size() > 1 ? params[1] : Value(),
-      attr(plan.getPair("stride", {1, 1})),
-      attr(plan.getPair("padding", {0, 0})),
-      optional("output_padding", {0, 0}), optional("dilation", {1, 1}),
-      groups != 1 ? b.getI64IntegerAttr(groups) : IntegerAttr());
+      pairAttr(b, plan.getPair("stride", {1, 1})),
+      pairAttr(b, plan.getPair("padding", {0, 0})),
+      plan.givenPairAttr(b, "output_padding"),
+      plan.givenPairAttr(b, "dilation"), groupsAttr(b, plan));
 }
 
 //===----------------------------------------------------------------------===//

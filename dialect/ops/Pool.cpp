@@ -44,9 +44,6 @@ LogicalResult planPool(LayerPlan &plan, StringRef opName) {
   return success();
 }
 
-DenseI64ArrayAttr pairAttr(OpBuilder &b, std::array<int64_t, 2> p) {
-  return b.getDenseI64ArrayAttr({p[0], p[1]});
-}
 } // namespace
 
 ArrayRef<LayerArg> MaxPool2dOp::getLayerArgs() {
@@ -69,7 +66,7 @@ Value MaxPool2dOp::buildLayer(OpBuilder &b, Location loc,
   return b.create<MaxPool2dOp>(
       loc, inputs[0], pairAttr(b, w.kernel), pairAttr(b, w.stride),
       pairAttr(b, w.padding),
-      plan.has("dilation") ? pairAttr(b, w.dilation) : DenseI64ArrayAttr(),
+      plan.givenPairAttr(b, "dilation"),
       w.ceilMode ? b.getBoolAttr(true) : BoolAttr());
 }
 
