@@ -43,8 +43,9 @@ def main():
     runs = [
         ("sgd", ["0.05", "0.9", "0.001", "1"], 2,
          lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, weight_decay=0.001, nesterov=True)),
-        ("adam", ["0.01", "0.8", "0.99", "1e-6", "0.01"], 3,
-         lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01)),
+        # eps 1e-4 keeps Adam's step well conditioned (see optimizers_torch.py).
+        ("adam", ["0.01", "0.8", "0.99", "1e-4", "0.01"], 3,
+         lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-4, weight_decay=0.01)),
     ]
     for kind, args, epochs, make_opt in runs:
         d = os.path.join(workdir, kind)
