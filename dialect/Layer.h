@@ -70,9 +70,17 @@ struct LayerPlan {
 
   // Worked out by planLayer.
   struct Param {
-    std::string name;   ///< "weight", "bias"
+    /// How the tensor starts out, as in PyTorch: U(-1/sqrt(fanIn), ..) for
+    /// weights and biases, constants for BatchNorm's, a seed for a
+    /// generator (an int64 scalar).
+    enum class Init { Uniform, Zeros, Ones, Seed };
+    std::string name;   ///< "weight", "bias", "running_mean"
     shapes::Shape shape;
-    int64_t fanIn;      ///< PyTorch's default init: U(-1/sqrt(fanIn), ..)
+    int64_t fanIn = 0;  ///< Init::Uniform
+    Init init = Init::Uniform;
+    /// Model state the layer updates itself rather than a trained
+    /// parameter (a `tcnn.buffer` argument): running statistics.
+    bool buffer = false;
   };
   llvm::SmallVector<Param, 2> params;
   shapes::Shape result;

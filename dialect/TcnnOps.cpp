@@ -18,6 +18,7 @@ using namespace mlir::tcnn;
 
 #include "dialect/BatchInterface.cpp.inc"
 #include "dialect/GradientInterface.cpp.inc"
+#include "dialect/StateInterface.cpp.inc"
 
 namespace {
 /// Collects a shape rule's error and emits it at `loc` (if any), so type
@@ -53,7 +54,8 @@ mlir::tcnn::argumentRole(FunctionOpInterface func, unsigned i) {
   static const std::pair<ArgRole, StringLiteral> roles[] = {
       {ArgRole::Input, kInputAttr},
       {ArgRole::Target, kTargetAttr},
-      {ArgRole::Param, kParamAttr}};
+      {ArgRole::Param, kParamAttr},
+      {ArgRole::Buffer, kBufferAttr}};
   for (auto [role, attr] : roles)
     if (auto name = func.getArgAttrOfType<StringAttr>(i, attr))
       return std::make_pair(role, name.getValue());
@@ -64,6 +66,10 @@ std::string mlir::tcnn::argumentName(FunctionOpInterface func, unsigned i) {
   if (auto role = argumentRole(func, i))
     return role->second.str();
   return "arg" + std::to_string(i);
+}
+
+void mlir::tcnn::setTrainingMode(Operation *func, bool training) {
+  func->walk([&](ModeOpInterface op) { op.setTrainingMode(training); });
 }
 
 static ArrayRef<int64_t> shapeOf(Value v) {

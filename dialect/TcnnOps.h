@@ -19,6 +19,7 @@
 #include "dialect/GradientInterface.h.inc"
 #include "dialect/Layer.h"
 #include "dialect/LayerInterface.h.inc"
+#include "dialect/StateInterface.h.inc"
 
 namespace mlir::tcnn {
 /// The layer an op belongs to: the name of its NameLoc (or of the first
@@ -45,6 +46,9 @@ namespace mlir::tcnn {
 inline constexpr llvm::StringLiteral kInputAttr = "tcnn.input";
 inline constexpr llvm::StringLiteral kTargetAttr = "tcnn.target";
 inline constexpr llvm::StringLiteral kParamAttr = "tcnn.param";
+/// Model state that is not trained by gradients (BatchNorm's running
+/// statistics, Dropout's generator): the function returns its next value.
+inline constexpr llvm::StringLiteral kBufferAttr = "tcnn.buffer";
 /// Function attribute naming the function's results, e.g. ["loss", "logits"].
 inline constexpr llvm::StringLiteral kResultNamesAttr = "tcnn.result_names";
 /// On a backward op: the forward values (by name) whose gradient it is.
@@ -64,11 +68,23 @@ inline constexpr llvm::StringLiteral kOptimizerStepAttr = "tcnn.optimizer_step";
 
 /// What an argument is, by its tcnn.input/target/param attribute; the
 /// numbering is the runtime's `enum tcnn_role`.
-enum class ArgRole { Input = 0, Target = 1, Param = 2 };
+enum class ArgRole { Input = 0, Target = 1, Param = 2, Buffer = 3 };
 
 /// The role and name argument `i` of `func` has, if it has one.
 std::optional<std::pair<ArgRole, llvm::StringRef>>
 argumentRole(FunctionOpInterface func, unsigned i);
+
+/// tcnn.dropout_mask's draw for element `index` with generator state
+/// `state` (24 random bits), the draws below which an element is dropped
+/// (ceil(p * 2^24): a draw d is dropped when d / 2^24 < p), and the value
+/// 1 / (1 - p) of a kept element (0 for p = 1).
+uint32_t dropoutDraw(int64_t state, int64_t index);
+uint32_t dropoutThreshold(double p);
+float dropoutScale(double p);
+
+/// Puts every op of `func` with a mode (ModeOpInterface) into training or
+/// inference mode, as PyTorch's `module.train(training)`.
+void setTrainingMode(Operation *func, bool training);
 
 /// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
 std::string argumentName(FunctionOpInterface func, unsigned i);

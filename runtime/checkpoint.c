@@ -1,7 +1,8 @@
 /*===- checkpoint.c - tensors to and from .npy directories ----------------===*
  *
- * --dump writes everything of one step, --save the parameters and the
- * optimizer's state under PyTorch's names (conv1.weight.npy,
+ * --dump writes everything of one step, --save the parameters, the
+ * buffers (running statistics) and the optimizer's state under PyTorch's
+ * names (conv1.weight.npy,
  * conv1.weight.momentum_buffer.npy, conv1.weight.exp_avg.npy, ...);
  * --load reads them back. A failed write removes what it had written.
  *
@@ -70,7 +71,7 @@ static int dump_files(const tcnn_state *s, written_files *w, int params_only) {
   const tcnn_model *m = s->m;
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
-    if (params_only && t->role != TCNN_PARAM)
+    if (params_only && t->role != TCNN_PARAM && t->role != TCNN_BUFFER)
       continue;
     if (write_npy(w, t->name, "", t->rank, t->shape, s->args[i],
                   t->is_int64) != 0)
@@ -87,6 +88,13 @@ static int dump_files(const tcnn_state *s, written_files *w, int params_only) {
     const tcnn_tensor_info *t = &m->args[s->param_index[k]];
     if (write_npy(w, t->name, ".grad", t->rank, t->shape, s->grads[k], 0) !=
         0)
+      return -1;
+  }
+  /* The buffers' next values after the step, beside their values before. */
+  for (int k = 0; k < s->num_buffers; ++k) {
+    const tcnn_tensor_info *t = &m->args[s->buffer_index[k]];
+    if (write_npy(w, t->name, ".updated", t->rank, t->shape,
+                  s->next_buffers[k], t->is_int64) != 0)
       return -1;
   }
   return 0;
@@ -199,6 +207,24 @@ int tcnn_load_checkpoint(tcnn_state *s, const char *dir) {
       rc = -1;
     }
   }
+  /* The buffers, all or nothing with the rest. */
+  void **buffers = calloc((size_t)s->num_buffers + 1, sizeof(void *));
+  rc = rc == 0 && buffers ? 0 : -1;
+  for (int k = 0; rc == 0 && k < s->num_buffers; ++k) {
+    const tcnn_tensor_info *t = &m->args[s->buffer_index[k]];
+    buffers[k] = read_tensor(dir, t->name, "", t->rank, t->shape, t->is_int64,
+                             1, &missing);
+    rc = buffers[k] ? 0 : -1;
+  }
+  for (int k = 0; buffers && k < s->num_buffers; ++k) {
+    if (rc == 0) {
+      free(s->args[s->buffer_index[k]]);
+      s->args[s->buffer_index[k]] = buffers[k];
+    } else {
+      free(buffers[k]);
+    }
+  }
+  free(buffers);
   for (int k = 0; k < n; ++k) {
     if (rc == 0) {
       free(s->args[s->param_index[k]]);

@@ -44,7 +44,7 @@ int tcnn_dataset_add(tcnn_dataset *d, const tcnn_model *m, const char *spec) {
   char name[256];
   snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
   int i = tcnn_find_arg(m, name);
-  if (i < 0 || m->args[i].role == TCNN_PARAM) {
+  if (i < 0 || m->args[i].role > TCNN_TARGET) {
     fprintf(stderr, "error: %s: the model has no input or target named '%s'\n",
             d->option, name);
     return -1;
@@ -120,7 +120,7 @@ int tcnn_dataset_complete(const tcnn_dataset *d, const tcnn_model *m,
   }
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
-    if (t->role == TCNN_PARAM || (t->role == TCNN_TARGET && !targets))
+    if (t->role > TCNN_TARGET || (t->role == TCNN_TARGET && !targets))
       continue;
     if (!d->data || !d->data[i]) {
       fprintf(stderr, "error: %s: no file for %s '%s' (give %s %s=FILE.npy)\n",

@@ -30,6 +30,9 @@ typedef struct {
   float **spare[3];
   float **params;     /* scratch: the current parameter buffers */
   int64_t steps;      /* optimizer steps taken (Adam's bias correction) */
+  int *buffer_index;  /* argument index of the k-th buffer */
+  int num_buffers;
+  void **next_buffers; /* where `grad` writes the buffers' next values */
 } tcnn_state;
 
 /* Allocates the state, with every argument holding its embedded values. */
@@ -41,6 +44,9 @@ void tcnn_state_restore_data(tcnn_state *s);
 int tcnn_find_arg(const tcnn_model *m, const char *name);
 
 /* One step of the chosen optimizer from the gradients in s->grads. */
+/* m->grad on the current arguments (training mode). With `keep`, the
+ * buffers' next values replace the current ones, as a training step does. */
+void tcnn_grad(tcnn_state *s, int64_t valid, int keep);
 void tcnn_optimizer_step(tcnn_state *s);
 /* "SGD" or "Adam". */
 const char *tcnn_optimizer_name(const tcnn_state *s);

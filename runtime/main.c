@@ -80,7 +80,7 @@ static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
           m->optimizer.adam ? "Adam" : "SGD", m->optimizer.lr);
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
-    static const char *roles[] = {"input", "target", "param"};
+    static const char *roles[] = {"input", "target", "param", "buffer"};
     fprintf(out, "  %-6s %-20s [", roles[t->role], t->name);
     for (int d = 0; d < t->rank; ++d)
       fprintf(out, "%s%lld", d ? ", " : "", (long long)t->shape[d]);
@@ -99,7 +99,8 @@ static int replace(tcnn_state *s, const char *spec, int want_param) {
   char name[256];
   snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
   int i = tcnn_find_arg(s->m, name);
-  if (i < 0 || (s->m->args[i].role == TCNN_PARAM) != want_param) {
+  int role = i < 0 ? -1 : s->m->args[i].role;
+  if (i < 0 || (want_param ? role != TCNN_PARAM : role > TCNN_TARGET)) {
     fprintf(stderr, "error: %s: the model has no %s named '%s'\n", opt,
             want_param ? "parameter" : "input or target", name);
     return -1;
@@ -422,7 +423,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   /* The embedded batch is whole: every sample is real. */
   int64_t full = m->batch > 0 ? m->batch : 1;
   for (long step = 0; step < o.train; ++step) {
-    m->grad(s.args, full, &s.loss, s.output, s.grads);
+    tcnn_grad(&s, full, 1);
     printf("step %ld/%ld: loss %.6f\n", step + 1, o.train, fixed(s.loss));
     tcnn_optimizer_step(&s);
   }
@@ -435,13 +436,13 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
     tcnn_state_restore_data(&s);
   }
   if (o.repeat > 0) {
-    m->grad(s.args, full, &s.loss, s.output, s.grads); /* warm-up */
+    tcnn_grad(&s, full, 0); /* warm-up */
     double t0 = tcnn_seconds();
     for (long r = 0; r < o.repeat; ++r)
-      m->grad(s.args, full, &s.loss, s.output, s.grads);
+      tcnn_grad(&s, full, 0);
     double t1 = tcnn_seconds();
     for (long r = 0; r < o.repeat; ++r) {
-      m->grad(s.args, full, &s.loss, s.output, s.grads);
+      tcnn_grad(&s, full, 1);
       tcnn_optimizer_step(&s);
     }
     double t2 = tcnn_seconds();
@@ -458,7 +459,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       goto done;
     }
     for (long r = 0; r < steps; ++r)
-      m->grad(s.args, full, &s.loss, s.output, s.grads);
+      tcnn_grad(&s, full, 0);
     tcnn_profile_report(m, steps, peak);
   }
   if (o.predict.count >= 0) {
@@ -468,7 +469,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   }
   /* The one-step report: the default job, and what --dump writes. */
   if ((o.data.count < 0 && o.predict.count < 0) || o.dump_dir) {
-    m->grad(s.args, full, &s.loss, s.output, s.grads);
+    tcnn_grad(&s, full, 0);
     if (o.data.count < 0 && o.predict.count < 0)
       report(&s);
   }

@@ -42,8 +42,11 @@ int tcnn_state_init(tcnn_state *s, const tcnn_model *m) {
   s->opt = m->optimizer;
   s->args = calloc((size_t)m->num_args, sizeof(void *));
   s->param_index = calloc((size_t)m->num_args + 1, sizeof(int));
+  s->buffer_index = calloc((size_t)m->num_args + 1, sizeof(int));
+  s->next_buffers = calloc((size_t)m->num_args + 1, sizeof(void *));
   s->output = calloc((size_t)m->output_count, sizeof(float));
-  if (!s->args || !s->param_index || !s->output)
+  if (!s->args || !s->param_index || !s->output || !s->buffer_index ||
+      !s->next_buffers)
     return -1;
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
@@ -53,6 +56,12 @@ int tcnn_state_init(tcnn_state *s, const tcnn_model *m) {
     memcpy(s->args[i], t->data, bytes_of(t));
     if (t->role == TCNN_PARAM)
       s->param_index[s->num_params++] = i;
+    if (t->role == TCNN_BUFFER) {
+      s->buffer_index[s->num_buffers] = i;
+      s->next_buffers[s->num_buffers] = malloc(bytes_of(t));
+      if (!s->next_buffers[s->num_buffers++])
+        return -1;
+    }
   }
   s->grads = param_buffers(s);
   s->params = calloc((size_t)s->num_params + 1, sizeof(float *));
@@ -71,9 +80,18 @@ int tcnn_state_init(tcnn_state *s, const tcnn_model *m) {
   return 0;
 }
 
+void tcnn_grad(tcnn_state *s, int64_t valid, int keep) {
+  s->m->grad(s->args, valid, &s->loss, s->output, s->next_buffers, s->grads);
+  for (int k = 0; keep && k < s->num_buffers; ++k) {
+    void *t = s->args[s->buffer_index[k]];
+    s->args[s->buffer_index[k]] = s->next_buffers[k];
+    s->next_buffers[k] = t;
+  }
+}
+
 void tcnn_state_restore_data(tcnn_state *s) {
   for (int i = 0; i < s->m->num_args; ++i)
-    if (s->m->args[i].role != TCNN_PARAM)
+    if (s->m->args[i].role == TCNN_INPUT || s->m->args[i].role == TCNN_TARGET)
       memcpy(s->args[i], s->m->args[i].data, bytes_of(&s->m->args[i]));
 }
 
@@ -92,6 +110,10 @@ void tcnn_state_release(tcnn_state *s) {
     free_buffers(s->opt_state[j], s->num_params);
   for (int j = 0; j < 3; ++j)
     free_buffers(s->spare[j], s->num_params);
+  for (int k = 0; s->next_buffers && k < s->num_buffers; ++k)
+    free(s->next_buffers[k]);
+  free(s->next_buffers);
+  free(s->buffer_index);
   free(s->params);
   free(s->param_index);
   free(s->output);

@@ -17,7 +17,15 @@
 extern "C" {
 #endif
 
-enum tcnn_role { TCNN_INPUT = 0, TCNN_TARGET = 1, TCNN_PARAM = 2 };
+/* TCNN_BUFFER: model state that is not trained by gradients (BatchNorm's
+ * running statistics, Dropout's generator, int64): `grad` writes its next
+ * value, which the runtime keeps after each training step. */
+enum tcnn_role {
+  TCNN_INPUT = 0,
+  TCNN_TARGET = 1,
+  TCNN_PARAM = 2,
+  TCNN_BUFFER = 3
+};
 
 #define TCNN_MAX_RANK 8
 
@@ -69,11 +77,13 @@ typedef struct {
    * loss per sample is then the sum of the batch losses over the sample
    * count, not the batches' mean weighted by their sizes */
   int loss_is_sum;
-  /* loss and output of the forward pass */
+  /* loss and output of the forward pass in inference mode (evaluation,
+   * prediction: running statistics, no dropout) */
   void (*forward)(void **args, int64_t valid, float *loss, float *output);
-  /* forward and backward: grads[k] is dL/d(k-th param) */
+  /* forward and backward in training mode: new_buffers[k] receives the
+   * next value of the k-th buffer, grads[k] dL/d(k-th param) */
   void (*grad)(void **args, int64_t valid, float *loss, float *output,
-               float **grads);
+               void **new_buffers, float **grads);
   /* one SGD step of every parameter: new_params and new_buffers receive
    * the results (they must not alias the inputs) */
   void (*sgd)(float **params, float **grads, float **buffers, float lr,

@@ -122,7 +122,7 @@ int tcnn_train(tcnn_state *s, const tcnn_dataset *data,
     for (int64_t b = 0; b < batches; ++b) {
       int64_t n = total - seen < batch ? total - seen : batch;
       tcnn_dataset_gather(data, s, order, seen, n);
-      m->grad(s->args, n, &s->loss, s->output, s->grads);
+      tcnn_grad(s, n, 1);
       tcnn_optimizer_step(s);
       sum += (double)s->loss * (m->loss_is_sum ? 1.0 : (double)n);
       if (label >= 0)

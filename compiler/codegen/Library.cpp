@@ -25,6 +25,7 @@ struct LibraryShape {
   std::string P, U;
   std::vector<const TensorInterface *> data;   ///< inputs, then targets
   std::vector<const TensorInterface *> params;
+  std::vector<const TensorInterface *> buffers; ///< running statistics, ...
   /// Rows of one step: the batch, or 1 whole-tensor "sample" when the model
   /// mixes the samples of its batch.
   int64_t rows;
@@ -41,6 +42,8 @@ struct LibraryShape {
     for (const TensorInterface &t : m.args)
       if (t.role == 2)
         params.push_back(&t);
+      else if (t.role == 3)
+        buffers.push_back(&t);
     rows = m.batch > 0 ? m.batch : 1;
     outputPerRow = m.outputCount / rows;
     if (m.outputShape.size() == 2)
@@ -122,6 +125,18 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "_model *model, int index, float *values);\n"
      << "int " << P << "_set_param(" << P
      << "_model *model, int index, const float *values);\n\n"
+     << "/* Buffers (BatchNorm's running statistics, Dropout's generator) by\n"
+     << " * PyTorch name (\"bn1.running_mean\") or index: count elements of\n"
+     << " * their type, float (int64_t for a generator). Training steps\n"
+     << " * update them; predict and evaluate read them. */\n"
+     << "#define " << U << "_NUM_BUFFERS " << L.buffers.size() << "\n"
+     << "const char *" << P << "_buffer_name(int index);\n"
+     << "int64_t " << P << "_buffer_count(int index);\n"
+     << "int " << P << "_buffer_index(const char *name); /* -1 if unknown */\n"
+     << "int " << P << "_get_buffer(const " << P
+     << "_model *model, int index, void *values);\n"
+     << "int " << P << "_set_buffer(" << P
+     << "_model *model, int index, const void *values);\n\n"
      << "/* One optimizer step on n samples, 1 <= n <= " << U
      << "_STEP_SAMPLES: the\n"
      << " * loss is their " << (m.lossIsSum ? "sum" : "mean")
@@ -172,6 +187,24 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   for (const TensorInterface *t : L.params)
     os << P << "_data_" << t->cname << ", ";
   os << "};\n\n";
+  size_t nb = L.buffers.size();
+  os << "#define NB " << nb << "\nstatic const char *const buffer_names["
+     << std::max<size_t>(nb, 1) << "] = {";
+  for (const TensorInterface *t : L.buffers)
+    os << "\"" << t->name << "\", ";
+  os << "};\nstatic const int64_t buffer_bytes[" << std::max<size_t>(nb, 1)
+     << "] = {";
+  for (const TensorInterface *t : L.buffers)
+    os << t->count * (t->isInt64 ? 8 : 4) << ", ";
+  os << "};\nstatic const int64_t buffer_counts[" << std::max<size_t>(nb, 1)
+     << "] = {";
+  for (const TensorInterface *t : L.buffers)
+    os << t->count << ", ";
+  os << "};\nstatic const void *const buffer_init[" << std::max<size_t>(nb, 1)
+     << "] = {";
+  for (const TensorInterface *t : L.buffers)
+    os << P << "_data_" << t->cname << ", ";
+  os << "};\n\n";
 
   // The object: parameters, gradients, optimizer state and the spare
   // buffers the compiled step writes (its results must not alias its
@@ -179,6 +212,7 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   os << "struct " << P << "_model {\n"
      << "  float *p[NP + 1], *g[NP + 1], *s0[NP + 1], *s1[NP + 1];\n"
      << "  float *n0[NP + 1], *n1[NP + 1], *n2[NP + 1];\n"
+     << "  void *b[NB + 1], *nb[NB + 1]; /* buffers, their next values */\n"
      << "  float *block;\n  " << P << "_optimizer opt;\n  int64_t steps;\n";
   for (const TensorInterface *t : L.data)
     os << "  " << t->ctype() << " *in_" << t->cname << ";\n";
@@ -196,7 +230,9 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  return o;\n}\n\n";
 
   os << "void " << P << "_destroy(" << P << "_model *m) {\n"
-     << "  if (!m)\n    return;\n  free(m->block);\n";
+     << "  if (!m)\n    return;\n  free(m->block);\n"
+     << "  for (int k = 0; k < NB; ++k) {\n    free(m->b[k]);\n"
+     << "    free(m->nb[k]);\n  }\n";
   for (const TensorInterface *t : L.data)
     os << "  free(m->in_" << t->cname << ");\n";
   os << "  free(m->output);\n  free(m);\n}\n\n";
@@ -215,6 +251,12 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   for (const TensorInterface *t : L.data)
     os << " || !m->in_" << t->cname;
   os << ") {\n    " << P << "_destroy(m);\n    return NULL;\n  }\n"
+     << "  for (int k = 0; k < NB; ++k) {\n"
+     << "    m->b[k] = malloc(buffer_bytes[k]);\n"
+     << "    m->nb[k] = malloc(buffer_bytes[k]);\n"
+     << "    if (!m->b[k] || !m->nb[k]) {\n      " << P
+     << "_destroy(m);\n      return NULL;\n    }\n"
+     << "    memcpy(m->b[k], buffer_init[k], buffer_bytes[k]);\n  }\n"
      << "  float *next = m->block;\n"
      << "  float **arrays[7] = {m->p, m->g, m->s0, m->s1, m->n0, m->n1, "
         "m->n2};\n"
@@ -248,7 +290,23 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "_model *m, int i, const float *values) {\n"
      << "  if (i < 0 || i >= NP)\n    return -1;\n"
      << "  memcpy(m->p[i], values, param_counts[i] * sizeof(float));\n"
-     << "  return 0;\n}\n\n";
+     << "  return 0;\n}\n\n"
+     << "const char *" << P << "_buffer_name(int i) {\n"
+     << "  return i >= 0 && i < NB ? buffer_names[i] : NULL;\n}\n\n"
+     << "int64_t " << P << "_buffer_count(int i) {\n"
+     << "  return i >= 0 && i < NB ? buffer_counts[i] : 0;\n}\n\n"
+     << "int " << P << "_buffer_index(const char *name) {\n"
+     << "  for (int i = 0; name && i < NB; ++i)\n"
+     << "    if (!strcmp(name, buffer_names[i]))\n      return i;\n"
+     << "  return -1;\n}\n\n"
+     << "int " << P << "_get_buffer(const " << P
+     << "_model *m, int i, void *values) {\n"
+     << "  if (i < 0 || i >= NB)\n    return -1;\n"
+     << "  memcpy(values, m->b[i], buffer_bytes[i]);\n  return 0;\n}\n\n"
+     << "int " << P << "_set_buffer(" << P
+     << "_model *m, int i, const void *values) {\n"
+     << "  if (i < 0 || i >= NB)\n    return -1;\n"
+     << "  memcpy(m->b[i], values, buffer_bytes[i]);\n  return 0;\n}\n\n";
 
   // Copies samples [first, first + n) into the step buffers, zeros in the
   // padding rows; an argument passed as NULL (the targets, when
@@ -269,11 +327,17 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   auto entryArgs = [&] {
     std::string a;
     for (const TensorInterface &t : m.args)
-      a += (t.role == 2 ? "m->p[" + std::to_string(
-                              std::find(L.params.begin(), L.params.end(), &t) -
-                              L.params.begin()) +
-                              "]"
-                        : "m->in_" + t.cname) +
+      a += (t.role == 2   ? "m->p[" + std::to_string(
+                                std::find(L.params.begin(), L.params.end(),
+                                          &t) -
+                                L.params.begin()) +
+                                "]"
+            : t.role == 3 ? "m->b[" + std::to_string(
+                                std::find(L.buffers.begin(), L.buffers.end(),
+                                          &t) -
+                                L.buffers.begin()) +
+                                "]"
+                          : "m->in_" + t.cname) +
            ", ";
     return a;
   };
@@ -299,7 +363,12 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   for (const TensorInterface *t : L.data)
     os << L.arg(*t) << ", ";
   os << "0, n);\n  float l;\n  " << P << "_grad(" << entryArgs() << valid("n")
-     << ", &l, m->output" << perParam({"g"}) << ");\n"
+     << ", &l, m->output";
+  for (size_t k = 0; k < nb; ++k)
+    os << ", m->nb[" << k << "]";
+  os << perParam({"g"}) << ");\n"
+     << "  for (int k = 0; k < NB; ++k) {\n    void *t = m->b[k];\n"
+     << "    m->b[k] = m->nb[k];\n    m->nb[k] = t;\n  }\n"
      << "  const " << P << "_optimizer *o = &m->opt;\n  ++m->steps;\n"
      << "  if (o->adam) {\n    " << P << "_adam("
      << llvm::StringRef(adamArgs).drop_front(2)

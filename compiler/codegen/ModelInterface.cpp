@@ -27,7 +27,7 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   model.name = nameAttr ? nameAttr.str() : "model";
   model.prefix = tcnnc::lowering::modelPrefix(module);
   FunctionType type = grad.getFunctionType();
-  unsigned numParams = 0;
+  unsigned numParams = 0, numBuffers = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
     if (grad.getArgAttr(i, mlir::tcnn::kValidAttr))
       continue; // the count of real samples, not a tensor
@@ -38,6 +38,7 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
     t.name = role->second.str();
     t.role = static_cast<int>(role->first);
     numParams += t.role == 2;
+    numBuffers += t.role == 3;
     auto tt = cast<RankedTensorType>(type.getInput(i));
     t.isInt64 = tt.getElementType().isInteger(64);
     t.shape.assign(tt.getShape().begin(), tt.getShape().end());
@@ -45,9 +46,10 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
     t.cname = tcnnc::lowering::cIdentifier(t.name);
     model.args.push_back(std::move(t));
   }
-  if (type.getNumResults() != 2 + numParams)
-    return grad.emitError("the gradient function must return loss, output "
-                          "and the parameter gradients only (no --wrt)");
+  if (type.getNumResults() != 2 + numBuffers + numParams)
+    return grad.emitError("the gradient function must return loss, output, "
+                          "the buffers' next values and the parameter "
+                          "gradients only (no --wrt)");
   auto names = grad->getAttrOfType<ArrayAttr>(mlir::tcnn::kResultNamesAttr);
   model.lossName = names ? cast<StringAttr>(names[0]).str() : "loss";
   model.outputName = names ? cast<StringAttr>(names[1]).str() : "output";
@@ -117,8 +119,8 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << " * given below. Link with " << P << ".o (and -lm).\n"
      << " *\n"
      << " *   " << P << "_forward(inputs..., params..., valid, &loss, output)\n"
-     << " *   " << P << "_grad(inputs..., params..., valid, &loss, output, "
-        "grads...)\n"
+     << " *   " << P << "_grad(inputs..., params..., buffers..., valid, "
+        "&loss, output,\n *       new_buffers..., grads...)\n"
      << " *   " << P << "_sgd(params..., grads..., buffers..., lr, momentum,\n"
      << " *       weight_decay, nesterov, new_params..., new_buffers...)\n"
      << " *   " << P << "_adam(params..., grads..., exp_avgs..., exp_avg_sqs...,\n"
@@ -136,11 +138,17 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << " * samples alone, as for a smaller batch. The optimizer steps are\n"
      << " * torch.optim's SGD and Adam; their results must not alias their\n"
      << " * inputs.\n"
+     << " *\n"
+     << " * Buffers are model state that is not trained by gradients\n"
+     << " * (BatchNorm's running statistics, Dropout's generator): _grad\n"
+     << " * trains (training mode) and writes their next values to\n"
+     << " * new_buffers, which the caller keeps for the next step; _forward\n"
+     << " * is inference (running statistics, no dropout) and leaves them.\n"
      << " */\n"
      << "#ifndef TCNN_MODEL_" << U << "_H\n#define TCNN_MODEL_" << U
      << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
      << "#endif\n\n/* Element counts. */\n";
-  static const char *roles[] = {"input", "target", "parameter"};
+  static const char *roles[] = {"input", "target", "parameter", "buffer"};
   for (const TensorInterface &t : m.args) {
     os << "#define " << macroStem(m, t) << "_COUNT " << t.count << " /* " << roles[t.role] << " " << t.name
        << " " << shapeComment(t.shape) << (t.isInt64 ? " int64 class indices" : "")
@@ -165,9 +173,13 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
   os << "\n/* Loss and output for the given inputs and parameters. */\n"
      << "void " << P << "_forward(" << argList() << "int64_t valid, "
      << "float *" << m.lossC << ", float *" << outC << ");\n\n"
-     << "/* Forward and backward: also dL/dp for every parameter p. */\n"
+     << "/* Forward and backward in training mode: also the buffers' next\n"
+     << " * values and dL/dp for every parameter p. */\n"
      << "void " << P << "_grad(" << argList() << "int64_t valid, float *"
      << m.lossC << ", float *" << outC;
+  for (const TensorInterface &t : m.args)
+    if (t.role == 3)
+      os << ", " << t.ctype() << " *new_" << t.cname;
   for (const TensorInterface &t : m.args)
     if (t.role == 2)
       os << ", float *" << t.cname << "_grad";
@@ -279,10 +291,14 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
   dataArgs();
   os << "valid, loss, out);\n}\n\n"
      << "static void grad(void **a, int64_t valid, float *loss, float *out, "
-        "float **g) {\n  "
+        "void **nb,\n                 float **g) {\n  "
      << P << "_grad(";
   dataArgs();
   os << "valid, loss, out";
+  int buffers = 0;
+  for (const TensorInterface &t : m.args)
+    if (t.role == 3)
+      os << ", nb[" << buffers++ << "]";
   for (size_t k = 0; k < params.size(); ++k)
     os << ", g[" << k << "]";
   os << ");\n}\n\n"

@@ -19,7 +19,7 @@ namespace tcnnc::codegen {
 struct TensorInterface {
   std::string name;  ///< "conv1.weight"
   std::string cname; ///< "conv1_weight"
-  int role = 0;      ///< 0 input, 1 target, 2 param (tcnn_runtime.h)
+  int role = 0;      ///< 0 input, 1 target, 2 param, 3 buffer (tcnn_runtime.h)
   bool isInt64 = false;
   std::vector<int64_t> shape;
   int64_t count = 1;

@@ -333,6 +333,8 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
                             options.maxMemory);
     if (!module)
       return 1;
+    if (options.evalMode)
+      mlir::tcnn::setTrainingMode(*module, false);
     // One timing report (--mlir-timing) for every pass run below.
     mlir::DefaultTimingManager timingManager;
     mlir::applyDefaultTimingManagerCLOptions(timingManager);

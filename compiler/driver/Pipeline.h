@@ -51,6 +51,8 @@ struct PipelineOptions {
   std::string dumpDir;
   /// Compare every gradient with central finite differences.
   bool checkGradients = false;
+  /// Every op with a mode in inference mode (model.eval()).
+  bool evalMode = false;
   /// `tcnnc explain`: write an explanation instead of a stage.
   bool explain = false;
   bool explainSymbolic = false;

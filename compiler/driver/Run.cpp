@@ -106,14 +106,29 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
   if (auto attr = module->getAttrOfType<StringAttr>("tcnn.model"))
     model = attr.str();
   os << "model " << model << " (interpreted, float32)\n";
+  // Results: loss, output, the buffers' next values, then gradients.
+  std::set<std::string> buffers;
+  for (unsigned i = 0; i < grad.getNumArguments(); ++i)
+    if (auto role = mlir::tcnn::argumentRole(grad, i);
+        role && role->first == mlir::tcnn::ArgRole::Buffer)
+      buffers.insert(role->second.str());
+  auto isBuffer = [&](unsigned i) {
+    return i >= 2 && buffers.count(nameOf(i));
+  };
   os << nameOf(0) << ": " << formatFixed((*results)[0].data[0]) << "\n";
+  bool gradientsSeen = false;
   for (unsigned i = 1; i < results->size(); ++i) {
     const Tensor &t = (*results)[i];
-    if (i == 2)
+    if (i == 2 && isBuffer(i))
+      os << "buffers after the step:\n";
+    if (i >= 2 && !isBuffer(i) && !gradientsSeen) {
       os << "gradients (shape: min / max / L2 norm):\n";
-    if (i < 2) {
-      os << nameOf(i) << " " << mlir::tcnn::shapes::str(t.shape) << ": ["
-         << join(t.data, 16) << "]\n";
+      gradientsSeen = true;
+    }
+    if (i < 2 || isBuffer(i)) {
+      os << (i < 2 ? "" : "  ") << nameOf(i) << " "
+         << mlir::tcnn::shapes::str(t.shape) << ": [" << join(t.data, 16)
+         << "]\n";
       continue;
     }
     double lo = INFINITY, hi = -INFINITY, sq = 0;
@@ -138,8 +153,13 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
                           type.getElementType().isInteger(64))))
       return failure();
   }
+  // A buffer's next value beside its value before the step.
   for (unsigned i = 0; i < results->size(); ++i)
-    if (failed(dump.write(grad.getLoc(), nameOf(i), (*results)[i])))
+    if (failed(dump.write(grad.getLoc(),
+                          nameOf(i) + (isBuffer(i) ? ".updated" : ""),
+                          (*results)[i],
+                          !isa<FloatType>(getElementTypeOrSelf(
+                              grad.getResultTypes()[i])))))
       return failure();
   // Every activation under its layer's name, every gradient under the
   // names of the values it is the gradient of.

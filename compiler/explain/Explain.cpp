@@ -22,6 +22,8 @@ void tcnnc::explain::registerSections(DialectRegistry &registry) {
   registerActivationSections(registry);
   registerLinearSections(registry);
   registerLossSections(registry);
+  registerNormSections(registry);
+  registerDropoutSections(registry);
 }
 
 LogicalResult tcnnc::explain::parsePosition(llvm::StringRef text,

@@ -30,6 +30,8 @@ void registerElementwiseSections(mlir::DialectRegistry &registry);
 void registerActivationSections(mlir::DialectRegistry &registry);
 void registerLinearSections(mlir::DialectRegistry &registry);
 void registerLossSections(mlir::DialectRegistry &registry);
+void registerNormSections(mlir::DialectRegistry &registry);
+void registerDropoutSections(mlir::DialectRegistry &registry);
 
 } // namespace tcnnc::explain
 

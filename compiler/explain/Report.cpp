@@ -100,10 +100,12 @@ std::string Report::nameOf(Value v) const {
 
 std::string Report::kindOf(const std::string &layer) const {
   auto it = forwardOps.find(layer);
-  if (it == forwardOps.end())
-    return "?";
-  if (auto kind = dyn_cast<LayerOpInterface>(it->second))
-    return kind.getLayerName().str();
+  if (it != forwardOps.end())
+    if (auto kind = dyn_cast<LayerOpInterface>(it->second))
+      return kind.getLayerName().str();
+  // A layer's helper value ("drop.mask") is of its layer's kind.
+  if (layer.find('.') != std::string::npos)
+    return kindOf(layer.substr(0, layer.rfind('.')));
   return "?";
 }
 
@@ -415,8 +417,10 @@ LogicalResult Report::write(std::string &out) {
     // starts.
     if (isa<arith::ConstantOp>(op))
       continue;
-    bool isBackward =
-        op.hasAttr(kGradOfAttr) || !isa<GradientOpInterface>(op);
+    // The updates of model state (running statistics) belong to the
+    // forward pass too.
+    bool isBackward = op.hasAttr(kGradOfAttr) ||
+                      !isa<GradientOpInterface, StateUpdateOpInterface>(op);
     if (isBackward && !backward) {
       backward = true;
       md.heading(2, "Backward pass");

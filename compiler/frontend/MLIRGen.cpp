@@ -13,6 +13,7 @@
 #include "compiler/frontend/OptimizerSpec.h"
 #include "compiler/frontend/TensorValues.h"
 #include "compiler/support/MemoryBudget.h"
+#include "compiler/support/Random.h"
 #include "dialect/ShapeRules.h"
 #include "dialect/TcnnOps.h"
 
@@ -32,16 +33,19 @@ using shapes::Shape;
 
 namespace {
 
-/// An input or target tensor, or a layer parameter.
+/// An input or target tensor, or a layer parameter or buffer.
 struct DataTensor {
-  enum class Role { Input, Target, Param };
+  enum class Role { Input, Target, Param, Buffer };
   Role role;
   std::string name;
   std::vector<int64_t> shape;
   SourceLoc loc;
   const TensorInit *init = nullptr; // null: the default for its role
-  /// Parameters: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) by default.
+  /// Parameters and buffers: by default U(-1/sqrt(fanIn), 1/sqrt(fanIn))
+  /// or what the layer asks for.
   int64_t fanIn = 0;
+  mlir::tcnn::LayerPlan::Param::Init init0 =
+      mlir::tcnn::LayerPlan::Param::Init::Uniform;
   /// Targets of CrossEntropyLoss: class indices in [0, classes).
   bool classIndices = false;
   int64_t classes = 0;
@@ -100,8 +104,8 @@ private:
   bool planLayers();
   bool planLayer(const LayerStmt &stmt);
   bool checkLayer(PlannedLayer &layer, const BoundArgs &args);
-  int addParam(const std::string &layer, const char *param,
-               std::vector<int64_t> shape, int64_t fanIn, SourceLoc loc);
+  int addParam(const std::string &layer,
+               const mlir::tcnn::LayerPlan::Param &param, SourceLoc loc);
   bool assignParams();
   bool checkMemory();
   bool initializeTensors();
@@ -111,6 +115,7 @@ private:
   mlir::OwningOpRef<mlir::ModuleOp> build();
   mlir::Location locFor(const std::string &name, SourceLoc loc);
   mlir::Type typeOf(const DataTensor &t);
+  bool isSeed(const DataTensor &t) const;
   mlir::Value emitLayer(mlir::OpBuilder &b, const PlannedLayer &layer,
                         mlir::ValueRange inputs,
                         llvm::ArrayRef<mlir::Value> args);
@@ -122,6 +127,8 @@ private:
   uint64_t maxMemory;
 
   std::vector<DataTensor> tensors;
+  /// Generator states (int64, too wide for the doubles of `values`).
+  std::map<std::string, int64_t> seeds;
   std::vector<PlannedLayer> layers;
   std::map<std::string, ValueRef> names;
   std::map<std::string, int> layerIndex; // layer name -> index in `layers`
@@ -277,14 +284,15 @@ bool Generator::planLayer(const LayerStmt &stmt) {
   return true;
 }
 
-int Generator::addParam(const std::string &layer, const char *param,
-                        std::vector<int64_t> shape, int64_t fanIn,
+int Generator::addParam(const std::string &layer,
+                        const mlir::tcnn::LayerPlan::Param &param,
                         SourceLoc loc) {
   DataTensor t;
-  t.role = DataTensor::Role::Param;
-  t.name = layer + "." + param;
-  t.shape = std::move(shape);
-  t.fanIn = fanIn;
+  t.role = param.buffer ? DataTensor::Role::Buffer : DataTensor::Role::Param;
+  t.name = layer + "." + param.name;
+  t.shape.assign(param.shape.begin(), param.shape.end());
+  t.fanIn = param.fanIn;
+  t.init0 = param.init;
   t.loc = loc;
   tensors.push_back(std::move(t));
   return static_cast<int>(tensors.size()) - 1;
@@ -310,9 +318,7 @@ bool Generator::checkLayer(PlannedLayer &layer, const BoundArgs &args) {
   if (!planned)
     return false;
   for (const auto &p : plan.params)
-    layer.params.push_back(addParam(stmt.name, p.name.c_str(),
-                                    {p.shape.begin(), p.shape.end()}, p.fanIn,
-                                    stmt.loc));
+    layer.params.push_back(addParam(stmt.name, p, stmt.loc));
   if (plan.classIndexInput) {
     DataTensor &target =
         tensors[names.at(layer.operands[*plan.classIndexInput]).index];
@@ -399,9 +405,21 @@ bool Generator::initializeTensors() {
       if (!values)
         return false;
       t.values = std::move(*values);
-    } else if (t.role == DataTensor::Role::Param) {
-      double bound = 1.0 / std::sqrt(static_cast<double>(t.fanIn));
-      t.values = uniformValues(count, -bound, bound, model.seed, t.name);
+    } else if (t.role == DataTensor::Role::Param ||
+               t.role == DataTensor::Role::Buffer) {
+      using Init = mlir::tcnn::LayerPlan::Param::Init;
+      if (t.init0 == Init::Uniform) {
+        double bound = 1.0 / std::sqrt(static_cast<double>(t.fanIn));
+        t.values = uniformValues(count, -bound, bound, model.seed, t.name);
+      } else if (t.init0 == Init::Seed) {
+        // A generator's first state: the top 52 bits of the tensor's
+        // stream seed (a double holds it exactly, as the interpreter does).
+        t.values.assign(count, 0);
+        seeds[t.name] =
+            static_cast<int64_t>(tcnnc::streamSeed(model.seed, t.name) >> 12);
+      } else {
+        t.values.assign(count, t.init0 == Init::Ones ? 1.0 : 0.0);
+      }
     } else if (t.classIndices) {
       TensorInit init;
       init.kind = TensorInit::Kind::Randint;
@@ -447,8 +465,12 @@ mlir::Location Generator::locFor(const std::string &name, SourceLoc loc) {
   return mlir::NameLoc::get(mlir::StringAttr::get(&context, name), file);
 }
 
+bool Generator::isSeed(const DataTensor &t) const {
+  return t.init0 == mlir::tcnn::LayerPlan::Param::Init::Seed;
+}
+
 mlir::Type Generator::typeOf(const DataTensor &t) {
-  mlir::Type elem = t.classIndices
+  mlir::Type elem = t.classIndices || isSeed(t)
                         ? mlir::Type(mlir::IntegerType::get(&context, 64))
                         : mlir::Type(mlir::Float32Type::get(&context));
   return mlir::RankedTensorType::get(t.shape, elem);
@@ -477,7 +499,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
   // Function arguments: inputs, then targets, then parameters.
   std::vector<int> order;
   for (auto role : {DataTensor::Role::Input, DataTensor::Role::Target,
-                    DataTensor::Role::Param})
+                    DataTensor::Role::Param, DataTensor::Role::Buffer})
     for (size_t i = 0; i < tensors.size(); ++i)
       if (tensors[i].role == role)
         order.push_back(static_cast<int>(i));
@@ -489,7 +511,11 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
     argTypes.push_back(type);
     mlir::DenseElementsAttr data;
     auto tensorType = mlir::cast<mlir::RankedTensorType>(type);
-    if (t.classIndices) {
+    if (isSeed(t)) {
+      int64_t seed = seeds.count(t.name) ? seeds.at(t.name)
+                                         : static_cast<int64_t>(t.values[0]);
+      data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(seed));
+    } else if (t.classIndices) {
       std::vector<int64_t> ints(t.values.begin(), t.values.end());
       data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(ints));
     } else {
@@ -524,7 +550,9 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
                                ? mlir::tcnn::kInputAttr
                            : t.role == DataTensor::Role::Target
                                ? mlir::tcnn::kTargetAttr
-                               : mlir::tcnn::kParamAttr;
+                           : t.role == DataTensor::Role::Param
+                               ? mlir::tcnn::kParamAttr
+                               : mlir::tcnn::kBufferAttr;
     func.setArgAttr(k, attr, b.getStringAttr(t.name));
     entry->getArgument(k).setLoc(locFor(t.name, t.loc));
     args[order[k]] = entry->getArgument(k);
@@ -543,8 +571,30 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
       in.push_back(valueOf(name));
     results[i] = emitLayer(b, layers[i], in, args);
   }
-  b.create<mlir::func::ReturnOp>(
-      fileLoc, mlir::ValueRange{results[lossLayer], valueOf(outputName)});
+  // Then the next value of every buffer, from the op that updates it (a
+  // buffer nothing updates is returned as it is).
+  llvm::SmallVector<mlir::Value> returned{results[lossLayer],
+                                          valueOf(outputName)};
+  llvm::SmallVector<llvm::StringRef> resultNames{loss.stmt->name,
+                                                 loss.stmt->operands[0].first};
+  llvm::DenseMap<mlir::Value, mlir::Value> next;
+  func.walk([&](mlir::tcnn::StateUpdateOpInterface op) {
+    for (unsigned i = 0; i < op->getNumResults(); ++i)
+      next[op.getUpdatedOperand(i)] = op->getResult(i);
+  });
+  for (size_t k = 0; k < order.size(); ++k) {
+    const DataTensor &t = tensors[order[k]];
+    if (t.role != DataTensor::Role::Buffer)
+      continue;
+    mlir::Value arg = entry->getArgument(k);
+    returned.push_back(next.count(arg) ? next[arg] : arg);
+    resultNames.push_back(t.name);
+  }
+  b.create<mlir::func::ReturnOp>(fileLoc, returned);
+  func.setFunctionType(
+      b.getFunctionType(argTypes, mlir::ValueRange(returned).getTypes()));
+  func->setAttr(mlir::tcnn::kResultNamesAttr,
+                b.getStrArrayAttr(resultNames));
 
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;

@@ -107,19 +107,20 @@ LogicalResult Interpreter::execute(Operation *op) {
   auto kernel = dyn_cast<KernelOpInterface>(op);
   if (!kernel)
     return op->emitOpError("is not supported by the tcnn interpreter");
-  if (op->getNumResults() != 1)
-    return op->emitOpError("interpreter: ops with one result only");
-  FailureOr<Tensor> evaluated =
+  FailureOr<std::vector<Tensor>> evaluated =
       kernel.evaluate([&](Value v) -> const Tensor & { return values.at(v); });
-  if (failed(evaluated))
+  if (failed(evaluated) || evaluated->size() != op->getNumResults())
     return op->emitOpError("is not supported by the tcnn interpreter");
-  Tensor &result = *evaluated;
-  if (result.shape != kernels::shapeOf(op->getResult(0).getType()))
-    return op->emitOpError("interpreter: computed shape ")
-           << shapes::str(result.shape) << " does not match the result type";
-  if (roundToFloat)
-    result.roundToFloat();
-  values[op->getResult(0)] = std::move(result);
+  for (auto [value, result] : llvm::zip(op->getResults(), *evaluated)) {
+    if (result.shape != kernels::shapeOf(value.getType()))
+      return op->emitOpError("interpreter: computed shape ")
+             << shapes::str(result.shape) << " does not match the result type";
+    // Integers (a generator's state) are held exactly, not as floats.
+    if (roundToFloat &&
+        isa<FloatType>(cast<ShapedType>(value.getType()).getElementType()))
+      result.roundToFloat();
+    values[value] = std::move(result);
+  }
   return success();
 }
 
@@ -128,8 +129,11 @@ namespace {
 /// backward pass, such as the loss's seed gradient 1.0).
 struct ConstantKernel
     : KernelOpInterface::ExternalModel<ConstantKernel, arith::ConstantOp> {
-  FailureOr<Tensor> evaluate(Operation *op, ValueLookup) const {
-    return tensorFromAttr(cast<arith::ConstantOp>(op).getValue());
+  FailureOr<std::vector<Tensor>> evaluate(Operation *op, ValueLookup) const {
+    auto value = tensorFromAttr(cast<arith::ConstantOp>(op).getValue());
+    if (failed(value))
+      return failure();
+    return std::vector<Tensor>{std::move(*value)};
   }
 };
 } // namespace
@@ -141,6 +145,8 @@ void tcnnc::registerKernels(DialectRegistry &registry) {
   registerActivationKernels(registry);
   registerLinearKernels(registry);
   registerLossKernels(registry);
+  registerNormKernels(registry);
+  registerDropoutKernels(registry);
   registry.addExtension(+[](MLIRContext *ctx, arith::ArithDialect *) {
     arith::ConstantOp::attachInterface<ConstantKernel>(*ctx);
   });

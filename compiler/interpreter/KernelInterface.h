@@ -25,8 +25,18 @@ namespace tcnnc {
 template <typename OpT, Tensor (*Fn)(OpT, ValueLookup)>
 struct FnKernel
     : KernelOpInterface::ExternalModel<FnKernel<OpT, Fn>, OpT> {
-  mlir::FailureOr<Tensor> evaluate(mlir::Operation *op,
-                                   ValueLookup valueOf) const {
+  mlir::FailureOr<std::vector<Tensor>> evaluate(mlir::Operation *op,
+                                                ValueLookup valueOf) const {
+    return std::vector<Tensor>{Fn(mlir::cast<OpT>(op), valueOf)};
+  }
+};
+
+/// The same for an op with several results.
+template <typename OpT, std::vector<Tensor> (*Fn)(OpT, ValueLookup)>
+struct FnKernels
+    : KernelOpInterface::ExternalModel<FnKernels<OpT, Fn>, OpT> {
+  mlir::FailureOr<std::vector<Tensor>> evaluate(mlir::Operation *op,
+                                                ValueLookup valueOf) const {
     return Fn(mlir::cast<OpT>(op), valueOf);
   }
 };
@@ -48,6 +58,8 @@ void registerElementwiseKernels(mlir::DialectRegistry &registry);
 void registerActivationKernels(mlir::DialectRegistry &registry);
 void registerLinearKernels(mlir::DialectRegistry &registry);
 void registerLossKernels(mlir::DialectRegistry &registry);
+void registerNormKernels(mlir::DialectRegistry &registry);
+void registerDropoutKernels(mlir::DialectRegistry &registry);
 
 } // namespace tcnnc
 

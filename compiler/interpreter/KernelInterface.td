@@ -21,10 +21,11 @@ def Tcnn_KernelOpInterface : OpInterface<"KernelOpInterface"> {
   }];
   let methods = [
     InterfaceMethod<[{
-        Computes the op's one result from its operands; fails only for an
-        op whose attributes the interpreter cannot read.
+        Computes the op's results (one tensor per result) from its
+        operands; fails only for an op whose attributes the interpreter
+        cannot read.
       }],
-      "::mlir::FailureOr<::tcnnc::Tensor>", "evaluate",
+      "::mlir::FailureOr<::std::vector<::tcnnc::Tensor>>", "evaluate",
       (ins "::tcnnc::ValueLookup":$valueOf)>,
   ];
 }

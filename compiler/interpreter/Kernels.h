@@ -59,6 +59,24 @@ Tensor linear(const Tensor &x, const Tensor &w, const Tensor *b);
 Tensor linearInputGrad(const Tensor &dy, const Tensor &w);
 Tensor linearWeightGrad(const Tensor &dy, const Tensor &x);
 
+// Batch normalization (NormKernels.cpp): per-channel statistics, the
+// forward op and its gradients.
+struct ChannelStats {
+  std::vector<double> mean, var; ///< var: biased (divided by count)
+  int64_t count;                 ///< values per channel, N * H * W
+};
+ChannelStats batchStats(const Tensor &x);
+Tensor batchNorm(const Tensor &x, const ChannelStats &s, const Tensor *weight,
+                 const Tensor *bias, double eps);
+Tensor batchNormInputGrad(const Tensor &dy, const Tensor &x,
+                          const ChannelStats &s, const Tensor *weight,
+                          double eps, bool batchStats);
+Tensor batchNormWeightGrad(const Tensor &dy, const Tensor &x,
+                           const ChannelStats &s, double eps);
+
+// Dropout (DropoutKernels.cpp).
+Tensor dropoutMask(int64_t state, const std::vector<int64_t> &shape, double p);
+
 } // namespace tcnnc::kernels
 
 #endif // TCNN_INTERPRETER_KERNELS_H

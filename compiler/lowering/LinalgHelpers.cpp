@@ -152,3 +152,14 @@ DenseIntElementsAttr lw::i64Pair(OpBuilder &b, ArrayRef<int64_t> pair) {
   return DenseIntElementsAttr::get(
       RankedTensorType::get({2}, b.getI64Type()), pair);
 }
+
+Value tcnnc::lowering::onRealRows(OpBuilder &b, Location loc, Value valid,
+                                  Value v) {
+  if (!valid)
+    return v;
+  Value row = b.create<arith::IndexCastOp>(
+      loc, b.getI64Type(), b.create<linalg::IndexOp>(loc, 0));
+  Value real =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row, valid);
+  return b.create<arith::SelectOp>(loc, real, v, f32(b, loc, 0.0));
+}

@@ -78,6 +78,12 @@ mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc,
                    mlir::ValueRange inputs, BodyFn f);
 
+/// Inside a generic whose dimension 0 is the batch: `v` on real rows, 0 on
+/// the padding rows from `valid` on (`v` itself without `valid`, the
+/// optional count of a partial batch's real samples).
+mlir::Value onRealRows(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value valid, mlir::Value v);
+
 /// Static offsets, sizes or strides of a tensor slice.
 llvm::SmallVector<mlir::OpFoldResult> indexAttrs(mlir::OpBuilder &b,
                                                  llvm::ArrayRef<int64_t> v);

@@ -49,18 +49,6 @@ Value reductionFactor(OpBuilder &b, Location loc, StringRef reduction,
   return b.create<arith::DivFOp>(loc, f32(b, loc, scale), count);
 }
 
-/// Inside a generic whose dimension 0 is the batch: `v` on real rows, 0 on
-/// the padding rows from `valid` on (`v` itself without `valid`).
-Value onRealRows(OpBuilder &b, Location loc, Value valid, Value v) {
-  if (!valid)
-    return v;
-  Value row = b.create<arith::IndexCastOp>(
-      loc, b.getI64Type(), b.create<linalg::IndexOp>(loc, 0));
-  Value real =
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row, valid);
-  return b.create<arith::SelectOp>(loc, real, v, f32(b, loc, 0.0));
-}
-
 int64_t rowsOf(RankedTensorType type) {
   return type.getRank() == 0 ? 1 : type.getDimSize(0);
 }

@@ -33,7 +33,23 @@ template <typename OpT, mlir::Value (*Fn)(OpT, mlir::OpBuilder &),
           int64_t (*Flops)(OpT) = &resultElementsOf<OpT>>
 struct FnLowering
     : LoweringOpInterface::ExternalModel<FnLowering<OpT, Fn, Flops>, OpT> {
-  mlir::Value lower(mlir::Operation *op, mlir::OpBuilder &b) const {
+  llvm::SmallVector<mlir::Value> lower(mlir::Operation *op,
+                                       mlir::OpBuilder &b) const {
+    mlir::Value v = Fn(mlir::cast<OpT>(op), b);
+    return v ? llvm::SmallVector<mlir::Value>{v}
+             : llvm::SmallVector<mlir::Value>{};
+  }
+  int64_t flops(mlir::Operation *op) const { return Flops(mlir::cast<OpT>(op)); }
+};
+
+/// The same for an op with several results.
+template <typename OpT,
+          llvm::SmallVector<mlir::Value> (*Fn)(OpT, mlir::OpBuilder &),
+          int64_t (*Flops)(OpT) = &resultElementsOf<OpT>>
+struct FnLowerings
+    : LoweringOpInterface::ExternalModel<FnLowerings<OpT, Fn, Flops>, OpT> {
+  llvm::SmallVector<mlir::Value> lower(mlir::Operation *op,
+                                       mlir::OpBuilder &b) const {
     return Fn(mlir::cast<OpT>(op), b);
   }
   int64_t flops(mlir::Operation *op) const { return Flops(mlir::cast<OpT>(op)); }
@@ -53,6 +69,10 @@ void registerActivationLowerings(mlir::DialectRegistry &registry);
 void registerLinearLowerings(mlir::DialectRegistry &registry);
 /// mse_loss, cross_entropy_loss and their gradients (LowerLoss.cpp).
 void registerLossLowerings(mlir::DialectRegistry &registry);
+/// batch_norm2d, its running update and gradients (LowerNorm.cpp).
+void registerNormLowerings(mlir::DialectRegistry &registry);
+/// dropout_mask, dropout, advance_generator (LowerDropout.cpp).
+void registerDropoutLowerings(mlir::DialectRegistry &registry);
 /// sgd_buffer, sgd_update, adam_moment, adam_update (LowerOptimizer.cpp).
 void registerOptimizerLowerings(mlir::DialectRegistry &registry);
 

@@ -18,8 +18,11 @@ def Tcnn_LoweringOpInterface : OpInterface<"LoweringOpInterface"> {
     on tensors, and returns that value; the pass replaces the op with it.
   }];
   let methods = [
-    InterfaceMethod<"Builds the op's result from upstream dialects.",
-      "::mlir::Value", "lower", (ins "::mlir::OpBuilder &":$b)>,
+    InterfaceMethod<[{
+        Builds the op's results (one value per result) from upstream
+        dialects; an empty list when it cannot.
+      }], "::llvm::SmallVector<::mlir::Value>", "lower",
+      (ins "::mlir::OpBuilder &":$b)>,
     InterfaceMethod<[{
         The floating-point operations of the op's mathematical definition
         (a multiply-add counts 2), whatever its lowering executes: the

@@ -32,10 +32,10 @@ struct LowerThroughInterface
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(LoweringOpInterface op,
                                 PatternRewriter &b) const override {
-    Value result = op.lower(b);
-    if (!result)
+    SmallVector<Value> results = op.lower(b);
+    if (results.size() != op->getNumResults())
       return failure();
-    b.replaceOp(op, result);
+    b.replaceOp(op, results);
     return success();
   }
 };
@@ -73,5 +73,7 @@ void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
   registerActivationLowerings(registry);
   registerLinearLowerings(registry);
   registerLossLowerings(registry);
+  registerNormLowerings(registry);
+  registerDropoutLowerings(registry);
   registerOptimizerLowerings(registry);
 }

@@ -90,6 +90,13 @@ static cl::opt<bool> runModel(
              "gradients"),
     cl::cat(tcnncCategory));
 
+static cl::opt<bool> evalMode(
+    "eval-mode",
+    cl::desc("Inference mode, PyTorch's model.eval(): BatchNorm uses its "
+             "running statistics, Dropout passes its input through (the "
+             "default is training mode, model.train())"),
+    cl::cat(tcnncCategory));
+
 static cl::opt<std::string> dumpDir(
     "dump",
     cl::desc("With --run: write every input, parameter, activation and "
@@ -238,6 +245,7 @@ int main(int argc, char **argv) {
   options.run = runModel || !dumpDir.empty();
   options.dumpDir = dumpDir;
   options.checkGradients = checkGradients;
+  options.evalMode = evalMode;
   options.targetCpu = targetCpu;
   auto memory = tcnnc::parseByteSize(maxMemory);
   if (!memory || *memory == 0) {
@@ -251,6 +259,13 @@ int main(int argc, char **argv) {
     llvm::errs() << "tcnnc: error: --wrt is for --emit=mlir-grad and later "
                     "IR stages, --run and explain; executables and "
                     "libraries compute the parameter gradients only\n";
+    return 1;
+  }
+  if (options.evalMode && options.stage >= tcnnc::Stage::Exe) {
+    llvm::errs() << "tcnnc: error: --eval-mode is for the IR stages, --run "
+                    "and explain; executables and libraries train in "
+                    "training mode and evaluate and predict in inference "
+                    "mode\n";
     return 1;
   }
   bool explainFlags = explainFormat.getNumOccurrences() ||

@@ -42,6 +42,13 @@ def TcnnTrainFunctions : Pass<"tcnn-train-functions", "mlir::ModuleOp"> {
     N. The module attribute `tcnn.batch` records N, or 0 when the model
     mixes rows (the argument is then added but ignored).
 
+    The forward function is what evaluation and prediction run: it is put
+    in inference mode (every ModeOpInterface op: BatchNorm uses its running
+    statistics, Dropout passes its input through) and returns the loss and
+    the output only. The gradient function trains: it stays in training
+    mode and also returns the next value of every `tcnn.buffer` argument.
+    Model state does not count as a per-sample tensor for N.
+
     It also builds `@sgd_step` and `@adam_step` from the optimizer ops:
     arguments every parameter, every gradient, the optimizer's state per
     parameter, then the hyperparameters as scalars; results the new

@@ -38,13 +38,16 @@ int64_t batchSizeOf(func::FuncOp func) {
   };
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto role = argumentRole(func, i);
-    if (role && role->first == ArgRole::Param)
+    if (role && (role->first == ArgRole::Param || role->first == ArgRole::Buffer))
       continue;
     auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
     if (!type || type.getRank() == 0 || !agrees(func.getArgument(i)))
       return 0;
   }
   WalkResult walk = func.walk([&](Operation *op) {
+    // Model state (running statistics) is per model, not per sample.
+    if (isa<StateUpdateOpInterface>(op))
+      return WalkResult::advance();
     for (Value r : op->getResults())
       if (!agrees(r))
         return WalkResult::interrupt();
@@ -68,6 +71,24 @@ void addValidArgument(func::FuncOp func, bool batchable) {
   func.walk([&](BatchMeanOpInterface op) {
     op.getValidRowsMutable().assign(valid);
   });
+}
+
+/// Puts `forward` in inference mode, as evaluation and prediction use it,
+/// and drops its results past loss and output: the buffers' next values,
+/// which inference leaves as they are.
+void makeInferenceFunction(func::FuncOp forward) {
+  setTrainingMode(forward, false);
+  auto ret = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
+  if (ret.getNumOperands() <= 2)
+    return;
+  ret->setOperands(ret.getOperands().take_front(2));
+  forward.setFunctionType(FunctionType::get(
+      forward.getContext(), forward.getArgumentTypes(),
+      forward.getResultTypes().take_front(2)));
+  if (auto names = forward->getAttrOfType<ArrayAttr>(kResultNamesAttr))
+    forward->setAttr(kResultNamesAttr,
+                     ArrayAttr::get(forward.getContext(),
+                                    names.getValue().take_front(2)));
 }
 
 struct ParamInfo {
@@ -145,6 +166,7 @@ struct TrainFunctionsPass
     module->setAttr(kBatchAttr, builder.getI64IntegerAttr(batch));
     addValidArgument(forward, batch > 0);
     addValidArgument(grad, batch > 0);
+    makeInferenceFunction(forward);
 
     SmallVector<ParamInfo> params;
     for (unsigned i = 0; i < grad.getNumArguments(); ++i)

@@ -37,8 +37,10 @@ def wrap(example, index):
         in_types = split_types(ins)
     else:
         in_types = split_types(types)
-    if len(in_types) == 1:
-        in_types = in_types * len(operands)
+    # Operands whose type the format infers from another's share the last
+    # type spelled (batch_norm2d_update's statistics).
+    if len(in_types) < len(operands):
+        in_types += in_types[-1:] * (len(operands) - len(in_types))
     assert len(in_types) == len(operands), op
     args = ", ".join(["%s: %s" % (o, t) for o, t in zip(operands, in_types)]
                      + ["%s: %s" % (o, SCALARS[o[1:]]) for o in scalars])

@@ -522,3 +522,75 @@ func.func @leaky_relu_type(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
   %0 = "tcnn.leaky_relu"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @batch_norm_half_affine(%x: tensor<2x3x4x4xf32>, %w: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d' op takes weight and bias together or not at all}}
+  %0 = "tcnn.batch_norm2d"(%x, %w) {operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0>} : (tensor<2x3x4x4xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+func.func @batch_norm_channels(%x: tensor<2x3x4x4xf32>, %w: tensor<4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d' op expects per-channel operands of shape [3] for input channels 3, got [4]}}
+  %0 = tcnn.batch_norm2d %x weight %w, %w : (tensor<2x3x4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+func.func @batch_norm_rank(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d' op expects an input [N, C, H, W], got rank 2}}
+  %0 = tcnn.batch_norm2d %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @batch_norm_eps(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d' op expects a positive eps}}
+  %0 = tcnn.batch_norm2d %x {eps = 0.0 : f64} : (tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+func.func @batch_norm_momentum(%x: tensor<2x3x4x4xf32>, %r: tensor<3xf32>) {
+  // expected-error @+1 {{'tcnn.batch_norm2d_update' op expects a momentum between 0 and 1, got 1.5}}
+  %0:2 = tcnn.batch_norm2d_update %x, %r, %r {momentum = 1.5 : f64} : tensor<2x3x4x4xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_grad_eval(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d_grad' op in inference mode needs the running statistics}}
+  %0 = tcnn.batch_norm2d_grad %x, %x {training = false} : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+func.func @batch_norm_weight_grad_shape(%x: tensor<2x3x4x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tcnn.batch_norm2d_weight_grad' op expects a result of shape [3], got [4]}}
+  %0 = tcnn.batch_norm2d_weight_grad %x, %x : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @dropout_mask_type(%x: tensor<2x5xf32>, %m: tensor<5x2xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{'tcnn.dropout' op failed to verify that all of {input, mask} have same type}}
+  %0 = "tcnn.dropout"(%x, %m) : (tensor<2x5xf32>, tensor<5x2xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @dropout_p(%s: tensor<i64>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{'tcnn.dropout_mask' op attribute 'p' failed to satisfy constraint: 64-bit float attribute between 0 and 1}}
+  %0 = tcnn.dropout_mask %s {p = 1.5 : f64} : tensor<i64> -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}

@@ -18,7 +18,8 @@ from test_models import config, example
 
 torch.set_num_threads(1)
 
-# Three examples and strided, padded, dilated and grouped configurations
+# Three examples and strided, padded, dilated, grouped and batch-normalized
+# configurations
 # (test_models.py), without the input gradient.
 MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (example("residual"), "residual.tcnn"),
@@ -26,7 +27,8 @@ MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (config("strided_padded"), None),
           (config("conv_stride_and_dilation"), None),
           (config("conv_groups"), None),
-          (config("conv_depthwise"), None)]
+          (config("conv_depthwise"), None),
+          (config("batch_norm"), None)]
 for model, _ in MODELS:
     model.wrt_x = False
 

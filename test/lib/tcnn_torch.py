@@ -60,15 +60,19 @@ TARGET_INIT = {"BCEWithLogitsLoss": "uniform(0, 1)"}
 class Model:
     def __init__(self, name, input_shape, layers, loss="MSELoss",
                  x_init="uniform(-1, 1)", seed=1, wrt_x=True, x_name="x",
-                 y_name="y", loss_args=None):
+                 y_name="y", loss_args=None, eval_mode=False, assign=None):
         self.name, self.input_shape, self.layers = name, input_shape, layers
         self.x_name, self.y_name = x_name, y_name
         self.loss, self.x_init, self.seed, self.wrt_x = loss, x_init, seed, wrt_x
         self.loss_args = loss_args or {}
+        # Run in inference mode (tcnnc --eval-mode, PyTorch's model.eval()).
+        self.eval_mode = eval_mode
+        # Model-file assignments, e.g. {"bn.running_var": "uniform(0.5, 2)"}.
+        self.assign = assign or {}
 
     def output_shape(self):
         with torch.no_grad():
-            out, _ = TorchModel(self).forward(torch.zeros(self.input_shape))
+            out, _ = TorchModel(self).eval().forward(torch.zeros(self.input_shape))
         return list(out.shape)
 
     def tcnn_source(self):
@@ -87,6 +91,7 @@ class Model:
             prev = layer.name
         args = ", ".join("%s=%s" % (k, _arg(v)) for k, v in self.loss_args.items())
         lines.append("loss = %s(%s)(%s, y)" % (self.loss, args, prev))
+        lines += ["%s = %s" % kv for kv in self.assign.items()]
         return "\n".join(lines) + "\n"
 
 
@@ -94,6 +99,9 @@ class TorchModel(nn.Module):
     def __init__(self, model):
         super().__init__()
         self.model = model
+        # Dropout masks by layer: tcnn's own draws, read from its dump, so
+        # that both sides drop the same elements.
+        self.masks = {}
         self.mods = nn.ModuleDict()
         for layer in model.layers:
             m = layer.module()
@@ -108,6 +116,8 @@ class TorchModel(nn.Module):
                 values[layer.name] = ins[0] + ins[1]
             elif layer.kind == "Mul":
                 values[layer.name] = ins[0] * ins[1]
+            elif layer.kind == "Dropout" and self.training:
+                values[layer.name] = ins[0] * self.masks[layer.name]
             elif layer.kind == "Cat":
                 values[layer.name] = torch.cat(ins, dim=layer.kwargs.get("dim", 0))
             else:
@@ -116,13 +126,14 @@ class TorchModel(nn.Module):
         return values[prev], values
 
 
-def run_tcnn(source, workdir, wrt):
+def run_tcnn(source, workdir, wrt, eval_mode=False):
     os.makedirs(workdir, exist_ok=True)
     path = os.path.join(workdir, "model.tcnn")
     with open(path, "w") as f:
         f.write(source)
     dump = os.path.join(workdir, "dump")
-    cmd = ["tcnnc", path, "--dump", dump] + (["--wrt=" + wrt] if wrt else [])
+    cmd = ["tcnnc", path, "--dump", dump] + (["--wrt=" + wrt] if wrt else []) \
+        + (["--eval-mode"] if eval_mode else [])
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return dump
 
@@ -149,6 +160,20 @@ def compare_native(model_name, interp_dump, native_dump, rtol=1e-5, atol=1e-6):
     return failures, len(names)
 
 
+def compare_predict(model, workdir, dump, expected):
+    """In inference mode: the executable's --predict (which runs the model
+    in inference mode) on the dumped input must give PyTorch's output."""
+    exe = os.path.join(workdir, "model.exe")
+    subprocess.run(["tcnnc", os.path.join(workdir, "model.tcnn"), "-o", exe], check=True)
+    pred = os.path.join(workdir, "pred.npy")
+    subprocess.run([exe, "--predict", "%s=%s" % (model.x_name, os.path.join(dump, model.x_name + ".npy")),
+                    "--output", pred], check=True, stdout=subprocess.DEVNULL)
+    got = torch.from_numpy(np.load(pred))
+    if got.shape != expected.shape or not torch.allclose(got, expected.detach(), rtol=RTOL, atol=ATOL):
+        return ["%s: native --predict differs from PyTorch" % model.name], 1
+    return [], 1
+
+
 def load(dump, name):
     return torch.from_numpy(np.load(os.path.join(dump, name + ".npy")))
 
@@ -156,13 +181,23 @@ def load(dump, name):
 def compare(model, workdir, source=None):
     """Runs tcnn and PyTorch on `model`; returns a list of failures."""
     dump = run_tcnn(source or model.tcnn_source(), workdir,
-                    model.x_name if model.wrt_x else None)
-    native = run_native(os.path.join(workdir, "model.tcnn"), workdir)
+                    model.x_name if model.wrt_x else None, model.eval_mode)
+    native = None if model.eval_mode else \
+        run_native(os.path.join(workdir, "model.tcnn"), workdir)
     net = TorchModel(model)
+    if model.eval_mode:
+        net.eval()
     with torch.no_grad():
         for name, p in net.named_parameters():
             # mods.<layer>.<weight|bias>
             p.copy_(load(dump, name.split(".", 1)[1]))
+        # BatchNorm's running statistics, as tcnn starts them.
+        for name, b in net.named_buffers():
+            if not name.endswith("num_batches_tracked"):
+                b.copy_(load(dump, name.split(".", 1)[1]))
+    for layer in model.layers:
+        if layer.kind == "Dropout":
+            net.masks[layer.name] = load(dump, layer.name + ".mask")
     x = load(dump, model.x_name).clone().requires_grad_(model.wrt_x)
     out, values = net.forward(x)
     for v in values.values():
@@ -184,6 +219,11 @@ def compare(model, workdir, source=None):
         checks.append((pname + ".grad", p.grad, load(dump, pname + ".grad")))
     if model.wrt_x:
         checks.append(("x.grad", x.grad, load(dump, model.x_name + ".grad")))
+    # The running statistics after the step (unchanged in inference).
+    for name, b in net.named_buffers():
+        if not name.endswith("num_batches_tracked"):
+            bname = name.split(".", 1)[1]
+            checks.append((bname + ".updated", b, load(dump, bname + ".updated")))
     failures = []
     for name, expected, actual in checks:
         if expected is None or tuple(expected.shape) != tuple(actual.shape) or \
@@ -191,6 +231,9 @@ def compare(model, workdir, source=None):
             diff = "shape" if expected is None or expected.shape != actual.shape \
                 else "%.3g" % (actual - expected).abs().max().item()
             failures.append("%s: %s differs (max abs diff %s)" % (model.name, name, diff))
-    native_failures, native_count = compare_native(model.name, dump, native)
+    if native:
+        native_failures, native_count = compare_native(model.name, dump, native)
+    else:
+        native_failures, native_count = compare_predict(model, workdir, dump, out)
     failures += native_failures
     return failures, len(checks) + native_count, loss.item(), out.detach()

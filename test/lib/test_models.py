@@ -169,6 +169,33 @@ CONFIGS = [
           [L("d", "ConvTranspose2d", 4, 4, 2, stride=3, groups=4),
            L("c", "ConvTranspose2d", 4, 2, 1, stride=(1, 2), output_padding=(0, 1))]),
     # GELU's tanh approximation, on both sides of 0 and far out.
+    # BatchNorm2d in training mode (batch statistics, running update),
+    # without affine parameters, without running statistics, with batch 1
+    # and spatial > 1; and in inference mode with running statistics away
+    # from their start.
+    Model("batch_norm", [3, 3, 5, 5],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("bn", "BatchNorm2d", 4),
+           L("r", "ReLU"), L("f", "Flatten"), L("fc", "Linear", 100, 3)],
+          loss="CrossEntropyLoss",
+          assign={"bn.weight": "uniform(0.5, 1.5)", "bn.bias": "uniform(-0.5, 0.5)"}),
+    Model("batch_norm_options", [2, 3, 4, 4],
+          [L("c", "Conv2d", 3, 4, 3, padding=1),
+           L("bn", "BatchNorm2d", 4, eps=1e-3, momentum=0.3, affine=False),
+           L("bn2", "BatchNorm2d", 4, track_running_stats=False)]),
+    Model("batch_norm_batch1", [1, 2, 3, 4],
+          [L("bn", "BatchNorm2d", 2), L("c", "Conv2d", 2, 3, 3, padding=1)]),
+    Model("batch_norm_eval", [3, 3, 5, 5],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("bn", "BatchNorm2d", 4),
+           L("d", "Dropout", 0.4), L("f", "Flatten"), L("fc", "Linear", 100, 3)],
+          loss="CrossEntropyLoss", eval_mode=True,
+          assign={"bn.weight": "uniform(0.5, 1.5)", "bn.bias": "uniform(-0.5, 0.5)",
+                  "bn.running_mean": "uniform(-0.5, 0.5)",
+                  "bn.running_var": "uniform(0.5, 2)"}),
+    # Dropout in training mode: tcnn's mask (dumped) applied in PyTorch.
+    Model("dropout", [4, 3, 6, 6],
+          [L("c", "Conv2d", 3, 4, 3), L("d", "Dropout", p=0.3), L("r", "ReLU"),
+           L("f", "Flatten"), L("d2", "Dropout"), L("fc", "Linear", 64, 5)],
+          loss="CrossEntropyLoss"),
     Model("gelu_tanh", [2, 3, 5, 5],
           [L("c", "Conv2d", 3, 4, 3, padding=1), L("g", "GELU", approximate="tanh")],
           x_init="uniform(-6, 6)"),
