@@ -70,6 +70,17 @@ MODELS = [
             L("dw2", "Conv2d", 64, 64, 3, stride=2, padding=1, groups=64), L("r4", "ReLU"),
             L("gap", "AdaptiveAvgPool2d", 1), L("flat", "Flatten"), L("fc", "Linear", 64, 10)],
            loss="CrossEntropyLoss", wrt_x=False), 40),
+    # The same blocks with BatchNorm after every convolution (MobileNet's
+    # conv-BN-ReLU), training mode.
+    (Model("separable_bn", [16, 16, 32, 32],
+           [L("pw1", "Conv2d", 16, 32, 1, bias=False), L("bn1", "BatchNorm2d", 32), L("r1", "ReLU"),
+            L("dw1", "Conv2d", 32, 32, 3, padding=1, groups=32, bias=False),
+            L("bn2", "BatchNorm2d", 32), L("r2", "ReLU"),
+            L("pw2", "Conv2d", 32, 64, 1, bias=False), L("bn3", "BatchNorm2d", 64), L("r3", "ReLU"),
+            L("dw2", "Conv2d", 64, 64, 3, stride=2, padding=1, groups=64, bias=False),
+            L("bn4", "BatchNorm2d", 64), L("r4", "ReLU"),
+            L("gap", "AdaptiveAvgPool2d", 1), L("flat", "Flatten"), L("fc", "Linear", 64, 10)],
+           loss="CrossEntropyLoss", wrt_x=False), 40),
 ]
 
 

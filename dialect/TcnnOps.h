@@ -100,6 +100,17 @@ inline int64_t intOr(IntegerAttr a, int64_t dflt) {
   return a ? a.getValue().getSExtValue() : dflt;
 }
 
+/// The result type of a layer whose result has its input's type
+/// (BatchNorm2d, Dropout), for inferReturnTypes.
+template <typename Adaptor>
+LogicalResult inferInputType(Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  if (!adaptor.getInput() ||
+      !isa<RankedTensorType>(adaptor.getInput().getType()))
+    return failure();
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
 namespace detail {
 /// The kernel, stride, padding and ceil_mode every pooling op has.
 template <typename PoolLike>

@@ -73,6 +73,34 @@ Stats normalizer(Report &r, const Tensor &x, int64_t c, bool batch,
   return s;
 }
 
+/// Every channel's mean and 1 / sqrt(var + eps) a gradient op normalizes
+/// with, and xhat of each element.
+struct Normalized {
+  std::vector<double> mean, invstd;
+  int64_t hw;
+  double xhat(const Tensor &x, int64_t k) const {
+    int64_t c = (k / hw) % static_cast<int64_t>(mean.size());
+    return (x.data[k] - mean[c]) * invstd[c];
+  }
+  int64_t channelOf(int64_t k) const {
+    return (k / hw) % static_cast<int64_t>(mean.size());
+  }
+};
+
+template <typename GradOp>
+Normalized normalizeAll(Report &r, GradOp g, const Tensor &x) {
+  Normalized n{{}, {}, x.dim(2) * x.dim(3)};
+  double eps = g.getEps().convertToDouble();
+  for (int64_t c = 0; c < x.dim(1); ++c) {
+    Stats s = g.getTraining() ? channelStats(x, c)
+                              : Stats{r.value(g.getRunningMean()).data[c],
+                                      r.value(g.getRunningVar()).data[c], 0};
+    n.mean.push_back(s.mean);
+    n.invstd.push_back(1.0 / std::sqrt(s.var + eps));
+  }
+  return n;
+}
+
 double optionalAt(Report &r, Value v, int64_t c, double dflt) {
   return v ? r.value(v).data[c] : dflt;
 }
@@ -166,33 +194,21 @@ void batchNormInputGrad(Report &r, Operation *op) {
   Stats s = normalizer(r, x, c, batch, g.getRunningMean(), g.getRunningVar());
   double invstd = 1.0 / std::sqrt(s.var + eps);
   double scale = optionalAt(r, g.getWeight(), c, 1.0) * invstd;
-  auto xhatAt = [&](int64_t k) {
-    return (x.data[k] - s.mean) * invstd;
-  };
   // The whole channel's means, then every element (for the comparison).
+  Normalized all = normalizeAll(r, g, x);
+  int64_t channels = x.dim(1), count = x.dim(0) * x.dim(2) * x.dim(3);
+  std::vector<double> meanDy(channels), meanDyXhat(channels);
+  for (int64_t k = 0; k < dx.size(); ++k) {
+    meanDy[all.channelOf(k)] += dy.data[k] / count;
+    meanDyXhat[all.channelOf(k)] += dy.data[k] * all.xhat(x, k) / count;
+  }
   std::vector<double> full(dx.size());
-  std::vector<double> meanDy(x.dim(1)), meanDyXhat(x.dim(1)),
-      invstds(x.dim(1)), scales(x.dim(1)), means(x.dim(1));
-  for (int64_t ch = 0; ch < x.dim(1); ++ch) {
-    Stats cs = batch ? channelStats(x, ch)
-                     : Stats{r.value(g.getRunningMean()).data[ch],
-                             r.value(g.getRunningVar()).data[ch], 0};
-    means[ch] = cs.mean;
-    invstds[ch] = 1.0 / std::sqrt(cs.var + eps);
-    scales[ch] = optionalAt(r, g.getWeight(), ch, 1.0) * invstds[ch];
-  }
-  int64_t count = x.dim(0) * x.dim(2) * x.dim(3);
   for (int64_t k = 0; k < dx.size(); ++k) {
-    int64_t ch = (k / (x.dim(2) * x.dim(3))) % x.dim(1);
-    double xh = (x.data[k] - means[ch]) * invstds[ch];
-    meanDy[ch] += dy.data[k] / count;
-    meanDyXhat[ch] += dy.data[k] * xh / count;
-  }
-  for (int64_t k = 0; k < dx.size(); ++k) {
-    int64_t ch = (k / (x.dim(2) * x.dim(3))) % x.dim(1);
-    double xh = (x.data[k] - means[ch]) * invstds[ch];
-    full[k] = batch ? scales[ch] * (dy.data[k] - meanDy[ch] - xh * meanDyXhat[ch])
-                    : scales[ch] * dy.data[k];
+    int64_t ch = all.channelOf(k);
+    double s = optionalAt(r, g.getWeight(), ch, 1.0) * all.invstd[ch];
+    full[k] = batch ? s * (dy.data[k] - meanDy[ch] -
+                           all.xhat(x, k) * meanDyXhat[ch])
+                    : s * dy.data[k];
   }
   int64_t i = flat(dy.shape, at);
   if (!batch) {
@@ -212,7 +228,7 @@ void batchNormInputGrad(Report &r, Operation *op) {
             "{\\partial y}\\hat x} \\Big), \\qquad s_c = \\frac{\\gamma_c}"
             "{\\sqrt{\\sigma^2_c + \\epsilon}}$$ where the bars are means "
             "over the channel's N·H·W positions.");
-    double xh = xhatAt(i);
+    double xh = all.xhat(x, i);
     md.para("Channel " + std::to_string(c) + ": $s_c = " + md.num(scale) +
             "$, mean of $\\partial L/\\partial y$ = " + md.num(meanDy[c]) +
             ", mean of $\\partial L/\\partial y \\cdot \\hat x$ = " +
@@ -247,17 +263,10 @@ void batchNormWeightGrad(Report &r, Operation *op) {
           "$; the **full gradient** sums the channel: $$\\frac{\\partial L}"
           "{\\partial \\gamma_c} = \\sum_{n,h,w} \\frac{\\partial L}{\\partial "
           "y_{n,c,h,w}} \\, \\hat x_{n,c,h,w}$$");
+  Normalized all = normalizeAll(r, g, x);
   std::vector<double> full(dw.size(), 0.0);
-  for (int64_t ch = 0; ch < x.dim(1); ++ch) {
-    Stats cs = g.getTraining() ? channelStats(x, ch)
-                               : Stats{r.value(g.getRunningMean()).data[ch],
-                                       r.value(g.getRunningVar()).data[ch], 0};
-    for (int64_t n = 0; n < x.dim(0); ++n)
-      for (int64_t h = 0; h < x.dim(2); ++h)
-        for (int64_t w = 0; w < x.dim(3); ++w)
-          full[ch] += dy.at(n, ch, h, w) * (x.at(n, ch, h, w) - cs.mean) /
-                      std::sqrt(cs.var + eps);
-  }
+  for (int64_t k = 0; k < dy.size(); ++k)
+    full[all.channelOf(k)] += dy.data[k] * all.xhat(x, k);
   r.compareTensor("weight gradient", full, dw);
 }
 

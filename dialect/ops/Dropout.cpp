@@ -66,15 +66,10 @@ Value DropoutOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
   return op;
 }
 
-LogicalResult DropoutOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location>,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  if (!adaptor.getInput() ||
-      !isa<RankedTensorType>(adaptor.getInput().getType()))
-    return failure();
-  types.push_back(adaptor.getInput().getType());
-  return success();
+LogicalResult DropoutOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferInputType(adaptor, types);
 }
 
 Value AdvanceGeneratorOp::getUpdatedOperand(unsigned) { return getState(); }

@@ -143,15 +143,10 @@ Value BatchNorm2dOp::buildLayer(OpBuilder &b, Location loc,
 // Types and checks
 //===----------------------------------------------------------------------===//
 
-LogicalResult BatchNorm2dOp::inferReturnTypes(MLIRContext *,
-                                              std::optional<Location>,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &types) {
-  if (!adaptor.getInput() ||
-      !isa<RankedTensorType>(adaptor.getInput().getType()))
-    return failure();
-  types.push_back(adaptor.getInput().getType());
-  return success();
+LogicalResult BatchNorm2dOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferInputType(adaptor, types);
 }
 
 LogicalResult BatchNorm2dOp::verify() {
