@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Times one training step of tcnn's compiled executables and of PyTorch.
 
-    /usr/bin/python3 bench/run.py [--quick] [--rounds N]   (after scripts/build.sh)
+    /usr/bin/python3 bench/run.py [--quick] [--rounds N] [--model NAME ...]
+    (after scripts/build.sh; --model times only the models named)
 
 First it measures this core's fp32 FMA peak with the executables' own
 measurement (runtime/peak.c: machines differ, so no peak is assumed). Then, for N
@@ -243,6 +244,14 @@ def bench_digits(tmp, rounds, epochs):
 def main():
     quick = "--quick" in sys.argv
     rounds = 3
+    # --model NAME (repeatable): only these models, without the compile-time
+    # chain and the digits data set.
+    only = [sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--model"]
+    if only:
+        unknown = set(only) - {m.name for m, _ in MODELS}
+        if unknown:
+            sys.exit("bench/run.py: unknown model(s) %s" % ", ".join(sorted(unknown)))
+        MODELS[:] = [(m, s) for m, s in MODELS if m.name in only]
     if "--rounds" in sys.argv:
         rounds = max(1, int(sys.argv[sys.argv.index("--rounds") + 1]))
     median = statistics.median
@@ -303,8 +312,9 @@ def main():
             end = next(i for i, l in enumerate(lines) if l.startswith("sum of the ops"))
             print("\n%s, 1 thread: --profile" % model.name)
             print("\n".join(lines[start:end + 1]))
-        print("compile time of a chain of 1000 ReLUs (tcnnc -o): %.2f s" % compile_chain(tmp))
-        bench_digits(tmp, rounds, 3 if quick else 10)
+        if not only:
+            print("compile time of a chain of 1000 ReLUs (tcnnc -o): %.2f s" % compile_chain(tmp))
+            bench_digits(tmp, rounds, 3 if quick else 10)
 
 
 if __name__ == "__main__":
