@@ -1,14 +1,18 @@
-# RUN: %python %s %t
-"""BatchNorm2d in a compiled executable, against torch.nn: training on a
+# RUN: %python %s %t %S/Inputs/bn_library_driver.c
+"""BatchNorm2d in a compiled executable and C library, against torch.nn: training on a
 data set of 10 samples in batches of 4 (the last one partial: its batch
 statistics are those of its 2 real samples) updates the parameters and the
 running statistics as PyTorch's model.train() does; --save writes the
 running statistics beside the parameters, --load reads them back, and
 --predict and --eval run in inference mode (model.eval(): the running
-statistics normalize). Every number is compared with PyTorch, rtol 1e-4."""
+statistics normalize). The C library's model object does the same: one
+training step on 3 samples moves the running statistics (read back with
+_get_buffer) as PyTorch's, and _predict uses them. Every number is
+compared with PyTorch, rtol 1e-4."""
 
 import os
 import re
+import subprocess
 import sys
 
 import numpy as np
@@ -34,13 +38,46 @@ logits = sequential(x) {
 loss = CrossEntropyLoss()(logits, labels)
 """
 
-PARAMS = ["conv.weight", "conv.bias", "bn.weight", "bn.bias", "fc.weight", "fc.bias"]
-BUFFERS = ["bn.running_mean", "bn.running_var"]
+STATE = {"0.weight": "conv.weight", "0.bias": "conv.bias", "1.weight": "bn.weight",
+         "1.bias": "bn.bias", "1.running_mean": "bn.running_mean",
+         "1.running_var": "bn.running_var", "4.weight": "fc.weight", "4.bias": "fc.bias"}
 
 
 def torch_net():
     return nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3, momentum=0.2),
                          nn.ReLU(), nn.Flatten(), nn.Linear(75, 3))
+
+
+def library(workdir, driver_src, x, y):
+    src = os.path.join(workdir, "bnnet.tcnn")
+    base = os.path.join(workdir, "bnnet")
+    subprocess.run(["tcnnc", "-c", src, "-o", base], check=True)
+    driver = os.path.join(workdir, "driver")
+    subprocess.run(["cc", "-Wall", "-Wextra", "-Werror", "-I" + workdir, driver_src,
+                    base + ".o", "-lm", "-o", driver], check=True)
+    x[:3].numpy().astype("<f4").tofile(os.path.join(workdir, "x.bin"))
+    y[:3].numpy().astype("<i8").tofile(os.path.join(workdir, "y.bin"))
+    out = subprocess.run([driver, workdir, "3"], check=True, capture_output=True,
+                         text=True).stdout
+    if "refused: -1 -1 -1; bn.running_var is buffer 1" not in out:
+        failures.append("buffer indices: " + out)
+    net = torch_net()
+    init = os.path.join(workdir, "init")
+    with torch.no_grad():
+        for key, name in STATE.items():
+            net.state_dict()[key].copy_(torch.from_numpy(np.load(os.path.join(init, name + ".npy"))))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    opt.zero_grad()
+    F.cross_entropy(net(x[:3]), y[:3]).backward()
+    opt.step()
+    for key, name in (("1.running_mean", "bn.running_mean"), ("1.running_var", "bn.running_var")):
+        check("library " + name, np.fromfile(os.path.join(workdir, "lib-%s.bin" % name), "<f4"),
+              net.state_dict()[key].numpy())
+    net.eval()
+    with torch.no_grad():
+        check("library predict (inference mode)",
+              np.fromfile(os.path.join(workdir, "lib-pred.bin"), "<f4").reshape(3, 3),
+              net(x[:3]).numpy())
 
 
 def main():
@@ -61,9 +98,7 @@ def main():
 
     net = torch_net()
     net.train()
-    state = {"0.weight": "conv.weight", "0.bias": "conv.bias", "1.weight": "bn.weight",
-             "1.bias": "bn.bias", "1.running_mean": "bn.running_mean",
-             "1.running_var": "bn.running_var", "4.weight": "fc.weight", "4.bias": "fc.bias"}
+    state = STATE
     with torch.no_grad():
         for key, name in state.items():
             net.state_dict()[key].copy_(torch.from_numpy(np.load(os.path.join(init, name + ".npy"))))
@@ -113,6 +148,7 @@ def main():
     if np.allclose(logits.numpy(), net.train()(x).detach().numpy(), atol=1e-3):
         failures.append("inference and training outputs agree: the test cannot tell them apart")
 
+    library(workdir, sys.argv[2], x, y)
     for f in failures:
         print("FAIL:", f)
     sys.exit(1 if failures else 0)
