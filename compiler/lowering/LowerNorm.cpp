@@ -43,21 +43,35 @@ struct ChannelMaps {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// sum over n < valid, h, w of f(full4[n, c, h, w]..., perChannel[c]...).
+/// sum over n < valid, h, w of f(full4[n, c, h, w]..., perChannel[c]...),
+/// in two steps: first per (c, w) over n and h, so that the innermost loop
+/// (w) adds whole rows into a row of partial sums, which vectorizes without
+/// reassociating a sum; then the row of each channel.
 Value channelSum(OpBuilder &b, Location loc, ValueRange full4,
                  ValueRange perChannel, Value valid, BodyFn f) {
   auto x = typeOf(full4[0]);
-  auto result = RankedTensorType::get({x.getDimSize(1)}, b.getF32Type());
-  ChannelMaps m{b.getContext()};
+  int64_t c = x.getDimSize(1), w = x.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  ChannelMaps m{ctx};
   SmallVector<Value> inputs(full4);
   inputs.append(perChannel.begin(), perChannel.end());
   IteratorType red = IteratorType::reduction, par = IteratorType::parallel;
-  return generic(b, loc, result, inputs, zeros(b, loc, result.getShape()),
-                 m.of(full4, perChannel, m.channel()), {red, par, red, red},
-                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                   Value term = onRealRows(nb, l, valid, f(nb, l, a.drop_back()));
-                   return nb.create<arith::AddFOp>(l, a.back(), term)
-                       .getResult();
+  auto rowsType = RankedTensorType::get({c, w}, b.getF32Type());
+  AffineMap rowMap = AffineMap::get(
+      4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(3, ctx)}, ctx);
+  Value rows = generic(
+      b, loc, rowsType, inputs, zeros(b, loc, rowsType.getShape()),
+      m.of(full4, perChannel, rowMap), {red, par, red, par},
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value term = onRealRows(nb, l, valid, f(nb, l, a.drop_back()));
+        return nb.create<arith::AddFOp>(l, a.back(), term).getResult();
+      });
+  auto result = RankedTensorType::get({c}, b.getF32Type());
+  return generic(b, loc, result, {rows}, zeros(b, loc, result.getShape()),
+                 {b.getMultiDimIdentityMap(2),
+                  AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
+                 {par, red}, [](OpBuilder &nb, Location l, ValueRange a) {
+                   return nb.create<arith::AddFOp>(l, a[1], a[0]).getResult();
                  });
 }
 
