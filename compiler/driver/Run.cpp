@@ -24,10 +24,15 @@ using tcnnc::formatFixed;
 using tcnnc::writeNpy;
 using mlir::tcnn::argumentName;
 
-static std::string join(const std::vector<double> &values, size_t limit) {
+/// The first `limit` values, as integers when `integers` (a generator's
+/// state), else with six decimals.
+static std::string join(const std::vector<double> &values, size_t limit,
+                        bool integers = false) {
   std::string s;
   for (size_t i = 0; i < values.size() && i < limit; ++i)
-    s += (i ? ", " : "") + formatFixed(values[i]);
+    s += (i ? ", " : "") +
+         (integers ? std::to_string(static_cast<int64_t>(values[i]))
+                   : formatFixed(values[i]));
   if (values.size() > limit)
     s += ", ... (" + std::to_string(values.size()) + " values)";
   return s;
@@ -127,7 +132,9 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
     }
     if (i < 2 || isBuffer(i)) {
       os << (i < 2 ? "" : "  ") << nameOf(i) << " "
-         << mlir::tcnn::shapes::str(t.shape) << ": [" << join(t.data, 16)
+         << mlir::tcnn::shapes::str(t.shape) << ": ["
+         << join(t.data, 16,
+                 !isa<FloatType>(getElementTypeOrSelf(grad.getResultTypes()[i])))
          << "]\n";
       continue;
     }
