@@ -52,19 +52,29 @@ struct Geometry {
   }
 };
 
-/// PyTorch's layouts at the op's boundary, channels-last inside: the
-/// vectorized convolution reads a row of input channels and a row of
-/// output channels contiguously. Every convolution of the step (forward,
-/// input gradient, weight gradient) becomes this one op so that one fast
-/// path serves all three.
+/// A channels-last linalg convolution of `image` and `filter` into
+/// `init`. PyTorch's layouts stay at the op's boundary, channels-last
+/// inside: the vectorized convolution reads a row of input channels and a
+/// row of output channels contiguously. Every convolution of the step
+/// (forward, input gradient, weight gradient) becomes one of two ops, so
+/// that one fast path serves all three.
+template <typename ConvOp>
+Value channelsLastConv(OpBuilder &b, Location loc, Value image, Value filter,
+                       Value init, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> dilations) {
+  return b
+      .create<ConvOp>(loc, TypeRange{init.getType()},
+                      ValueRange{image, filter}, ValueRange{init},
+                      i64Pair(b, strides), i64Pair(b, dilations))
+      ->getResult(0);
+}
+
+/// The dense form, filter [KH, KW, C, F].
 Value convNhwc(OpBuilder &b, Location loc, Value image, Value filter,
                Value init, ArrayRef<int64_t> strides,
                ArrayRef<int64_t> dilations) {
-  return b
-      .create<linalg::Conv2DNhwcHwcfOp>(
-          loc, TypeRange{init.getType()}, ValueRange{image, filter},
-          ValueRange{init}, i64Pair(b, strides), i64Pair(b, dilations))
-      ->getResult(0);
+  return channelsLastConv<linalg::Conv2DNhwcHwcfOp>(b, loc, image, filter,
+                                                    init, strides, dilations);
 }
 
 /// The depthwise form, filter [KH, KW, C]: channel c of the image meets
@@ -73,11 +83,8 @@ Value convNhwc(OpBuilder &b, Location loc, Value image, Value filter,
 Value depthwiseNhwc(OpBuilder &b, Location loc, Value image, Value filter,
                     Value init, ArrayRef<int64_t> strides,
                     ArrayRef<int64_t> dilations) {
-  return b
-      .create<linalg::DepthwiseConv2DNhwcHwcOp>(
-          loc, TypeRange{init.getType()}, ValueRange{image, filter},
-          ValueRange{init}, i64Pair(b, strides), i64Pair(b, dilations))
-      ->getResult(0);
+  return channelsLastConv<linalg::DepthwiseConv2DNhwcHwcOp>(
+      b, loc, image, filter, init, strides, dilations);
 }
 
 /// x [N, C, H, W] permuted by `perm` so that H and W land in dimensions 1

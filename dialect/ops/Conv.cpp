@@ -27,33 +27,38 @@ ArrayRef<LayerArg> Conv2dOp::getLayerArgs() {
 }
 
 namespace {
-/// in_channels, out_channels and groups of a Conv2d or ConvTranspose2d
-/// layer: positive, the input's channel count, groups dividing both.
-LogicalResult checkChannels(LayerPlan &plan, StringRef layer) {
-  int64_t in = plan.getInt("in_channels", 0);
-  int64_t out = plan.getInt("out_channels", 0);
-  if (in <= 0 || out <= 0) {
+/// The channel arguments and kernel of a Conv2d or ConvTranspose2d layer.
+struct ConvChannels {
+  int64_t in, out, groups;
+  std::array<int64_t, 2> kernel;
+};
+
+/// Reads and checks them: in_channels and out_channels positive, the
+/// input's channel count, groups dividing both.
+FailureOr<ConvChannels> convChannels(LayerPlan &plan, StringRef layer) {
+  ConvChannels c{plan.getInt("in_channels", 0), plan.getInt("out_channels", 0),
+                 plan.getInt("groups", 1), plan.getPair("kernel_size", {1, 1})};
+  if (c.in <= 0 || c.out <= 0) {
     plan.atCall()(layer + ": in_channels and out_channels must be positive");
     return failure();
   }
   const shapes::Shape &x = plan.inputs[0];
-  if (x.size() == 4 && x[1] != in) {
+  if (x.size() == 4 && x[1] != c.in) {
     plan.atArgument("in_channels")(
-        layer + ": in_channels is " + Twine(in) + " but input '" +
+        layer + ": in_channels is " + Twine(c.in) + " but input '" +
         plan.inputNames[0] + "' " + shapes::str(x) + " has " + Twine(x[1]) +
         " channels");
     return failure();
   }
-  int64_t groups = plan.getInt("groups", 1);
-  if (groups < 1 || in % groups != 0 || out % groups != 0) {
-    plan.atArgument("groups")(layer + ": groups " + Twine(groups) +
+  if (c.groups < 1 || c.in % c.groups != 0 || c.out % c.groups != 0) {
+    plan.atArgument("groups")(layer + ": groups " + Twine(c.groups) +
                               " must be positive and divide both "
                               "in_channels (" +
-                              Twine(in) + ") and out_channels (" + Twine(out) +
-                              ")");
+                              Twine(c.in) + ") and out_channels (" +
+                              Twine(c.out) + ")");
     return failure();
   }
-  return success();
+  return c;
 }
 
 /// `groups` as an op attribute, null for 1 (the ODS default, not printed).
@@ -125,13 +130,10 @@ paddingOf(const LayerPlan &plan, std::array<int64_t, 2> kernel,
 } // namespace
 
 LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
-  if (failed(checkChannels(plan, "Conv2d")))
+  auto ch = convChannels(plan, "Conv2d");
+  if (failed(ch))
     return failure();
-  int64_t in = plan.getInt("in_channels", 0);
-  int64_t out = plan.getInt("out_channels", 0);
-  int64_t groups = plan.getInt("groups", 1);
-  const shapes::Shape &x = plan.inputs[0];
-  auto kernel = plan.getPair("kernel_size", {1, 1});
+  auto [in, out, groups, kernel] = *ch;
   auto dilation = plan.getPair("dilation", {1, 1});
   if (dilation[0] < 1 || dilation[1] < 1) {
     plan.atArgument("dilation")("Conv2d: dilation must be positive, got (" +
@@ -144,7 +146,7 @@ LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
     return failure();
   ConvParams p(plan, {out, in / groups, kernel[0], kernel[1]});
   // PyTorch's fan-in: the inputs one output reads.
-  return p.plan(shapes::conv2d(x, p.weight, p.bias(),
+  return p.plan(shapes::conv2d(plan.inputs[0], p.weight, p.bias(),
                                plan.getPair("stride", {1, 1}), *padding,
                                dilation, groups, plan.atCall()),
                 (in / groups) * kernel[0] * kernel[1]);
@@ -173,17 +175,14 @@ ArrayRef<LayerArg> ConvTranspose2dOp::getLayerArgs() {
 }
 
 LogicalResult ConvTranspose2dOp::planLayer(LayerPlan &plan) {
-  if (failed(checkChannels(plan, "ConvTranspose2d")))
+  auto ch = convChannels(plan, "ConvTranspose2d");
+  if (failed(ch))
     return failure();
-  int64_t in = plan.getInt("in_channels", 0);
-  int64_t out = plan.getInt("out_channels", 0);
-  int64_t groups = plan.getInt("groups", 1);
-  const shapes::Shape &x = plan.inputs[0];
-  auto kernel = plan.getPair("kernel_size", {1, 1});
+  auto [in, out, groups, kernel] = *ch;
   ConvParams p(plan, {in, out / groups, kernel[0], kernel[1]});
   // PyTorch initializes from weight.size(1) * kh * kw.
   return p.plan(shapes::convTranspose2d(
-                    x, p.weight, p.bias(), plan.getPair("stride", {1, 1}),
+                    plan.inputs[0], p.weight, p.bias(), plan.getPair("stride", {1, 1}),
                     plan.getPair("padding", {0, 0}),
                     plan.getPair("output_padding", {0, 0}),
                     plan.getPair("dilation", {1, 1}), groups, plan.atCall()),

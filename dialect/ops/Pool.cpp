@@ -110,6 +110,13 @@ LogicalResult planAdaptivePool(LayerPlan &plan, StringRef opName) {
 }
 
 const LayerArg kOutputSizeArg[] = {{"output_size", T::Pair, true}};
+
+template <typename AdaptiveOp>
+Value buildAdaptivePool(OpBuilder &b, Location loc, const LayerPlan &plan,
+                        ValueRange inputs) {
+  return b.create<AdaptiveOp>(
+      loc, inputs[0], pairAttr(b, plan.getPair("output_size", {1, 1})));
+}
 } // namespace
 
 ArrayRef<LayerArg> AdaptiveAvgPool2dOp::getLayerArgs() { return kOutputSizeArg; }
@@ -121,8 +128,7 @@ LogicalResult AdaptiveAvgPool2dOp::planLayer(LayerPlan &plan) {
 Value AdaptiveAvgPool2dOp::buildLayer(OpBuilder &b, Location loc,
                                       const LayerPlan &plan, ValueRange inputs,
                                       ValueRange) {
-  return b.create<AdaptiveAvgPool2dOp>(
-      loc, inputs[0], pairAttr(b, plan.getPair("output_size", {1, 1})));
+  return buildAdaptivePool<AdaptiveAvgPool2dOp>(b, loc, plan, inputs);
 }
 
 ArrayRef<LayerArg> AdaptiveMaxPool2dOp::getLayerArgs() { return kOutputSizeArg; }
@@ -134,8 +140,7 @@ LogicalResult AdaptiveMaxPool2dOp::planLayer(LayerPlan &plan) {
 Value AdaptiveMaxPool2dOp::buildLayer(OpBuilder &b, Location loc,
                                       const LayerPlan &plan, ValueRange inputs,
                                       ValueRange) {
-  return b.create<AdaptiveMaxPool2dOp>(
-      loc, inputs[0], pairAttr(b, plan.getPair("output_size", {1, 1})));
+  return buildAdaptivePool<AdaptiveMaxPool2dOp>(b, loc, plan, inputs);
 }
 
 //===----------------------------------------------------------------------===//
