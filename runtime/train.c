@@ -69,6 +69,12 @@ static int64_t correct(const tcnn_state *s, int label, int64_t n) {
   return hits;
 }
 
+/* A batch of n samples' share of a data set's loss sum: its loss is
+ * already a sum over them with reduction "sum", else their mean. */
+static double batch_loss_sum(const tcnn_model *m, float loss, int64_t n) {
+  return (double)loss * (m->loss_is_sum ? 1.0 : (double)n);
+}
+
 typedef struct {
   double loss;   /* mean over samples */
   double accuracy; /* fraction, or -1 without a class-index target */
@@ -86,7 +92,7 @@ static score evaluate(tcnn_state *s, const tcnn_dataset *d) {
     int64_t n = total - first < batch ? total - first : batch;
     tcnn_dataset_gather(d, s, order, first, n);
     m->forward(s->args, n, &s->loss, s->output);
-    sum += (double)s->loss * (m->loss_is_sum ? 1.0 : (double)n);
+    sum += batch_loss_sum(m, s->loss, n);
     if (label >= 0)
       hits += correct(s, label, n);
   }
@@ -124,7 +130,7 @@ int tcnn_train(tcnn_state *s, const tcnn_dataset *data,
       tcnn_dataset_gather(data, s, order, seen, n);
       tcnn_grad(s, n, 1);
       tcnn_optimizer_step(s);
-      sum += (double)s->loss * (m->loss_is_sum ? 1.0 : (double)n);
+      sum += batch_loss_sum(m, s->loss, n);
       if (label >= 0)
         hits += correct(s, label, n);
       seen += n;

@@ -120,6 +120,10 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
   auto isBuffer = [&](unsigned i) {
     return i >= 2 && buffers.count(nameOf(i));
   };
+  // Class indices and generator states are integers.
+  auto isInteger = [&](unsigned i) {
+    return !isa<FloatType>(getElementTypeOrSelf(grad.getResultTypes()[i]));
+  };
   os << nameOf(0) << ": " << formatFixed((*results)[0].data[0]) << "\n";
   bool gradientsSeen = false;
   for (unsigned i = 1; i < results->size(); ++i) {
@@ -133,8 +137,7 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
     if (i < 2 || isBuffer(i)) {
       os << (i < 2 ? "" : "  ") << nameOf(i) << " "
          << mlir::tcnn::shapes::str(t.shape) << ": ["
-         << join(t.data, 16,
-                 !isa<FloatType>(getElementTypeOrSelf(grad.getResultTypes()[i])))
+         << join(t.data, 16, isInteger(i))
          << "]\n";
       continue;
     }
@@ -164,9 +167,7 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
   for (unsigned i = 0; i < results->size(); ++i)
     if (failed(dump.write(grad.getLoc(),
                           nameOf(i) + (isBuffer(i) ? ".updated" : ""),
-                          (*results)[i],
-                          !isa<FloatType>(getElementTypeOrSelf(
-                              grad.getResultTypes()[i])))))
+                          (*results)[i], isInteger(i))))
       return failure();
   // Every activation under its layer's name, every gradient under the
   // names of the values it is the gradient of.

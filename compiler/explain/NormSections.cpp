@@ -48,20 +48,28 @@ std::string sub(const std::string &s, int64_t c) {
   return s + "_{" + std::to_string(c) + "}";
 }
 
-/// The statistics a forward or backward op normalizes with at channel c,
-/// written out: the batch's (with their formulas) or the running ones.
+/// The statistics an op normalizes with at channel c: the batch's, or the
+/// running ones.
+Stats statsOf(Report &r, const Tensor &x, int64_t c, bool batch,
+              Value runningMean, Value runningVar) {
+  if (batch)
+    return channelStats(x, c);
+  return {r.value(runningMean).data[c], r.value(runningVar).data[c], 0};
+}
+
+/// statsOf, written out: the batch's with their formulas, or the running
+/// ones.
 Stats normalizer(Report &r, const Tensor &x, int64_t c, bool batch,
                  Value runningMean, Value runningVar) {
   Markdown &md = r.md;
+  Stats s = statsOf(r, x, c, batch, runningMean, runningVar);
   if (!batch) {
-    Stats s{r.value(runningMean).data[c], r.value(runningVar).data[c], 0};
     md.para("Inference mode: the **running statistics** of channel " +
             std::to_string(c) + ", $" + sub("\\hat\\mu", c) + " = " +
             md.num(s.mean) + "$ and $" + sub("\\hat\\sigma^2", c) + " = " +
             md.num(s.var) + "$, stand for the batch's.");
     return s;
   }
-  Stats s = channelStats(x, c);
   md.para("Training mode: the **batch statistics** of channel " +
           std::to_string(c) + " over its " + std::to_string(s.count) +
           " values (N·H·W): $$" + sub("\\mu", c) +
@@ -78,12 +86,11 @@ Stats normalizer(Report &r, const Tensor &x, int64_t c, bool batch,
 struct Normalized {
   std::vector<double> mean, invstd;
   int64_t hw;
-  double xhat(const Tensor &x, int64_t k) const {
-    int64_t c = (k / hw) % static_cast<int64_t>(mean.size());
-    return (x.data[k] - mean[c]) * invstd[c];
-  }
   int64_t channelOf(int64_t k) const {
     return (k / hw) % static_cast<int64_t>(mean.size());
+  }
+  double xhat(const Tensor &x, int64_t k) const {
+    return (x.data[k] - mean[channelOf(k)]) * invstd[channelOf(k)];
   }
 };
 
@@ -92,9 +99,8 @@ Normalized normalizeAll(Report &r, GradOp g, const Tensor &x) {
   Normalized n{{}, {}, x.dim(2) * x.dim(3)};
   double eps = g.getEps().convertToDouble();
   for (int64_t c = 0; c < x.dim(1); ++c) {
-    Stats s = g.getTraining() ? channelStats(x, c)
-                              : Stats{r.value(g.getRunningMean()).data[c],
-                                      r.value(g.getRunningVar()).data[c], 0};
+    Stats s = statsOf(r, x, c, g.getTraining(), g.getRunningMean(),
+                      g.getRunningVar());
     n.mean.push_back(s.mean);
     n.invstd.push_back(1.0 / std::sqrt(s.var + eps));
   }
@@ -185,17 +191,15 @@ void batchNormInputGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
                &dx = r.value(g.getInputGrad());
-  double eps = g.getEps().convertToDouble();
   r.beginSection(op, "backward");
   Index at = r.positionIn(dy.shape);
   int64_t c = at[1];
   double up = r.upstream(g.getOutputGrad(), at);
   bool batch = g.getTraining();
-  Stats s = normalizer(r, x, c, batch, g.getRunningMean(), g.getRunningVar());
-  double invstd = 1.0 / std::sqrt(s.var + eps);
-  double scale = optionalAt(r, g.getWeight(), c, 1.0) * invstd;
+  normalizer(r, x, c, batch, g.getRunningMean(), g.getRunningVar());
   // The whole channel's means, then every element (for the comparison).
   Normalized all = normalizeAll(r, g, x);
+  double scale = optionalAt(r, g.getWeight(), c, 1.0) * all.invstd[c];
   int64_t channels = x.dim(1), count = x.dim(0) * x.dim(2) * x.dim(3);
   std::vector<double> meanDy(channels), meanDyXhat(channels);
   for (int64_t k = 0; k < dx.size(); ++k) {
@@ -248,14 +252,13 @@ void batchNormWeightGrad(Report &r, Operation *op) {
   Markdown &md = r.md;
   const Tensor &dy = r.value(g.getOutputGrad()), &x = r.value(g.getInput()),
                &dw = r.value(g.getWeightGrad());
-  double eps = g.getEps().convertToDouble();
   r.beginSection(op, "backward, weight gradient");
   Index at = r.positionIn(dy.shape);
   double up = r.upstream(g.getOutputGrad(), at);
   int64_t c = at[1];
-  Stats s = normalizer(r, x, c, g.getTraining(), g.getRunningMean(),
-                       g.getRunningVar());
-  double xh = (x.data[flat(x.shape, at)] - s.mean) / std::sqrt(s.var + eps);
+  normalizer(r, x, c, g.getTraining(), g.getRunningMean(), g.getRunningVar());
+  Normalized all = normalizeAll(r, g, x);
+  double xh = all.xhat(x, flat(x.shape, at));
   md.para("The scale multiplies the normalized input: **this position's "
           "contribution** to $\\partial L/\\partial \\gamma_" +
           std::to_string(c) + "$ is $" + paren(md.op(up)) + " \\times " +
@@ -263,7 +266,6 @@ void batchNormWeightGrad(Report &r, Operation *op) {
           "$; the **full gradient** sums the channel: $$\\frac{\\partial L}"
           "{\\partial \\gamma_c} = \\sum_{n,h,w} \\frac{\\partial L}{\\partial "
           "y_{n,c,h,w}} \\, \\hat x_{n,c,h,w}$$");
-  Normalized all = normalizeAll(r, g, x);
   std::vector<double> full(dw.size(), 0.0);
   for (int64_t k = 0; k < dy.size(); ++k)
     full[all.channelOf(k)] += dy.data[k] * all.xhat(x, k);

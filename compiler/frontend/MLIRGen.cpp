@@ -44,7 +44,7 @@ struct DataTensor {
   /// Parameters and buffers: by default U(-1/sqrt(fanIn), 1/sqrt(fanIn))
   /// or what the layer asks for.
   int64_t fanIn = 0;
-  mlir::tcnn::LayerPlan::Param::Init init0 =
+  mlir::tcnn::LayerPlan::Param::Init paramInit =
       mlir::tcnn::LayerPlan::Param::Init::Uniform;
   /// Targets of CrossEntropyLoss: class indices in [0, classes).
   bool classIndices = false;
@@ -127,8 +127,6 @@ private:
   uint64_t maxMemory;
 
   std::vector<DataTensor> tensors;
-  /// Generator states (int64, too wide for the doubles of `values`).
-  std::map<std::string, int64_t> seeds;
   std::vector<PlannedLayer> layers;
   std::map<std::string, ValueRef> names;
   std::map<std::string, int> layerIndex; // layer name -> index in `layers`
@@ -292,7 +290,7 @@ int Generator::addParam(const std::string &layer,
   t.name = layer + "." + param.name;
   t.shape.assign(param.shape.begin(), param.shape.end());
   t.fanIn = param.fanIn;
-  t.init0 = param.init;
+  t.paramInit = param.init;
   t.loc = loc;
   tensors.push_back(std::move(t));
   return static_cast<int>(tensors.size()) - 1;
@@ -408,17 +406,17 @@ bool Generator::initializeTensors() {
     } else if (t.role == DataTensor::Role::Param ||
                t.role == DataTensor::Role::Buffer) {
       using Init = mlir::tcnn::LayerPlan::Param::Init;
-      if (t.init0 == Init::Uniform) {
+      if (t.paramInit == Init::Uniform) {
         double bound = 1.0 / std::sqrt(static_cast<double>(t.fanIn));
         t.values = uniformValues(count, -bound, bound, model.seed, t.name);
-      } else if (t.init0 == Init::Seed) {
+      } else if (t.paramInit == Init::Seed) {
         // A generator's first state: the top 52 bits of the tensor's
         // stream seed (a double holds it exactly, as the interpreter does).
-        t.values.assign(count, 0);
-        seeds[t.name] =
-            static_cast<int64_t>(tcnnc::streamSeed(model.seed, t.name) >> 12);
+        t.values.assign(
+            count, static_cast<double>(
+                       tcnnc::streamSeed(model.seed, t.name) >> 12));
       } else {
-        t.values.assign(count, t.init0 == Init::Ones ? 1.0 : 0.0);
+        t.values.assign(count, t.paramInit == Init::Ones ? 1.0 : 0.0);
       }
     } else if (t.classIndices) {
       TensorInit init;
@@ -466,7 +464,7 @@ mlir::Location Generator::locFor(const std::string &name, SourceLoc loc) {
 }
 
 bool Generator::isSeed(const DataTensor &t) const {
-  return t.init0 == mlir::tcnn::LayerPlan::Param::Init::Seed;
+  return t.paramInit == mlir::tcnn::LayerPlan::Param::Init::Seed;
 }
 
 mlir::Type Generator::typeOf(const DataTensor &t) {
@@ -511,11 +509,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
     argTypes.push_back(type);
     mlir::DenseElementsAttr data;
     auto tensorType = mlir::cast<mlir::RankedTensorType>(type);
-    if (isSeed(t)) {
-      int64_t seed = seeds.count(t.name) ? seeds.at(t.name)
-                                         : static_cast<int64_t>(t.values[0]);
-      data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(seed));
-    } else if (t.classIndices) {
+    if (t.classIndices || isSeed(t)) {
       std::vector<int64_t> ints(t.values.begin(), t.values.end());
       data = mlir::DenseElementsAttr::get(tensorType, llvm::ArrayRef(ints));
     } else {
