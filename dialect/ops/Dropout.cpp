@@ -7,9 +7,8 @@
 
 #include "dialect/TcnnOps.h"
 
-#include "llvm/Support/FormatVariadic.h"
-
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::tcnn;
@@ -40,8 +39,11 @@ ArrayRef<LayerArg> DropoutOp::getLayerArgs() {
 LogicalResult DropoutOp::planLayer(LayerPlan &plan) {
   double p = plan.getFloat("p", 0.5);
   if (p < 0 || p > 1) {
-    plan.atArgument("p")("Dropout: dropout probability has to be between 0 "
-                         "and 1, but got " + std::to_string(p).erase(std::to_string(p).find_last_not_of('0') + 1));
+    char given[32];
+    std::snprintf(given, sizeof given, "%g", p);
+    plan.atArgument("p")(Twine("Dropout: dropout probability has to be "
+                               "between 0 and 1, but got ") +
+                         given);
     return failure();
   }
   plan.result = plan.inputs[0];
