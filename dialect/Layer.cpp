@@ -37,6 +37,12 @@ std::array<int64_t, 2> LayerPlan::getPair(llvm::StringRef name,
   return it->second.pair;
 }
 
+std::array<int64_t, 4> LayerPlan::getSides(llvm::StringRef name,
+                                           std::array<int64_t, 4> dflt) const {
+  auto it = args.find(name.str());
+  return it == args.end() ? dflt : it->second.sides;
+}
+
 mlir::DenseI64ArrayAttr LayerPlan::givenPairAttr(mlir::Builder &b,
                                                  llvm::StringRef name) const {
   return has(name) ? pairAttr(b, getPair(name, {0, 0}))

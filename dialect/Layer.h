@@ -29,7 +29,7 @@ namespace mlir::tcnn {
 /// One keyword argument of a layer, as PyTorch spells it. Arguments bind
 /// positionally in this order, as in PyTorch.
 struct LayerArg {
-  enum class Type { Int, Pair, Bool, Float, String };
+  enum class Type { Int, Pair, Sides, Bool, Float, String };
   const char *name;
   Type type;
   bool required = false;
@@ -41,11 +41,14 @@ struct LayerArg {
 };
 
 /// An argument's value in a model file. An Int given where a Pair is
-/// expected means (k, k), as in PyTorch.
+/// expected means (k, k), and where Sides are expected (k, k, k, k), as in
+/// PyTorch.
 struct LayerArgValue {
   LayerArg::Type type = LayerArg::Type::Int;
   int64_t i = 0;
   std::array<int64_t, 2> pair{};
+  /// Type::Sides: (left, right, top, bottom), ZeroPad2d's order.
+  std::array<int64_t, 4> sides{};
   bool b = false;
   double f = 0;
   std::string s;
@@ -97,6 +100,8 @@ struct LayerPlan {
   llvm::StringRef getString(llvm::StringRef name, llvm::StringRef dflt) const;
   std::array<int64_t, 2> getPair(llvm::StringRef name,
                                  std::array<int64_t, 2> dflt) const;
+  std::array<int64_t, 4> getSides(llvm::StringRef name,
+                                  std::array<int64_t, 4> dflt) const;
   /// The pair argument `name` as an op attribute, or null when it was not
   /// given, so that the op keeps its ODS default (which is not printed).
   DenseI64ArrayAttr givenPairAttr(Builder &b, llvm::StringRef name) const;

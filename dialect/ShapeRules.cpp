@@ -313,9 +313,12 @@ std::optional<shapes::Shape> shapes::convTranspose2d(
             pair(padding) + " non-negative");
       return std::nullopt;
     }
-    if (outputPadding[d] < 0 || outputPadding[d] >= stride[d]) {
+    // PyTorch's rule: less than either the stride or the dilation.
+    if (outputPadding[d] < 0 ||
+        outputPadding[d] >= std::max(stride[d], dilation[d])) {
       error(Twine(op) + ": output_padding " + pair(outputPadding) +
-            " must be non-negative and less than the stride " + pair(stride));
+            " must be non-negative and less than either the stride " +
+            pair(stride) + " or the dilation " + pair(dilation));
       return std::nullopt;
     }
     result[2 + d] = (input[2 + d] - 1) * stride[d] - 2 * padding[d] +
@@ -327,6 +330,40 @@ std::optional<shapes::Shape> shapes::convTranspose2d(
     }
   }
   return addressableResult(op, result, error);
+}
+
+std::optional<shapes::Shape> shapes::pad2d(ArrayRef<int64_t> input,
+                                           ArrayRef<int64_t> padding,
+                                           ErrorFn error) {
+  if (input.size() < 2) {
+    error("pad2d: input must have at least 2 dimensions, got " + str(input));
+    return std::nullopt;
+  }
+  if (!checkPositive("pad2d", "input", input, error))
+    return std::nullopt;
+  if (padding.size() != 4) {
+    error("pad2d: padding must be (left, right, top, bottom), got " +
+          Twine(padding.size()) + " values");
+    return std::nullopt;
+  }
+  for (int64_t p : padding)
+    if (p > kMaxWindow || p < -kMaxWindow) {
+      error("pad2d: padding " + Twine(p) + " is larger than " +
+            Twine(kMaxWindow));
+      return std::nullopt;
+    }
+  Shape result(input.begin(), input.end());
+  size_t h = input.size() - 2, w = input.size() - 1;
+  result[h] += padding[2] + padding[3];
+  result[w] += padding[0] + padding[1];
+  if (result[h] < 1 || result[w] < 1) {
+    error("pad2d: padding (" + Twine(padding[0]) + ", " + Twine(padding[1]) +
+          ", " + Twine(padding[2]) + ", " + Twine(padding[3]) +
+          ") leaves no output: input " + str(input) + " would become " +
+          str(result));
+    return std::nullopt;
+  }
+  return addressableResult("pad2d", result, error);
 }
 
 std::optional<shapes::Shape> shapes::cat(ArrayRef<Shape> inputs, int64_t dim,

@@ -91,6 +91,11 @@ struct PoolWindows {
 };
 
 /// torch.cat of `inputs` along `dim` (already non-negative).
+/// nn.ZeroPad2d: input [..., H, W] (2-D or more), padding (left, right,
+/// top, bottom), negative sides cutting; every output size positive.
+std::optional<Shape> pad2d(llvm::ArrayRef<int64_t> input,
+                           llvm::ArrayRef<int64_t> padding, ErrorFn error);
+
 std::optional<Shape> cat(llvm::ArrayRef<Shape> inputs, int64_t dim,
                          ErrorFn error);
 
@@ -111,7 +116,7 @@ std::optional<Shape> adaptivePool2d(llvm::StringRef layer,
                                     ErrorFn error);
 
 /// nn.ConvTranspose2d: input [N, C, H, W], weight [C, O / groups, Kh, Kw],
-/// bias [O] or none; output_padding (each less than the stride) extends
+/// bias [O] or none; output_padding (each less than the stride or the dilation) extends
 /// the output after its end.
 std::optional<Shape> convTranspose2d(
     llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> weight,

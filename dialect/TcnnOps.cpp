@@ -62,6 +62,15 @@ mlir::tcnn::argumentRole(FunctionOpInterface func, unsigned i) {
   return std::nullopt;
 }
 
+Location mlir::tcnn::layerPartLoc(Location loc, StringRef suffix) {
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return loc;
+  return NameLoc::get(
+      StringAttr::get(loc.getContext(), name.getName().str() + suffix.str()),
+      name.getChildLoc());
+}
+
 std::string mlir::tcnn::argumentName(FunctionOpInterface func, unsigned i) {
   if (auto role = argumentRole(func, i))
     return role->second.str();
@@ -219,6 +228,18 @@ LogicalResult CatOp::inferReturnTypes(MLIRContext *ctx,
                    types);
 }
 
+LogicalResult Pad2dOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (!wellFormed({adaptor.getInput()}, {adaptor.getPaddingAttr()}))
+    return failure();
+  return setResult(ctx,
+                   shapes::pad2d(shapeOf(adaptor.getInput()),
+                                 adaptor.getPadding(), RuleDiagnostic{loc}),
+                   types);
+}
+
 LogicalResult ReluOp::inferReturnTypes(MLIRContext *ctx,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -330,6 +351,13 @@ LogicalResult Conv2dWeightGradOp::verify() {
                             getDilation(), getGroups(), diag);
   return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
                      "conv2d of this input with a weight of the result shape");
+}
+
+LogicalResult Pad2dGradOp::verify() {
+  RuleDiagnostic diag{getLoc()};
+  auto fwd = shapes::pad2d(shapeOf(getInputGrad()), getPadding(), diag);
+  return expectShape(*this, "output_grad", shapeOf(getOutputGrad()), fwd,
+                     "pad2d of the result shape");
 }
 
 LogicalResult BiasGradOp::verify() {

@@ -89,6 +89,10 @@ void setTrainingMode(Operation *func, bool training);
 /// The user-facing name of argument `i` ("x", "conv1.weight"), or "argN".
 std::string argumentName(FunctionOpInterface func, unsigned i);
 
+/// `loc` renamed `<layer><suffix>` when it names a layer: a second op a
+/// layer builds is dumped and explained under that name ("conv1.pad").
+Location layerPartLoc(Location loc, StringRef suffix);
+
 /// An attribute's value, or `dflt` when it is not set: an attribute left
 /// to its ODS default is not set yet while the op is built, when its
 /// result type is inferred (the defaults are filled in afterwards).

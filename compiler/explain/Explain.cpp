@@ -24,6 +24,7 @@ void tcnnc::explain::registerSections(DialectRegistry &registry) {
   registerLossSections(registry);
   registerNormSections(registry);
   registerDropoutSections(registry);
+  registerPadSections(registry);
 }
 
 LogicalResult tcnnc::explain::parsePosition(llvm::StringRef text,

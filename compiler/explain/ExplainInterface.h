@@ -32,6 +32,7 @@ void registerLinearSections(mlir::DialectRegistry &registry);
 void registerLossSections(mlir::DialectRegistry &registry);
 void registerNormSections(mlir::DialectRegistry &registry);
 void registerDropoutSections(mlir::DialectRegistry &registry);
+void registerPadSections(mlir::DialectRegistry &registry);
 
 } // namespace tcnnc::explain
 

@@ -27,15 +27,17 @@ struct SourceLoc {
 };
 
 /// A layer argument value: an int, a float, a bool, an (h, w) pair of
-/// integers, a pair of numbers (Adam's betas), a string ("sum") or None.
+/// integers, a pair of numbers (Adam's betas), four integers (ZeroPad2d's
+/// (left, right, top, bottom)), a string ("sum") or None.
 struct ArgValue {
-  enum class Kind { Int, Float, Bool, Pair, FloatPair, String, None };
+  enum class Kind { Int, Float, Bool, Pair, FloatPair, Quad, String, None };
   Kind kind = Kind::Int;
   int64_t i = 0;
   double f = 0;
   bool b = false;
   int64_t pair[2] = {0, 0};
   double fpair[2] = {0, 0};
+  int64_t quad[4] = {0, 0, 0, 0};
   std::string s;
   SourceLoc loc;
 };

@@ -79,6 +79,10 @@ static void printCall(const LayerCall &call, llvm::raw_ostream &os) {
       os << "(" << num(a.value.fpair[0]) << ", " << num(a.value.fpair[1])
          << ")";
       break;
+    case ArgValue::Kind::Quad:
+      os << "(" << a.value.quad[0] << ", " << a.value.quad[1] << ", "
+         << a.value.quad[2] << ", " << a.value.quad[3] << ")";
+      break;
     case ArgValue::Kind::String:
       os << '"' << a.value.s << '"';
       break;

@@ -57,6 +57,8 @@ static std::string typeDescription(const LayerArg &arg) {
     return arg.choices ? "an integer, an (h, w) pair of integers, " +
                              choiceList(arg.choices)
                        : "an integer or an (h, w) pair of integers";
+  case T::Sides:
+    return "an integer or four integers (left, right, top, bottom)";
   case T::Bool:
     return "true or false";
   case T::Float:
@@ -83,6 +85,10 @@ static std::string describeValue(const ArgValue &v) {
   case ArgValue::Kind::FloatPair:
     return "(" + llvm::formatv("{0}", v.fpair[0]).str() + ", " +
            llvm::formatv("{0}", v.fpair[1]).str() + ")";
+  case ArgValue::Kind::Quad:
+    return "(" + std::to_string(v.quad[0]) + ", " + std::to_string(v.quad[1]) +
+           ", " + std::to_string(v.quad[2]) + ", " +
+           std::to_string(v.quad[3]) + ")";
   case ArgValue::Kind::String:
     return "\"" + v.s + "\"";
   case ArgValue::Kind::None:
@@ -110,6 +116,8 @@ static bool typeMatches(const LayerArg &arg, const ArgValue &v) {
     return v.kind == ArgValue::Kind::Int;
   case T::Pair:
     return v.kind == ArgValue::Kind::Int || v.kind == ArgValue::Kind::Pair;
+  case T::Sides:
+    return v.kind == ArgValue::Kind::Int || v.kind == ArgValue::Kind::Quad;
   case T::Bool:
     return v.kind == ArgValue::Kind::Bool;
   case T::Float:
@@ -122,6 +130,7 @@ static bool typeMatches(const LayerArg &arg, const ArgValue &v) {
 static LayerArgValue bindValue(T type, const ArgValue &v) {
   LayerArgValue out;
   out.type = v.kind == ArgValue::Kind::Pair     ? T::Pair
+             : v.kind == ArgValue::Kind::Quad   ? T::Sides
              : v.kind == ArgValue::Kind::Bool   ? T::Bool
              : v.kind == ArgValue::Kind::String ? T::String
              : type == T::Float                 ? T::Float
@@ -129,6 +138,10 @@ static LayerArgValue bindValue(T type, const ArgValue &v) {
   out.s = v.s;
   out.i = v.i;
   out.pair = {v.pair[0], v.pair[1]};
+  out.sides = v.kind == ArgValue::Kind::Quad
+                  ? std::array<int64_t, 4>{v.quad[0], v.quad[1], v.quad[2],
+                                           v.quad[3]}
+                  : std::array<int64_t, 4>{v.i, v.i, v.i, v.i};
   out.b = v.b;
   out.f = v.kind == ArgValue::Kind::Int ? static_cast<double>(v.i) : v.f;
   return out;

@@ -369,8 +369,14 @@ bool Parser::parseArg(Arg &arg) {
     }
     if (!expect(")", "to close the list"))
       return false;
+    if (ints.size() == 4 && allInts) {
+      v.kind = ArgValue::Kind::Quad;
+      std::copy(ints.begin(), ints.end(), v.quad);
+      return true;
+    }
     if (ints.size() != 2)
-      return error(v.loc, "expected an (h, w) pair, got " +
+      return error(v.loc, "expected an (h, w) pair or four integers "
+                          "(left, right, top, bottom), got " +
                               llvm::Twine(ints.size()) + " values");
     v.kind = allInts ? ArgValue::Kind::Pair : ArgValue::Kind::FloatPair;
     for (int k = 0; k < 2; ++k) {

@@ -147,6 +147,7 @@ void tcnnc::registerKernels(DialectRegistry &registry) {
   registerLossKernels(registry);
   registerNormKernels(registry);
   registerDropoutKernels(registry);
+  registerPadKernels(registry);
   registry.addExtension(+[](MLIRContext *ctx, arith::ArithDialect *) {
     arith::ConstantOp::attachInterface<ConstantKernel>(*ctx);
   });

@@ -60,6 +60,7 @@ void registerLinearKernels(mlir::DialectRegistry &registry);
 void registerLossKernels(mlir::DialectRegistry &registry);
 void registerNormKernels(mlir::DialectRegistry &registry);
 void registerDropoutKernels(mlir::DialectRegistry &registry);
+void registerPadKernels(mlir::DialectRegistry &registry);
 
 } // namespace tcnnc
 

@@ -77,6 +77,12 @@ Tensor batchNormWeightGrad(const Tensor &dy, const Tensor &x,
 // Dropout (DropoutKernels.cpp).
 Tensor dropoutMask(int64_t state, const std::vector<int64_t> &shape, double p);
 
+// Padding (PadKernels.cpp): y[..., i, j] = x[..., i + rows, j + cols],
+// 0 where that is outside x; pad2d shifts by (-top, -left), its gradient
+// by (top, left).
+Tensor shift2d(const Tensor &x, const std::vector<int64_t> &shape,
+               int64_t rows, int64_t cols);
+
 } // namespace tcnnc::kernels
 
 #endif // TCNN_INTERPRETER_KERNELS_H

@@ -73,6 +73,8 @@ void registerLossLowerings(mlir::DialectRegistry &registry);
 void registerNormLowerings(mlir::DialectRegistry &registry);
 /// dropout_mask, dropout, advance_generator (LowerDropout.cpp).
 void registerDropoutLowerings(mlir::DialectRegistry &registry);
+/// pad2d and pad2d_grad (LowerPad.cpp).
+void registerPadLowerings(mlir::DialectRegistry &registry);
 /// sgd_buffer, sgd_update, adam_moment, adam_update (LowerOptimizer.cpp).
 void registerOptimizerLowerings(mlir::DialectRegistry &registry);
 

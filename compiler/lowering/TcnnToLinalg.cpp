@@ -75,5 +75,6 @@ void tcnnc::lowering::registerLowerings(DialectRegistry &registry) {
   registerLossLowerings(registry);
   registerNormLowerings(registry);
   registerDropoutLowerings(registry);
+  registerPadLowerings(registry);
   registerOptimizerLowerings(registry);
 }

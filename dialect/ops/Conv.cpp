@@ -93,37 +93,40 @@ struct ConvParams {
   }
 };
 
-/// The padding of each side: the given pair, or the padding that `"same"`
-/// (output as large as the input, stride 1) or `"valid"` (none) means for
-/// this kernel and dilation; none when "same" would need more padding on
-/// one side than the other.
-std::optional<std::array<int64_t, 2>>
-paddingOf(const LayerPlan &plan, std::array<int64_t, 2> kernel,
-          std::array<int64_t, 2> dilation) {
+/// A Conv2d layer's padding: `both` on each side, plus `extra` rows and
+/// columns at the bottom and right, which only `"same"` with an even
+/// total padding d (k - 1) asks for (as PyTorch, which pads the input by
+/// the difference first).
+struct ConvPadding {
+  std::array<int64_t, 2> both{0, 0}, extra{0, 0};
+  bool asymmetric() const { return extra[0] != 0 || extra[1] != 0; }
+  /// The extra sides as pad2d's (left, right, top, bottom).
+  std::array<int64_t, 4> extraSides() const {
+    return {0, extra[1], 0, extra[0]};
+  }
+};
+
+/// The given pair, or the padding `"same"` (output as large as the input,
+/// stride 1) or `"valid"` (none) means for this kernel and dilation.
+std::optional<ConvPadding> paddingOf(const LayerPlan &plan,
+                                     std::array<int64_t, 2> kernel,
+                                     std::array<int64_t, 2> dilation) {
   auto it = plan.args.find("padding");
   if (it == plan.args.end() || it->second.type != LayerArg::Type::String)
-    return plan.getPair("padding", {0, 0});
+    return ConvPadding{plan.getPair("padding", {0, 0})};
   if (it->second.s == "valid")
-    return std::array<int64_t, 2>{0, 0};
+    return ConvPadding{};
   auto stride = plan.getPair("stride", {1, 1});
   if (stride[0] != 1 || stride[1] != 1) {
     plan.atArgument("padding")(
         "Conv2d: padding=\"same\" needs stride 1 (as in PyTorch)");
     return std::nullopt;
   }
-  std::array<int64_t, 2> pad;
+  ConvPadding pad;
   for (int d = 0; d < 2; ++d) {
     int64_t total = dilation[d] * (kernel[d] - 1);
-    if (total % 2 != 0) {
-      plan.atArgument("padding")(
-          "Conv2d: padding=\"same\" with kernel " + Twine(kernel[0]) + "x" +
-          Twine(kernel[1]) + " and dilation (" + Twine(dilation[0]) + ", " +
-          Twine(dilation[1]) +
-          ") pads one side more than the other, which is not supported; "
-          "give the padding as a number");
-      return std::nullopt;
-    }
-    pad[d] = total / 2;
+    pad.both[d] = total / 2;
+    pad.extra[d] = total - 2 * pad.both[d];
   }
   return pad;
 }
@@ -144,10 +147,15 @@ LogicalResult Conv2dOp::planLayer(LayerPlan &plan) {
   auto padding = paddingOf(plan, kernel, dilation);
   if (!padding)
     return failure();
+  std::optional<shapes::Shape> input = plan.inputs[0];
+  if (padding->asymmetric())
+    input = shapes::pad2d(*input, padding->extraSides(), plan.atCall());
+  if (!input)
+    return failure();
   ConvParams p(plan, {out, in / groups, kernel[0], kernel[1]});
   // PyTorch's fan-in: the inputs one output reads.
-  return p.plan(shapes::conv2d(plan.inputs[0], p.weight, p.bias(),
-                               plan.getPair("stride", {1, 1}), *padding,
+  return p.plan(shapes::conv2d(*input, p.weight, p.bias(),
+                               plan.getPair("stride", {1, 1}), padding->both,
                                dilation, groups, plan.atCall()),
                 (in / groups) * kernel[0] * kernel[1]);
 }
@@ -157,9 +165,13 @@ Value Conv2dOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
   // Planning succeeded, so the padding is one.
   auto padding = *paddingOf(plan, plan.getPair("kernel_size", {1, 1}),
                             plan.getPair("dilation", {1, 1}));
+  Value input = inputs[0];
+  if (padding.asymmetric())
+    input = b.create<Pad2dOp>(layerPartLoc(loc, ".pad"), input,
+                              b.getDenseI64ArrayAttr(padding.extraSides()));
   return b.create<Conv2dOp>(
-      loc, inputs[0], params[0], params.size() > 1 ? params[1] : Value(),
-      pairAttr(b, plan.getPair("stride", {1, 1})), pairAttr(b, padding),
+      loc, input, params[0], params.size() > 1 ? params[1] : Value(),
+      pairAttr(b, plan.getPair("stride", {1, 1})), pairAttr(b, padding.both),
       plan.givenPairAttr(b, "dilation"), groupsAttr(b, plan));
 }
 
@@ -228,6 +240,25 @@ LogicalResult ConvTranspose2dOp::buildGradients(OpBuilder &b, Value dy,
   // and the weight gradient is conv2d's with the roles of x and dy
   // swapped (x plays the upstream gradient).
   Location loc = getLoc();
+  if (getBias() && needed[2])
+    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
+  // An output_padding of a stride or more (PyTorch allows it below the
+  // dilation) adds whole rows no window reaches; conv2d would see an
+  // extra window there, so those rows of dy are cut first (they only
+  // reach the bias).
+  auto outPad = pairOr(getOutputPaddingAttr(), {0, 0});
+  auto stride = getStride();
+  std::array<int64_t, 4> cut = {0, outPad[1] >= stride[1] ? -outPad[1] : 0,
+                                0, outPad[0] >= stride[0] ? -outPad[0] : 0};
+  if (cut[1] != 0 || cut[3] != 0) {
+    auto dyType = cast<RankedTensorType>(dy.getType());
+    SmallVector<int64_t> shape(dyType.getShape());
+    shape[2] += cut[3];
+    shape[3] += cut[1];
+    dy = b.create<Pad2dGradOp>(
+        loc, RankedTensorType::get(shape, dyType.getElementType()), dy,
+        b.getDenseI64ArrayAttr({0, -cut[1], 0, -cut[3]}));
+  }
   if (needed[0])
     grads[0] = b.create<Conv2dOp>(loc, getInput().getType(), dy, getWeight(),
                                   Value(), getStrideAttr(), getPaddingAttr(),
@@ -236,7 +267,5 @@ LogicalResult ConvTranspose2dOp::buildGradients(OpBuilder &b, Value dy,
     grads[1] = b.create<Conv2dWeightGradOp>(
         loc, getWeight().getType(), getInput(), dy, getStrideAttr(),
         getPaddingAttr(), getDilationAttr(), getGroupsAttr());
-  if (getBias() && needed[2])
-    grads[2] = b.create<BiasGradOp>(loc, getBias().getType(), dy);
   return success();
 }

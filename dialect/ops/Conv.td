@@ -71,7 +71,7 @@ def Tcnn_ConvTranspose2dOp : Tcnn_LayerOp<"conv_transpose2d", "ConvTranspose2d">
     plus `b`; positions that fall outside the output (the padding) are
     dropped. The output is [N, C_out, H_out, W_out] with
     `H_out = (H - 1) s_h - 2 p_h + d_h (K_h - 1) + output_padding_h + 1`,
-    as in PyTorch; `output_padding` (less than the stride) adds rows and
+    as in PyTorch; `output_padding` (less than the stride or the dilation) adds rows and
     columns at the end that only the bias reaches. It computes what
     conv2d_input_grad computes, plus the bias.
 

@@ -56,12 +56,8 @@ LogicalResult DropoutOp::planLayer(LayerPlan &plan) {
 Value DropoutOp::buildLayer(OpBuilder &b, Location loc, const LayerPlan &plan,
                             ValueRange inputs, ValueRange params) {
   // The mask is dumped and explained as `<layer>.mask`.
-  Location maskLoc = loc;
-  if (auto name = dyn_cast<NameLoc>(loc))
-    maskLoc = NameLoc::get(b.getStringAttr(name.getName().str() + ".mask"),
-                           name.getChildLoc());
   Value mask = b.create<DropoutMaskOp>(
-      maskLoc, inputs[0].getType(), params[0],
+      layerPartLoc(loc, ".mask"), inputs[0].getType(), params[0],
       b.getF64FloatAttr(plan.getFloat("p", 0.5)));
   auto op = b.create<DropoutOp>(loc, inputs[0], mask, BoolAttr());
   b.create<AdvanceGeneratorOp>(loc, params[0], BoolAttr());

@@ -348,7 +348,7 @@ func.func @cat_grad_slice(%dy: tensor<2x8xf32>) {
 // -----
 
 func.func @conv_transpose_output_padding(%x: tensor<1x2x3x3xf32>, %w: tensor<2x1x3x3xf32>) {
-  // expected-error @+2 {{conv_transpose2d: output_padding (2, 0) must be non-negative and less than the stride (2, 2)}}
+  // expected-error @+2 {{conv_transpose2d: output_padding (2, 0) must be non-negative and less than either the stride (2, 2) or the dilation (1, 1)}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = tcnn.conv_transpose2d %x, %w stride [2, 2] padding [0, 0] {output_padding = array<i64: 2, 0>} : (tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x1x9x7xf32>
   return
@@ -593,4 +593,38 @@ func.func @dropout_p(%s: tensor<i64>) -> tensor<2x5xf32> {
   // expected-error @+1 {{'tcnn.dropout_mask' op attribute 'p' failed to satisfy constraint: 64-bit float attribute between 0 and 1}}
   %0 = tcnn.dropout_mask %s {p = 1.5 : f64} : tensor<i64> -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @pad2d_nothing_left(%x: tensor<1x2x3x3xf32>) {
+  // expected-error @+2 {{pad2d: padding (0, 0, -2, -1) leaves no output: input [1, 2, 3, 3] would become [1, 2, 0, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.pad2d %x padding [0, 0, -2, -1] : tensor<1x2x3x3xf32> -> tensor<1x2x0x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad2d_rank(%x: tensor<5xf32>) {
+  // expected-error @+2 {{pad2d: input must have at least 2 dimensions, got [5]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = tcnn.pad2d %x padding [1, 1, 1, 1] : tensor<5xf32> -> tensor<7xf32>
+  return
+}
+
+// -----
+
+func.func @pad2d_sides(%x: tensor<1x2x3x3xf32>) {
+  // expected-error @+1 {{'tcnn.pad2d' op attribute 'padding' failed to satisfy constraint: i64 dense array attribute with exactly 4 elements}}
+  %0 = tcnn.pad2d %x padding [1, 1] : tensor<1x2x3x3xf32> -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @pad2d_grad_shape(%dy: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{'tcnn.pad2d_grad' op output_grad has shape [1, 2, 4, 4] but pad2d of the result shape gives [1, 2, 5, 5]}}
+  %0 = tcnn.pad2d_grad %dy padding [1, 1, 1, 1] : tensor<1x2x4x4xf32> -> tensor<1x2x3x3xf32>
+  return
 }

@@ -20,7 +20,7 @@ RTOL, ATOL = 1e-4, 1e-6
 
 def _arg(v):
     if isinstance(v, tuple):
-        return "(%d, %d)" % v
+        return "(%s)" % ", ".join("%d" % k for k in v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):

@@ -168,6 +168,23 @@ CONFIGS = [
     Model("conv_transpose_depthwise_stride3", [1, 4, 3, 3],
           [L("d", "ConvTranspose2d", 4, 4, 2, stride=3, groups=4),
            L("c", "ConvTranspose2d", 4, 2, 1, stride=(1, 2), output_padding=(0, 1))]),
+    # output_padding at least the stride, which PyTorch allows below the
+    # dilation: the upstream gradient's last rows reach only the bias.
+    Model("conv_transpose_output_padding_dilation", [2, 3, 4, 3],
+          [L("u", "ConvTranspose2d", 3, 2, 3, dilation=2, output_padding=1),
+           L("r", "ReLU"),
+           L("v", "ConvTranspose2d", 2, 3, (2, 3), stride=(2, 1), dilation=3,
+             output_padding=(2, 1), bias=False)]),
+    # Zero padding: uneven sides, cutting (negative sides), all four at
+    # once; and padding="same" with even kernels, which pads the bottom and
+    # right one more than the top and left.
+    Model("zero_pad", [2, 3, 5, 4],
+          [L("p", "ZeroPad2d", (1, 2, 0, 3)), L("c", "Conv2d", 3, 4, 3),
+           L("q", "ZeroPad2d", (-1, 0, 1, -2)), L("t", "Tanh"),
+           L("z", "ZeroPad2d", 1)]),
+    Model("conv_same_even_kernel", [2, 3, 6, 5],
+          [L("c", "Conv2d", 3, 4, 2, padding="same"), L("r", "ReLU"),
+           L("d", "Conv2d", 4, 2, (4, 2), dilation=(1, 3), padding="same")]),
     # GELU's tanh approximation, on both sides of 0 and far out.
     # BatchNorm2d in training mode (batch statistics, running update),
     # without affine parameters, without running statistics, with batch 1
