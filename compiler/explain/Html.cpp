@@ -20,7 +20,7 @@
 #include <cstdlib>
 
 #ifndef TCNN_KATEX_DIR
-#error "TCNN_KATEX_DIR must name KaTeX's dist directory"
+#error "TCNN_KATEX_DIR must name KaTeX's directory (empty when not found)"
 #endif
 
 using namespace mlir;
@@ -284,12 +284,27 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
                                          const std::string &graphSvg,
                                          std::string &error) {
   std::string dir = katexDir();
+  if (dir.empty()) {
+    error = "KaTeX was not found when tcnn was built: install Debian's "
+            "libjs-katex (scripts/setup.sh does) and reconfigure, or set "
+            "TCNN_KATEX_DIR to KaTeX's directory";
+    return "";
+  }
   std::string css = readFile(dir + "/katex.min.css", error);
   std::string js = error.empty() ? readFile(dir + "/katex.min.js", error) : "";
-  std::string autoRender =
-      error.empty() ? readFile(dir + "/contrib/auto-render.min.js", error) : "";
+  // Debian ships the auto-render extension unminified, npm's dist both.
+  std::string autoRender;
+  if (error.empty()) {
+    std::string minified = dir + "/contrib/auto-render.min.js";
+    autoRender = readFile(llvm::sys::fs::exists(minified)
+                              ? minified
+                              : dir + "/contrib/auto-render.js",
+                          error);
+  }
   if (!error.empty()) {
-    error = "KaTeX is not installed (" + error + "); run scripts/setup.sh";
+    error = "KaTeX is incomplete (" + error + "): install Debian's "
+            "libjs-katex (scripts/setup.sh does), or set TCNN_KATEX_DIR to "
+            "KaTeX's directory";
     return "";
   }
   css = inlineFonts(css, dir, error);
