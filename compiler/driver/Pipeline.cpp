@@ -14,6 +14,7 @@
 #include "compiler/explain/Explain.h"
 #include "dialect/transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -303,6 +304,19 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   return writeOutput(options.outputFilename, code) ? 0 : 1;
 }
 
+/// The names of @forward's inputs (tcnn.input arguments).
+static std::vector<std::string> modelInputs(mlir::ModuleOp module) {
+  std::vector<std::string> names;
+  auto forward = module.lookupSymbol<mlir::func::FuncOp>("forward");
+  if (!forward)
+    return names;
+  for (unsigned i = 0; i < forward.getNumArguments(); ++i)
+    if (auto role = mlir::tcnn::argumentRole(forward, i);
+        role && role->first == mlir::tcnn::ArgRole::Input)
+      names.push_back(role->second.str());
+  return names;
+}
+
 int tcnnc::runPipeline(const PipelineOptions &options) {
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
@@ -343,9 +357,14 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
     bool wantGrad = options.stage >= Stage::MlirGrad || options.run ||
                     options.checkGradients || options.explain;
     if (wantGrad) {
+      std::vector<std::string> wrt = options.wrt;
+      // An explanation shows how the gradient reaches every input unless
+      // --wrt says otherwise: at a model's size it costs nothing.
+      if (options.explain && wrt.empty())
+        wrt = modelInputs(*module);
       std::string autodiff = "tcnn-autodiff";
-      if (!options.wrt.empty())
-        autodiff += "{wrt=" + llvm::join(options.wrt, ",") + "}";
+      if (!wrt.empty())
+        autodiff += "{wrt=" + llvm::join(wrt, ",") + "}";
       if (mlir::failed(runPasses(*module, autodiff, timing)))
         return 1;
     }

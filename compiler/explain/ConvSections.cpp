@@ -283,8 +283,9 @@ static void convForward(Report &r, Operation *op) {
             {"$\\partial L/\\partial W$ (same as the weight)",
              shapeStr(w.shape)},
             {"$\\partial L/\\partial X$ (same as the input)",
-             shapeStr(x.shape) + (dx ? "" : " — not computed: the input needs "
-                                            "no gradient")}});
+             shapeStr(x.shape) +
+                 (dx ? "" : " — not computed (--wrt names the inputs to "
+                            "differentiate)")}});
 }
 
 static void convWeightGrad(Report &r, Operation *op) {

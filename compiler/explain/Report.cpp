@@ -41,6 +41,24 @@ std::string tcnnc::explain::shapeStr(const std::vector<int64_t> &shape) {
   return shapes::str(shape);
 }
 
+/// "`x`, `side`": the inputs the gradient function differentiates (a
+/// result named `<input>.grad`).
+static std::string differentiatedInputs(func::FuncOp grad) {
+  auto names = grad->getAttrOfType<ArrayAttr>(kResultNamesAttr);
+  std::string list;
+  for (unsigned i = 0; names && i < grad.getNumArguments(); ++i) {
+    auto role = argumentRole(grad, i);
+    if (!role || role->first != ArgRole::Input)
+      continue;
+    std::string gradName = role->second.str() + ".grad";
+    if (llvm::any_of(names, [&](Attribute a) {
+          return cast<StringAttr>(a).getValue() == gradName;
+        }))
+      list += (list.empty() ? "`" : ", `") + role->second.str() + "`";
+  }
+  return list;
+}
+
 std::vector<int64_t> tcnnc::explain::indexRange(int64_t from,
                                                   int64_t count) {
   std::vector<int64_t> r;
@@ -427,6 +445,13 @@ LogicalResult Report::write(std::string &out) {
       md.para("The ops `-tcnn-autodiff` derived, in IR order (from the loss "
               "back to the first layer). Each is mapped to the layer whose "
               "backward rule built it.");
+      std::string inputs = differentiatedInputs(grad);
+      if (!inputs.empty())
+        md.para("The gradient reaches the model's input too (" + inputs +
+                "), as if PyTorch's input had `requires_grad=True`. "
+                "Training skips it, in PyTorch and in tcnn's executables "
+                "alike: no parameter depends on it. `--wrt` chooses the "
+                "inputs explained.");
       Value loss = grad.getBody().front().getTerminator()->getOperand(0);
       for (Operation &c : grad.getBody().front())
         if (auto tags = c.getAttrOfType<ArrayAttr>(kGradOfAttr))

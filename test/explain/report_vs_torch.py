@@ -2,7 +2,7 @@
 """The numbers in `tcnnc explain` reports, checked against PyTorch (not
 against tcnn): for several models, every forward section's value at its
 position, every backward section's upstream gradient, and every full
-weight and bias gradient printed in the tables."""
+weight, bias and input gradient printed in the tables."""
 
 import os
 import re
@@ -20,7 +20,7 @@ torch.set_num_threads(1)
 
 # Three examples and strided, padded, dilated, grouped and batch-normalized
 # configurations
-# (test_models.py), without the input gradient.
+# (test_models.py).
 MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (example("residual"), "residual.tcnn"),
           (example("lenet5"), "lenet5.tcnn"),
@@ -29,8 +29,6 @@ MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (config("conv_groups"), None),
           (config("conv_depthwise"), None),
           (config("batch_norm"), None)]
-for model, _ in MODELS:
-    model.wrt_x = False
 
 NUM = r"(-?\d+\.\d+)"
 
@@ -54,7 +52,8 @@ def check(model, source, workdir, failures):
     with torch.no_grad():
         for name, p in net.named_parameters():
             p.copy_(load(name.split(".", 1)[1]))
-    out, values = net.forward(load(model.x_name))
+    # The report explains the input gradient too (its default).
+    out, values = net.forward(load(model.x_name).requires_grad_())
     for v in values.values():
         if v.requires_grad:
             v.retain_grad()
@@ -66,6 +65,11 @@ def check(model, source, workdir, failures):
     loss.backward()
     params = dict((n.split(".", 1)[1], p) for n, p in net.named_parameters())
 
+    # The value each layer reads (its first input).
+    inputs, prev = {}, model.x_name
+    for l in model.layers:
+        inputs[l.name] = (l.inputs or [prev])[0]
+        prev = l.name
     checked = 0
     sections = re.split(r"^### ", report, flags=re.M)[1:]
     for section in sections:
@@ -108,6 +112,19 @@ def check(model, source, workdir, failures):
                 checked += 1
                 if not close(float(row[2]), want):
                     failures.append("%s %s.weight grad %s: report %s, PyTorch %.6f"
+                                    % (model.name, layer, index, row[2], want))
+        # Each row of an input-gradient table ends with the full dL/dx at
+        # that input position (the gradient of the layer's input value).
+        source = inputs.get(layer)
+        if (what.endswith("input gradient") or (what == "backward" and "Pool" in kind)) \
+                and source in values and values[source].grad is not None:
+            for row in re.findall(r"^\| \(([\d, ]+)\) \| [^|]* \| " + NUM + r" \| " + NUM + r" \|$",
+                                  section, re.M):
+                index = tuple(int(i) for i in row[0].split(","))
+                want = values[source].grad[index].item()
+                checked += 1
+                if not close(float(row[2]), want):
+                    failures.append("%s %s input gradient %s: report %s, PyTorch %.6f"
                                     % (model.name, layer, index, row[2], want))
         if what.endswith("bias gradient"):
             for c, full in re.findall(r"^\| (\d+) \| [^|]* \| " + NUM + r" \|$", section, re.M):
