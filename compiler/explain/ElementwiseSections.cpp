@@ -158,9 +158,18 @@ static void addForward(Report &r, Operation *op) {
   const Tensor &a = r.value(op->getOperand(0)), &b = r.value(op->getOperand(1)),
                &y = r.value(op->getResult(0));
   bool backward = op->hasAttr(kGradOfAttr);
-  r.beginSection(op, backward ? "backward, summing the gradients of a value "
-                                "used twice"
-                              : "forward");
+  if (backward) {
+    // Headed by the value whose gradients it sums, not the layer that
+    // used it a second time.
+    auto of = op->getAttrOfType<ArrayAttr>(kGradOfAttr);
+    std::string value = of && !of.empty()
+                            ? cast<StringAttr>(of[0]).getValue().str()
+                            : r.layerOf(op);
+    r.beginSection(op, "backward, the sum of the gradients of its two uses",
+                   value);
+  } else {
+    r.beginSection(op, "forward");
+  }
   Index at = r.positionIn(y.shape);
   int64_t i = flat(y.shape, at);
   if (backward)
@@ -173,9 +182,18 @@ static void addForward(Report &r, Operation *op) {
             r.describe(op->getOperand(1)) + ", shape " + shapeStr(y.shape) +
             ". $$y = a + b$$ Backward, both inputs receive the upstream "
             "gradient unchanged (no op is needed for that).");
+  // The written sum recomputes from the operands as printed; where the
+  // exact values round differently, that is said.
+  double printed = md.roundedOp(a.data[i]) + md.roundedOp(b.data[i]);
+  double exact = a.data[i] + b.data[i];
+  std::string sum = md.num(printed);
   md.para("At " + indexStr(at) + ": $" + md.op(a.data[i]) + " + " +
-          paren(md.op(b.data[i])) + "$.");
-  r.compare("value at " + indexStr(at), a.data[i] + b.data[i], y.data[i]);
+          paren(md.op(b.data[i])) + " = " + sum + "$" +
+          (md.num(exact) == sum
+               ? "."
+               : " (with the operands as printed; the unrounded values add "
+                 "up to " + md.num(exact) + ")."));
+  r.compare("value at " + indexStr(at), exact, y.data[i]);
 }
 
 static void mulForward(Report &r, Operation *op) {

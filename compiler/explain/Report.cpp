@@ -163,8 +163,14 @@ std::string Report::irLine(Operation *op) {
 }
 
 void Report::beginSection(Operation *op, const std::string &title) {
-  std::string layer = layerOf(op);
-  md.heading(3, "`" + layer + "` (" + kindOf(layer) + "): " + title);
+  beginSection(op, title, layerOf(op));
+}
+
+void Report::beginSection(Operation *op, const std::string &title,
+                          const std::string &layer) {
+  std::string kind = kindOf(layer);
+  md.heading(3, "`" + layer + "`" + (kind == "?" ? "" : " (" + kind + ")") +
+                    ": " + title);
   md.line("```mlir");
   md.line(irLine(op));
   md.line("```");

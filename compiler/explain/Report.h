@@ -67,6 +67,10 @@ public:
   bool compare(const std::string &what, double calculated, double actual);
   /// Starts an op's section: heading (unique) and the op's IR.
   void beginSection(mlir::Operation *op, const std::string &title);
+  /// The same, headed by `layer` instead of the op's own layer (a backward
+  /// op that serves another layer's value).
+  void beginSection(mlir::Operation *op, const std::string &title,
+                    const std::string &layer);
   /// Compares a whole recomputed tensor with the interpreter's (reports
   /// the worst element).
   bool compareTensor(const std::string &what,
