@@ -318,7 +318,8 @@ static void convWeightGrad(Report &r, Operation *op) {
         double xv = in ? x.at(win.n, first + c, h, v) : 0.0;
         rows.push_back(
             {indexStr({win.c, c, kh, kw}),
-             "$" + paren(md.op(g0)) + " \\times " + paren(md.op(xv)) + "$" +
+             md.formula(paren(md.op(g0)) + " \\times " + paren(md.op(xv)),
+                        g0 * xv, md.roundedOp(g0) * md.roundedOp(xv)) +
                  (in ? "" : " (pad)"),
              md.num(g0 * xv), md.num(dw.at(win.c, c, kh, kw))});
       }
@@ -371,8 +372,10 @@ static void convInputGrad(Report &r, Operation *op) {
           continue;
         }
         rows.push_back({indexStr({win.n, ci, h, v}),
-                        "$" + paren(md.op(g0)) + " \\times " +
-                            paren(md.op(wv)) + "$",
+                        md.formula(paren(md.op(g0)) + " \\times " +
+                                       paren(md.op(wv)),
+                                   g0 * wv,
+                                   md.roundedOp(g0) * md.roundedOp(wv)),
                         md.num(g0 * wv), md.num(dx.at(win.n, ci, h, v))});
       }
   md.table({"input position", "formula (operands rounded)",

@@ -185,10 +185,12 @@ static void pointwiseLossGrad(Report &r, Operation *op) {
       continue;
     std::vector<std::string> row = {std::to_string(i)};
     if (l.substituteDerivative) {
-      row.push_back("$" +
-                    l.substituteDerivative(md.op(p.data[i]),
-                                           paren(md.op(t.data[i]))) +
-                    (red.mean ? " / " + std::to_string(p.size()) : "") + "$");
+      double printed = dl.data[0] * red.factor() *
+                       l.df(md.roundedOp(p.data[i]), md.roundedOp(t.data[i]));
+      row.push_back(md.formula(
+          l.substituteDerivative(md.op(p.data[i]), paren(md.op(t.data[i]))) +
+              (red.mean ? " / " + std::to_string(p.size()) : ""),
+          full[i], printed));
     } else {
       row.push_back(
           md.num(l.ofDifference ? p.data[i] - t.data[i] : p.data[i]));

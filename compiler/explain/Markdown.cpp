@@ -64,6 +64,14 @@ double Markdown::roundedOp(double v) const {
   return std::strtod(op(v).c_str(), nullptr);
 }
 
+std::string Markdown::formula(const std::string &latex, double exact,
+                              double fromPrinted) const {
+  std::string cell = "$" + latex + "$";
+  if (num(fromPrinted) != num(exact))
+    cell += " (as printed: " + num(fromPrinted) + ")";
+  return cell;
+}
+
 std::string tcnnc::explain::paren(const std::string &number) {
   return number[0] == '-' ? "(" + number + ")" : number;
 }

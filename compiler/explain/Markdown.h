@@ -36,6 +36,12 @@ public:
   std::string op(double v) const;
   /// A value rounded as `op` prints it (what the shown arithmetic uses).
   double roundedOp(double v) const;
+  /// Written arithmetic for a table cell: `$latex$`, and where its
+  /// operands as printed give another printed number than the unrounded
+  /// values' `exact`, what they give ("(as printed: -0.219089)"), so every
+  /// written computation recomputes to what is shown.
+  std::string formula(const std::string &latex, double exact,
+                      double fromPrinted) const;
   int operandPrecision() const { return operandDecimals; }
   int valuePrecision() const { return valueDecimals; }
 

@@ -271,8 +271,10 @@ static void avgPoolGrad(Report &r, Operation *op) {
   double divisor = static_cast<double>(d);
   md.para("It is spread evenly over the window: each of its " +
           std::to_string(pw.kernel[0] * pw.kernel[1]) +
-          " positions receives $" + paren(md.op(g0)) + " / " +
-          std::to_string(d) + "$ = " + md.num(g0 / divisor) +
+          " positions receives " +
+          md.formula(paren(md.op(g0)) + " / " + std::to_string(d),
+                     g0 / divisor, md.roundedOp(g0) / divisor) +
+          " = " + md.num(g0 / divisor) +
           " (the divisor of the forward pass; padded positions receive "
           "their share too, which is dropped). Overlapping windows add up "
           "into the **full gradient**:");
@@ -284,7 +286,8 @@ static void avgPoolGrad(Report &r, Operation *op) {
       if (!win.inside(dx.shape, h, w))
         continue;
       rows.push_back({indexStr({win.n, win.c, h, w}),
-                      "$" + paren(md.op(g0)) + " / " + std::to_string(d) + "$",
+                      md.formula(paren(md.op(g0)) + " / " + std::to_string(d),
+                                 g0 / divisor, md.roundedOp(g0) / divisor),
                       md.num(g0 / divisor), md.num(dx.at(win.n, win.c, h, w))});
     }
   md.table({"input position", "formula", "contribution of " + indexStr(at),

@@ -337,11 +337,15 @@ void Report::writeHeader() {
           "(0 for convolutions and average pooling, never chosen by max "
           "pooling).\n"
           "- Values are printed with " + std::to_string(md.valuePrecision()) +
-          " decimals, and so are the operands written out in arithmetic "
-          "(`--precision` " + std::to_string(md.operandPrecision()) +
-          "). Results are computed from the unrounded float32 values, so a "
-          "sum of the operands as printed can differ in the last digit — "
-          "each such sum is shown too.\n"
+          " decimals" +
+          (md.operandPrecision() == md.valuePrecision()
+               ? ", and so are the operands written out in arithmetic"
+               : "; the operands written out in arithmetic with " +
+                     std::to_string(md.operandPrecision()) +
+                     " (`--precision`)") +
+          ". Results are computed from the unrounded float32 values; where "
+          "the operands as printed give another result, that result is "
+          "shown beside the formula (\"as printed: ...\").\n"
           "- Every activation (ReLU, Sigmoid, GELU, ...) is an op of its "
           "own: a convolution's output here is before its activation, and "
           "the next layer reads the activation's output.\n"
