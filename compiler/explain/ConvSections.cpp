@@ -145,6 +145,15 @@ bool hasInputGradient(Conv2dOp conv) {
   return found;
 }
 
+/// Whether the forward output goes into an activation (ReLU, Sigmoid,
+/// ...), so that the section can say the values are taken before it.
+bool feedsActivation(Conv2dOp conv) {
+  return llvm::any_of(conv->getUsers(), [](Operation *user) {
+    return !user->hasAttr(kGradOfAttr) &&
+           isa<ReluOp, LeakyReluOp, SigmoidOp, TanhOp, EluOp, GeluOp>(user);
+  });
+}
+
 } // namespace
 
 /// Whether `conv` is the input gradient a ConvTranspose2d's reverse rule
@@ -193,7 +202,10 @@ static void convForward(Report &r, Operation *op) {
   md.para("Input " + r.describe(conv.getInput()) + " " + shapeStr(x.shape) +
           ", weight `" + layer + ".weight` " + shapeStr(w.shape) +
           (b ? ", bias `" + layer + ".bias` " + shapeStr(b->shape) : ", no bias") +
-          "; output " + shapeStr(y.shape) + " (before any ReLU).");
+          "; output " + shapeStr(y.shape) +
+          (feedsActivation(conv) ? " (before the activation that follows)"
+                                 : "") +
+          ".");
   md.para(forwardFormula(g));
   md.para("Here $s = " + pairStr(g.s) + "$, $p = " + pairStr(g.p) + "$, " +
           (g.dilated() ? "$d = " + pairStr(g.d) + "$, " : std::string()) +
@@ -255,7 +267,7 @@ static void convForward(Report &r, Operation *op) {
       }
   if (b) {
     rounded += md.roundedOp(b->data[win.c]);
-    terms.push_back(md.op(b->data[win.c]));
+    terms.push_back(paren(md.op(b->data[win.c])));
   }
   std::string sum;
   size_t shown = terms.size() > 48 ? 24 : terms.size();
@@ -304,10 +316,14 @@ static void convWeightGrad(Report &r, Operation *op) {
           ",c_{in},k_h,k_w}$ is the upstream gradient times the receptive "
           "field (" +
           windowSentence(win, geo) +
-          ") The **full gradient** adds the contributions of all " +
-          std::to_string(dy.dim(0) * dy.dim(2) * dy.dim(3)) +
-          " positions (n, h, w) of output channel " + std::to_string(win.c) +
-          ":");
+          (dy.dim(0) * dy.dim(2) * dy.dim(3) == 1
+               ? ") Output channel " + std::to_string(win.c) +
+                     " has this one position, so its contribution is the "
+                     "**full gradient**:"
+               : ") The **full gradient** adds the contributions of all " +
+                     std::to_string(dy.dim(0) * dy.dim(2) * dy.dim(3)) +
+                     " positions (n, h, w) of output channel " +
+                     std::to_string(win.c) + ":"));
   std::vector<double> full = weightGradient(dy, x, dw.shape, geo);
   std::vector<std::vector<std::string>> rows;
   for (int64_t c = 0; c < dw.dim(1); ++c)
@@ -478,8 +494,11 @@ static void biasGrad(Report &r, Operation *op) {
           "its channel: **this position's contribution** to "
           "$\\partial L/\\partial b_{" +
           std::to_string(at[1]) + "}$ is " + md.num(g0) +
-          "; the **full gradient** sums all " + std::to_string(n * inner) +
-          " positions of the channel.");
+          (n * inner == 1
+               ? "; the channel has no other position, so that is the "
+                 "**full gradient**."
+               : "; the **full gradient** sums all " +
+                     std::to_string(n * inner) + " positions of the channel."));
   std::vector<double> full(o, 0.0);
   for (int64_t b = 0; b < n; ++b)
     for (int64_t c = 0; c < o; ++c)

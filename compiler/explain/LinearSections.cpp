@@ -75,7 +75,7 @@ static void linearForward(Report &r, Operation *op) {
     rounded += md.roundedOp(x.at(n, f)) * md.roundedOp(w.at(o, f));
   }
   if (b)
-    terms.push_back(md.op(b->data[o]));
+    terms.push_back(paren(md.op(b->data[o])));
   md.para("**Explained position** (n, o) = " + indexStr(at) + ":");
   md.para("$$y_{" + std::to_string(n) + "," + std::to_string(o) +
           "} = " + joinTerms(terms) + "$$");
