@@ -30,6 +30,24 @@ std::string plus(const char *var, int64_t offset) {
          std::to_string(offset > 0 ? offset : -offset);
 }
 
+/// Where position `at` of a shift2d result reads `x`: the index, whether
+/// it is inside `x`, and the value (0 outside).
+struct Source {
+  Index index;
+  bool inside;
+  double value;
+};
+Source shiftedFrom(const Tensor &x, const Index &at, int64_t rows,
+                   int64_t cols) {
+  size_t rank = at.size();
+  Index src = at;
+  src[rank - 2] += rows;
+  src[rank - 1] += cols;
+  bool inside = src[rank - 2] >= 0 && src[rank - 2] < x.shape[rank - 2] &&
+                src[rank - 1] >= 0 && src[rank - 1] < x.shape[rank - 1];
+  return {src, inside, inside ? x.data[flat(x.shape, src)] : 0.0};
+}
+
 void padForward(Report &r, Operation *op) {
   auto pad = cast<Pad2dOp>(op);
   Markdown &md = r.md;
@@ -46,13 +64,7 @@ void padForward(Report &r, Operation *op) {
           ". Input " + r.describe(pad.getInput()) + " " + shapeStr(x.shape) +
           ", output " + shapeStr(y.shape) + ".");
   Index at = r.positionIn(y.shape);
-  size_t rank = at.size();
-  Index src = at;
-  src[rank - 2] -= p[2];
-  src[rank - 1] -= p[0];
-  bool inside = src[rank - 2] >= 0 && src[rank - 2] < x.shape[rank - 2] &&
-                src[rank - 1] >= 0 && src[rank - 1] < x.shape[rank - 1];
-  double expected = inside ? x.data[flat(x.shape, src)] : 0.0;
+  auto [src, inside, expected] = shiftedFrom(x, at, -p[2], -p[0]);
   md.para("**Explained position** " + indexStr(at) + ": " +
           (inside ? "input element " + indexStr(src) + " = " +
                         md.num(expected)
@@ -83,13 +95,7 @@ void padGrad(Report &r, Operation *op) {
           ". Upstream gradient " + shapeStr(dy.shape) + ", input gradient " +
           shapeStr(dx.shape) + ".");
   Index at = r.positionIn(dx.shape);
-  size_t rank = at.size();
-  Index src = at;
-  src[rank - 2] += p[2];
-  src[rank - 1] += p[0];
-  bool inside = src[rank - 2] >= 0 && src[rank - 2] < dy.shape[rank - 2] &&
-                src[rank - 1] >= 0 && src[rank - 1] < dy.shape[rank - 1];
-  double expected = inside ? dy.data[flat(dy.shape, src)] : 0.0;
+  auto [src, inside, expected] = shiftedFrom(dy, at, p[2], p[0]);
   md.para("**Explained position** " + indexStr(at) + ": " +
           (inside ? "the upstream gradient at " + indexStr(src) + ", " +
                         md.num(expected)
