@@ -62,6 +62,15 @@ mlir::tcnn::argumentRole(FunctionOpInterface func, unsigned i) {
   return std::nullopt;
 }
 
+SmallVector<StringRef> mlir::tcnn::argumentNames(FunctionOpInterface func,
+                                                 ArgRole role) {
+  SmallVector<StringRef> names;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto r = argumentRole(func, i); r && r->first == role)
+      names.push_back(r->second);
+  return names;
+}
+
 Location mlir::tcnn::layerPartLoc(Location loc, StringRef suffix) {
   auto name = dyn_cast<NameLoc>(loc);
   if (!name)

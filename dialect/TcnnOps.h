@@ -74,6 +74,9 @@ enum class ArgRole { Input = 0, Target = 1, Param = 2, Buffer = 3 };
 std::optional<std::pair<ArgRole, llvm::StringRef>>
 argumentRole(FunctionOpInterface func, unsigned i);
 
+/// The names of `func`'s arguments with `role`, in argument order.
+SmallVector<StringRef> argumentNames(FunctionOpInterface func, ArgRole role);
+
 /// tcnn.dropout_mask's draw for element `index` with generator state
 /// `state` (24 random bits), the draws below which an element is dropped
 /// (ceil(p * 2^24): a draw d is dropped when d / 2^24 < p), and the value

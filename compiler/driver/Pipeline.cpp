@@ -304,19 +304,6 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   return writeOutput(options.outputFilename, code) ? 0 : 1;
 }
 
-/// The names of @forward's inputs (tcnn.input arguments).
-static std::vector<std::string> modelInputs(mlir::ModuleOp module) {
-  std::vector<std::string> names;
-  auto forward = module.lookupSymbol<mlir::func::FuncOp>("forward");
-  if (!forward)
-    return names;
-  for (unsigned i = 0; i < forward.getNumArguments(); ++i)
-    if (auto role = mlir::tcnn::argumentRole(forward, i);
-        role && role->first == mlir::tcnn::ArgRole::Input)
-      names.push_back(role->second.str());
-  return names;
-}
-
 int tcnnc::runPipeline(const PipelineOptions &options) {
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
@@ -361,7 +348,10 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
       // An explanation shows how the gradient reaches every input unless
       // --wrt says otherwise: at a model's size it costs nothing.
       if (options.explain && wrt.empty())
-        wrt = modelInputs(*module);
+        if (auto forward = module->lookupSymbol<mlir::func::FuncOp>("forward"))
+          for (llvm::StringRef input :
+               mlir::tcnn::argumentNames(forward, mlir::tcnn::ArgRole::Input))
+            wrt.push_back(input.str());
       std::string autodiff = "tcnn-autodiff";
       if (!wrt.empty())
         autodiff += "{wrt=" + llvm::join(wrt, ",") + "}";

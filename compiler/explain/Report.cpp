@@ -46,15 +46,12 @@ std::string tcnnc::explain::shapeStr(const std::vector<int64_t> &shape) {
 static std::string differentiatedInputs(func::FuncOp grad) {
   auto names = grad->getAttrOfType<ArrayAttr>(kResultNamesAttr);
   std::string list;
-  for (unsigned i = 0; names && i < grad.getNumArguments(); ++i) {
-    auto role = argumentRole(grad, i);
-    if (!role || role->first != ArgRole::Input)
-      continue;
-    std::string gradName = role->second.str() + ".grad";
-    if (llvm::any_of(names, [&](Attribute a) {
+  for (StringRef input : argumentNames(grad, ArgRole::Input)) {
+    std::string gradName = (input + ".grad").str();
+    if (names && llvm::any_of(names, [&](Attribute a) {
           return cast<StringAttr>(a).getValue() == gradName;
         }))
-      list += (list.empty() ? "`" : ", `") + role->second.str() + "`";
+      list += (list.empty() ? "`" : ", `") + input.str() + "`";
   }
   return list;
 }
