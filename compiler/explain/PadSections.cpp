@@ -22,6 +22,11 @@ std::string sidesStr(ArrayRef<int64_t> p) {
   return "(" + s + ")";
 }
 
+/// Whether some side is negative, i.e. the forward op cut rows or columns.
+bool cuts(ArrayRef<int64_t> p) {
+  return llvm::any_of(p, [](int64_t v) { return v < 0; });
+}
+
 /// "i", "i + 2" or "i - 1": index `var` plus `offset`, signs written out.
 std::string plus(const char *var, int64_t offset) {
   if (offset == 0)
@@ -58,7 +63,7 @@ void padForward(Report &r, Operation *op) {
           "$y[\\ldots, i, j] = x[\\ldots, " + plus("i", -p[2]) + ", " +
           plus("j", -p[0]) + "]$, and 0 where that index is "
           "outside $x$" +
-          (llvm::any_of(p, [](int64_t v) { return v < 0; })
+          (cuts(p)
                ? " (a negative side cuts that many rows or columns)"
                : "") +
           ". Input " + r.describe(pad.getInput()) + " " + shapeStr(x.shape) +
@@ -89,7 +94,7 @@ void padGrad(Report &r, Operation *op) {
           "$\\frac{\\partial L}{\\partial x}[\\ldots, h, w] = "
           "\\frac{\\partial L}{\\partial y}[\\ldots, " + plus("h", p[2]) +
           ", " + plus("w", p[0]) + "]$" +
-          (llvm::any_of(p, [](int64_t v) { return v < 0; })
+          (cuts(p)
                ? "; elements the forward pass cut receive 0"
                : "") +
           ". Upstream gradient " + shapeStr(dy.shape) + ", input gradient " +

@@ -248,16 +248,18 @@ LogicalResult ConvTranspose2dOp::buildGradients(OpBuilder &b, Value dy,
   // reach the bias).
   auto outPad = pairOr(getOutputPaddingAttr(), {0, 0});
   auto stride = getStride();
-  std::array<int64_t, 4> cut = {0, outPad[1] >= stride[1] ? -outPad[1] : 0,
-                                0, outPad[0] >= stride[0] ? -outPad[0] : 0};
-  if (cut[1] != 0 || cut[3] != 0) {
+  // The rows and columns to cut, as the padding (left, right, top,
+  // bottom) that pad2d_grad removes.
+  int64_t rows = outPad[0] >= stride[0] ? outPad[0] : 0,
+          cols = outPad[1] >= stride[1] ? outPad[1] : 0;
+  if (rows != 0 || cols != 0) {
     auto dyType = cast<RankedTensorType>(dy.getType());
     SmallVector<int64_t> shape(dyType.getShape());
-    shape[2] += cut[3];
-    shape[3] += cut[1];
+    shape[2] -= rows;
+    shape[3] -= cols;
     dy = b.create<Pad2dGradOp>(
         loc, RankedTensorType::get(shape, dyType.getElementType()), dy,
-        b.getDenseI64ArrayAttr({0, -cut[1], 0, -cut[3]}));
+        b.getDenseI64ArrayAttr({0, cols, 0, rows}));
   }
   if (needed[0])
     grads[0] = b.create<Conv2dOp>(loc, getInput().getType(), dy, getWeight(),
