@@ -4,39 +4,21 @@
  * DIR/lib-NAME.bin, then predicts those samples into DIR/lib-pred.bin.
  * Out-of-range buffer indices must be refused. */
 #include "bnnet.h"
+#include "driver_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-static void *slurp(const char *path, size_t bytes) {
-  FILE *f = fopen(path, "rb");
-  void *data = malloc(bytes);
-  if (!f || !data || fread(data, 1, bytes, f) != bytes)
-    exit(2);
-  fclose(f);
-  return data;
-}
-
-static void spill(const char *dir, const char *name, const void *data,
-                  size_t bytes) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/lib-%s.bin", dir, name);
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(data, 1, bytes, f) != bytes)
-    exit(2);
-  fclose(f);
-}
 
 int main(int argc, char **argv) {
   if (argc != 3)
     return 2;
   const char *dir = argv[1];
   int n = atoi(argv[2]);
-  char path[4096];
-  snprintf(path, sizeof path, "%s/x.bin", dir);
-  float *x = slurp(path, (size_t)n * BNNET_X_SAMPLE_COUNT * sizeof(float));
-  snprintf(path, sizeof path, "%s/y.bin", dir);
-  int64_t *y = slurp(path, (size_t)n * sizeof(int64_t));
+  int64_t nx, ny;
+  float *x = slurp(dir, "x.bin", sizeof(float), &nx);
+  int64_t *y = slurp(dir, "y.bin", sizeof(int64_t), &ny);
+  if (nx < (int64_t)n * BNNET_X_SAMPLE_COUNT || ny < n)
+    return 2;
   bnnet_model *m = bnnet_create();
   if (!m || bnnet_train_step(m, x, y, n, NULL, NULL) != 0)
     return 2;
@@ -44,13 +26,14 @@ int main(int argc, char **argv) {
     float values[16];
     if (bnnet_buffer_count(i) > 16 || bnnet_get_buffer(m, i, values) != 0)
       return 2;
-    spill(dir, bnnet_buffer_name(i), values,
-          (size_t)bnnet_buffer_count(i) * sizeof(float));
+    char name[256];
+    snprintf(name, sizeof name, "lib-%s.bin", bnnet_buffer_name(i));
+    spill(dir, name, values, (size_t)bnnet_buffer_count(i) * sizeof(float));
   }
   float pred[4 * BNNET_OUTPUT_SAMPLE_COUNT];
   if (bnnet_predict(m, x, n, pred) != 0)
     return 2;
-  spill(dir, "pred", pred, (size_t)n * BNNET_OUTPUT_SAMPLE_COUNT * sizeof(float));
+  spill(dir, "lib-pred.bin", pred, (size_t)n * BNNET_OUTPUT_SAMPLE_COUNT * sizeof(float));
   float dummy[16];
   printf("refused: %d %d %d; bn.running_var is buffer %d\n",
          bnnet_get_buffer(m, BNNET_NUM_BUFFERS, dummy),

@@ -9,40 +9,11 @@
  * Raw little-endian float32 / int64 files; the sample count comes from
  * the file size. */
 #include "cnn.h"
+#include "driver_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *slurp(const char *dir, const char *name, size_t elem,
-                   int64_t *count) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long bytes = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  void *data = malloc(bytes ? bytes : 1);
-  if (!data || fread(data, 1, bytes, f) != (size_t)bytes)
-    exit(2);
-  fclose(f);
-  *count = bytes / elem;
-  return data;
-}
-
-static void spill(const char *dir, const char *name, const void *data,
-                  size_t bytes) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(data, 1, bytes, f) != bytes)
-    exit(2);
-  fclose(f);
-}
 
 int main(int argc, char **argv) {
   if (argc < 4)
