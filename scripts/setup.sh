@@ -5,11 +5,13 @@ set -euo pipefail
 
 # libjs-katex renders the formulas of HTML explanations (with its fonts,
 # fonts-katex); each report inlines it, so the pages open offline.
+# libonnx-dev (with protobuf) reads ONNX models for tcnnc import;
+# python3-onnx writes the small ONNX models of its tests.
 PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools clang-19
   libclang-rt-19-dev libomp-19-dev
   cmake ninja-build ccache g++ python3 python3-numpy python3-torch valgrind
-  graphviz chromium python3-sklearn libjs-katex
+  graphviz chromium python3-sklearn libjs-katex libonnx-dev python3-onnx
 )
 
 missing=()

@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - tcnn's one compilation pipeline ---------------------===//
 
 #include "compiler/driver/Pipeline.h"
+#include "compiler/driver/OnnxInput.h"
 
 #include "compiler/driver/Registration.h"
 #include "compiler/driver/Run.h"
@@ -305,19 +306,31 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
 }
 
 int tcnnc::runPipeline(const PipelineOptions &options) {
+  // An ONNX model is imported first; the pipeline then reads the model
+  // file the import wrote (removed when done).
+  std::string modelFile = options.inputFilename;
+  OnnxInput onnx;
+  if (isOnnxFile(modelFile)) {
+    if (!onnx.import(modelFile, options.importLoss))
+      return 1;
+    modelFile = onnx.modelFile();
+  } else if (!options.importLoss.empty()) {
+    llvm::errs() << "tcnnc: error: --loss is for ONNX models (.onnx)\n";
+    return 1;
+  }
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
   std::string text;
   llvm::raw_string_ostream os(text);
 
   if (options.stage == Stage::Ast &&
-      llvm::StringRef(options.inputFilename).ends_with(".mlir")) {
+      llvm::StringRef(modelFile).ends_with(".mlir")) {
     llvm::errs() << "tcnnc: error: --emit=ast needs a .tcnn model file\n";
     return 1;
   }
   if (options.stage == Stage::Ast) {
-    Diagnostics diags(options.inputFilename);
-    auto ast = parseFile(options.inputFilename, diags);
+    Diagnostics diags(modelFile);
+    auto ast = parseFile(modelFile, diags);
     if (!ast)
       return 1;
     printAST(*ast, os);
@@ -330,8 +343,8 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
     // file:line:col with the source line, for .tcnn and .mlir alike.
     llvm::SourceMgr sourceMgr;
     mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    auto module = loadModel(context, sourceMgr, options.inputFilename,
-                            options.maxMemory);
+    auto module =
+        loadModel(context, sourceMgr, modelFile, options.maxMemory);
     if (!module)
       return 1;
     if (options.evalMode)

@@ -63,6 +63,8 @@ struct PipelineOptions {
   std::string targetCpu = "host";
   /// Refuse models whose training step needs more bytes than this.
   uint64_t maxMemory = uint64_t(4) << 30;
+  /// An .onnx input: the loss layer to append to the imported model.
+  std::string importLoss;
 };
 
 /// Runs the pipeline and writes the chosen stage; returns the process exit

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/driver/OnnxInput.h"
 #include "compiler/driver/Pipeline.h"
 #include "compiler/driver/Registration.h"
 #include "compiler/support/MemoryBudget.h"
@@ -147,11 +148,23 @@ static cl::opt<bool> explainSymbolic(
     cl::desc("Derive each convolution with symbols (w1.., d1..) instead"),
     cl::cat(explainCategory));
 
+static cl::OptionCategory importCategory(
+    "ONNX models (tcnnc import MODEL.onnx -o DIR, or MODEL.onnx in place of "
+    "a model file)");
+
+static cl::opt<std::string> importLoss(
+    "loss",
+    cl::desc("Append this loss to the imported model, with a target input "
+             "'target' (e.g. CrossEntropyLoss, MSELoss)"),
+    cl::value_desc("kind"), cl::cat(importCategory));
+
 int main(int argc, char **argv) {
   // `tcnnc explain ...` is tcnnc with an explanation as its output.
   bool explain = argc > 1 && llvm::StringRef(argv[1]) == "explain";
+  // `tcnnc import MODEL.onnx -o DIR` writes DIR/<name>.tcnn and its .npy.
+  bool import = argc > 1 && llvm::StringRef(argv[1]) == "import";
   std::vector<char *> args(argv, argv + argc);
-  if (explain)
+  if (explain || import)
     args.erase(args.begin() + 1);
   argc = static_cast<int>(args.size());
   argv = args.data();
@@ -179,7 +192,8 @@ int main(int argc, char **argv) {
     cl::Option *option = entry.second;
     llvm::StringRef name = entry.first();
     bool ours = llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
-      return c == &tcnncCategory || c == &explainCategory;
+      return c == &tcnncCategory || c == &explainCategory ||
+             c == &importCategory;
     });
     bool generic = name.starts_with("help") || name == "version" ||
                    name.starts_with("print-") && name.ends_with("options");
@@ -212,10 +226,28 @@ int main(int argc, char **argv) {
       "  tcnnc explain examples/tinycnn.tcnn -o report.md  # explain every op\n"
       "  tcnnc explain m.tcnn --symbolic --layer conv  # derivation with symbols\n"
       "  tcnnc explain m.tcnn --emit=mlir-grad       # IR with computed values\n"
+      "  tcnnc import net.onnx -o net/               # net/net.tcnn + .npy\n"
+      "  tcnnc net.onnx --loss CrossEntropyLoss -o net  # ONNX in place of .tcnn\n"
       "(--help-hidden lists MLIR's printing and pass-manager flags.)\n");
 
+  if (import) {
+    if (outputFilename.getNumOccurrences() == 0 || outputFilename == "-") {
+      llvm::errs() << "tcnnc: error: tcnnc import needs -o DIR, the "
+                      "directory for the model file and its .npy files\n";
+      return 1;
+    }
+    if (!tcnnc::isOnnxFile(inputFilename)) {
+      llvm::errs() << "tcnnc: error: tcnnc import reads ONNX models "
+                      "(.onnx), not '"
+                   << inputFilename << "'\n";
+      return 1;
+    }
+    return tcnnc::importToDirectory(inputFilename, outputFilename,
+                                    importLoss);
+  }
   tcnnc::PipelineOptions options;
   options.inputFilename = inputFilename;
+  options.importLoss = importLoss;
   options.outputFilename = outputFilename;
   options.stage = emitStage;
   // Without --emit: -c builds the C library, -o FILE an executable.
