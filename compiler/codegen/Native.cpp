@@ -32,6 +32,38 @@
 
 using namespace tcnnc::codegen;
 
+namespace {
+/// Where executables get the runtime from: installed beside tcnnc
+/// (`<prefix>/bin/tcnnc`, `<prefix>/include/tcnn/tcnn_runtime.h`,
+/// `<prefix>/lib/tcnn/libtcnn_runtime.a`), which `cmake --install`
+/// writes; else the source and build trees tcnnc was built in.
+struct RuntimePaths {
+  std::string includeDir = TCNN_RUNTIME_INCLUDE_DIR;
+  std::string library = TCNN_RUNTIME_LIBRARY;
+  RuntimePaths() {
+    std::string exe = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+    if (exe.empty())
+      return;
+    llvm::SmallString<256> prefix(llvm::sys::path::parent_path(
+        llvm::sys::path::parent_path(exe)));
+    llvm::SmallString<256> include(prefix), lib(prefix);
+    llvm::sys::path::append(include, "include", "tcnn");
+    llvm::sys::path::append(lib, "lib", "tcnn", "libtcnn_runtime.a");
+    llvm::SmallString<256> header(include);
+    llvm::sys::path::append(header, "tcnn_runtime.h");
+    if (llvm::sys::fs::exists(header) && llvm::sys::fs::exists(lib)) {
+      includeDir = std::string(include);
+      library = std::string(lib);
+    }
+  }
+};
+
+const RuntimePaths &runtimePaths() {
+  static const RuntimePaths paths;
+  return paths;
+}
+} // namespace
+
 std::unique_ptr<llvm::TargetMachine>
 tcnnc::codegen::hostTargetMachine(const std::string &cpu, std::string &error) {
   llvm::InitializeNativeTarget();
@@ -291,13 +323,13 @@ bool tcnnc::codegen::linkExecutable(const ModelInterface &model,
     return false;
   std::string header = model.prefix + ".h";
   std::vector<std::string> args = {"-O2", "-w", "-I" + dir.path(""),
-                                   std::string("-I") + TCNN_RUNTIME_INCLUDE_DIR,
+                                   "-I" + runtimePaths().includeDir,
                                    dir.path("main.c")};
   if (!writeFile(dir.path(header), headerText, error) ||
       !writeFile(dir.path("main.c"), generateMain(model, header), error) ||
       !writeObjects(dir, objects, args, error))
     return false;
-  args.insert(args.end(), {TCNN_RUNTIME_LIBRARY, TCNN_OPENMP_LIBRARY, "-lm",
+  args.insert(args.end(), {runtimePaths().library, TCNN_OPENMP_LIBRARY, "-lm",
                            "-o", dir.path("a.out")});
   return runCC(args, "linking", error) &&
          publishFile(dir.path("a.out"), output, /*executable=*/true, error);
