@@ -68,9 +68,18 @@ const std::vector<int64_t> *Graph::shape(const std::string &value) const {
 
 namespace {
 
-/// Little-endian raw bytes of `count` elements of type T, widened.
-template <typename T>
-bool fromRaw(const std::string &raw, int64_t count, std::vector<double> &out) {
+/// `count` elements of type T, widened: from the little-endian raw bytes
+/// when the tensor has them, else from its typed field.
+template <typename T, typename Field>
+bool readValues(const ::onnx::TensorProto &t, const Field &typed,
+                int64_t count, std::vector<double> &out) {
+  if (!t.has_raw_data()) {
+    if (typed.size() != count)
+      return false;
+    out.assign(typed.begin(), typed.end());
+    return true;
+  }
+  const std::string &raw = t.raw_data();
   if (static_cast<int64_t>(raw.size()) != count * int64_t(sizeof(T)))
     return false;
   out.resize(count);
@@ -101,34 +110,21 @@ bool readTensor(const ::onnx::TensorProto &t, Constant &c,
     }
     count *= d;
   }
-  const std::string &raw = t.raw_data();
   bool ok = true;
   switch (t.data_type()) {
   case ::onnx::TensorProto::FLOAT:
-    if (t.has_raw_data())
-      ok = fromRaw<float>(raw, count, c.values);
-    else if ((ok = t.float_data_size() == count))
-      c.values.assign(t.float_data().begin(), t.float_data().end());
+    ok = readValues<float>(t, t.float_data(), count, c.values);
     break;
   case ::onnx::TensorProto::DOUBLE:
-    if (t.has_raw_data())
-      ok = fromRaw<double>(raw, count, c.values);
-    else if ((ok = t.double_data_size() == count))
-      c.values.assign(t.double_data().begin(), t.double_data().end());
+    ok = readValues<double>(t, t.double_data(), count, c.values);
     break;
   case ::onnx::TensorProto::INT64:
     c.isInteger = true;
-    if (t.has_raw_data())
-      ok = fromRaw<int64_t>(raw, count, c.values);
-    else if ((ok = t.int64_data_size() == count))
-      c.values.assign(t.int64_data().begin(), t.int64_data().end());
+    ok = readValues<int64_t>(t, t.int64_data(), count, c.values);
     break;
   case ::onnx::TensorProto::INT32:
     c.isInteger = true;
-    if (t.has_raw_data())
-      ok = fromRaw<int32_t>(raw, count, c.values);
-    else if ((ok = t.int32_data_size() == count))
-      c.values.assign(t.int32_data().begin(), t.int32_data().end());
+    ok = readValues<int32_t>(t, t.int32_data(), count, c.values);
     break;
   default:
     error = what + " has element type " +

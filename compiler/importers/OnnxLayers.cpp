@@ -77,6 +77,13 @@ std::string identifier(const std::string &s) {
   return id;
 }
 
+std::string lowercase(const std::string &s) {
+  std::string lower;
+  for (char c : s)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
 class Translator;
 using Translation = std::function<bool(Translator &, const Node &)>;
 
@@ -181,20 +188,12 @@ Layer &Translator::add(const Node &n, const std::string &kind,
   }
   if (!base.empty())
     base += suffix;
-  if (!base.empty() && names.count(base)) {
-    // A second op of one module (a functional ReLU in its forward).
-    std::string lower;
-    for (char c : kind)
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    base += "_" + lower;
-  }
+  // A second op of one module (a functional ReLU in its forward).
+  if (!base.empty() && names.count(base))
+    base += "_" + lowercase(kind);
   layer.named = !base.empty();
-  if (base.empty()) {
-    std::string lower;
-    for (char c : kind)
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    base = lower + str(int64_t(++counters[lower]));
-  }
+  if (base.empty())
+    base = lowercase(kind) + str(int64_t(++counters[lowercase(kind)]));
   layer.name = uniqueName(base);
   model.layers.push_back(std::move(layer));
   return model.layers.back();
@@ -326,51 +325,73 @@ std::string padAsymmetric(Translator &t, const Node &n, std::string input,
   return pad.name;
 }
 
-bool conv(Translator &t, const Node &n) {
+/// The operands of Conv and ConvTranspose: the computed input, a constant
+/// 4-D weight and an optional constant bias.
+struct ConvOperands {
   std::string x;
-  if (!t.value(n, 0, x))
+  const Constant *weight = nullptr, *bias = nullptr;
+};
+
+bool readConvOperands(Translator &t, const Node &n, const std::string &what,
+                      ConvOperands &ops) {
+  if (!t.value(n, 0, ops.x))
     return false;
-  const Constant *weight = t.constant(n, 1);
-  if (!weight || weight->shape.size() != 4)
-    return t.fail(n, "the weight must be a constant 4-D tensor (2-D "
-                     "convolution)");
-  const Constant *bias = n.inputs.size() > 2 ? t.constant(n, 2) : nullptr;
-  if (n.inputs.size() > 2 && !n.inputs[2].empty() && !bias)
+  ops.weight = t.constant(n, 1);
+  if (!ops.weight || ops.weight->shape.size() != 4)
+    return t.fail(n, "the weight must be a constant 4-D tensor (2-D " + what +
+                         ")");
+  ops.bias = n.inputs.size() > 2 ? t.constant(n, 2) : nullptr;
+  if (n.inputs.size() > 2 && !n.inputs[2].empty() && !ops.bias)
     return t.fail(n, "the bias must be a constant");
-  Window w;
-  if (!readWindow(t, n, &weight->shape[2], w))
+  return true;
+}
+
+/// The layer's input, its weight and bias files, and the node's output as
+/// its value.
+void finishConv(Translator &t, const Node &n, Layer &l,
+                const ConvOperands &ops, const std::string &input) {
+  l.inputs = {input};
+  t.param(l, "weight", n.inputs[1], tensor(*ops.weight));
+  if (ops.bias)
+    t.param(l, "bias", n.inputs[2], tensor(*ops.bias));
+  t.produce(n, l);
+}
+
+/// The refusal of padding PyTorch's layer cannot express.
+bool asymmetricPadding(Translator &t, const Node &n) {
+  return t.fail(n, "padding that differs between the two sides of a "
+                   "dimension is not supported");
+}
+
+bool conv(Translator &t, const Node &n) {
+  ConvOperands ops;
+  if (!readConvOperands(t, n, "convolution", ops))
     return false;
-  if (w.kh != weight->shape[2] || w.kw != weight->shape[3])
+  const Constant &weight = *ops.weight;
+  Window w;
+  if (!readWindow(t, n, &weight.shape[2], w))
+    return false;
+  if (w.kh != weight.shape[2] || w.kw != weight.shape[3])
     return t.fail(n, "kernel_shape does not match the weight");
   int64_t groups = n.getInt("group", 1);
-  std::string in = padAsymmetric(t, n, x, w);
+  std::string in = padAsymmetric(t, n, ops.x, w);
   Layer &l = t.add(n, "Conv2d", n.inputs[1]);
-  l.args = {str(weight->shape[1] * groups), str(weight->shape[0]),
+  l.args = {str(weight.shape[1] * groups), str(weight.shape[0]),
             pair(w.kh, w.kw)};
   addWindowArgs(l, w, true);
   if (groups != 1)
     l.args.push_back("groups=" + str(groups));
-  if (!bias)
+  if (!ops.bias)
     l.args.push_back("bias=False");
-  l.inputs = {in};
-  t.param(l, "weight", n.inputs[1], tensor(*weight));
-  if (bias)
-    t.param(l, "bias", n.inputs[2], tensor(*bias));
-  t.produce(n, l);
+  finishConv(t, n, l, ops, in);
   return true;
 }
 
 bool convTranspose(Translator &t, const Node &n) {
-  std::string x;
-  if (!t.value(n, 0, x))
+  ConvOperands ops;
+  if (!readConvOperands(t, n, "transposed convolution", ops))
     return false;
-  const Constant *weight = t.constant(n, 1);
-  if (!weight || weight->shape.size() != 4)
-    return t.fail(n, "the weight must be a constant 4-D tensor (2-D "
-                     "transposed convolution)");
-  const Constant *bias = n.inputs.size() > 2 ? t.constant(n, 2) : nullptr;
-  if (n.inputs.size() > 2 && !n.inputs[2].empty() && !bias)
-    return t.fail(n, "the bias must be a constant");
+  const Constant &weight = *ops.weight;
   if (n.has("output_shape"))
     return t.fail(n, "output_shape is not supported; export with pads and "
                      "output_padding");
@@ -378,32 +399,28 @@ bool convTranspose(Translator &t, const Node &n) {
   if (autoPad != "NOTSET" && autoPad != "VALID")
     return t.fail(n, "auto_pad '" + autoPad + "' is not supported");
   Window w;
-  if (!readWindow(t, n, &weight->shape[2], w))
+  if (!readWindow(t, n, &weight.shape[2], w))
     return false;
   if (!w.symmetric())
-    return t.fail(n, "padding that differs between the two sides of a "
-                     "dimension is not supported");
+    return asymmetricPadding(t, n);
   std::vector<int64_t> outPad = n.getInts("output_padding", {0, 0});
   if (outPad.size() != 2)
     return t.fail(n, "output_padding must have 2 values");
   int64_t groups = n.getInt("group", 1);
   Layer &l = t.add(n, "ConvTranspose2d", n.inputs[1]);
-  l.args = {str(weight->shape[0]), str(weight->shape[1] * groups),
+  l.args = {str(weight.shape[0]), str(weight.shape[1] * groups),
             pair(w.kh, w.kw)};
   addWindowArgs(l, w, false);
   if (outPad[0] || outPad[1])
     l.args.push_back("output_padding=" + pair(outPad[0], outPad[1]));
   if (groups != 1)
     l.args.push_back("groups=" + str(groups));
-  if (!bias)
+  // PyTorch's positional order puts bias before dilation.
+  if (!ops.bias)
     l.args.push_back("bias=False");
   if (w.dh != 1 || w.dw != 1)
     l.args.push_back("dilation=" + pair(w.dh, w.dw));
-  l.inputs = {x};
-  t.param(l, "weight", n.inputs[1], tensor(*weight));
-  if (bias)
-    t.param(l, "bias", n.inputs[2], tensor(*bias));
-  t.produce(n, l);
+  finishConv(t, n, l, ops, ops.x);
   return true;
 }
 
@@ -420,8 +437,7 @@ bool pool(Translator &t, const Node &n) {
   if (!readWindow(t, n, nullptr, w))
     return false;
   if (!w.symmetric())
-    return t.fail(n, "padding that differs between the two sides of a "
-                     "dimension is not supported");
+    return asymmetricPadding(t, n);
   Layer &l = t.add(n, isMax ? "MaxPool2d" : "AvgPool2d");
   l.args = {pair(w.kh, w.kw)};
   // ONNX's strides default to 1, PyTorch's to the kernel: always written.
