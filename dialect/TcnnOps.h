@@ -56,6 +56,21 @@ inline constexpr llvm::StringLiteral kGradOfAttr = "tcnn.grad_of";
 /// On a gradient function: the symbol of the forward function it
 /// differentiates (set by -tcnn-autodiff).
 inline constexpr llvm::StringLiteral kGradientOfAttr = "tcnn.gradient_of";
+/// On the forward function of a model without a loss: it only predicts. It
+/// runs in inference mode, returns the model's output alone and is never
+/// differentiated.
+inline constexpr llvm::StringLiteral kInferenceOnlyAttr = "tcnn.inference_only";
+
+/// Whether `func` is the forward function of a model without a loss.
+inline bool isInferenceOnly(Operation *func) {
+  return func->hasAttr(kInferenceOnlyAttr);
+}
+
+/// Where the model's output is among `func`'s results: after the loss, or
+/// first in an inference-only forward function.
+inline unsigned outputResultIndex(Operation *func) {
+  return isInferenceOnly(func) ? 0 : 1;
+}
 
 /// On the `%valid: i64` argument -tcnn-train-functions adds: the count of
 /// real samples in a padded batch.

@@ -79,6 +79,10 @@ static int dump_files(const tcnn_state *s, written_files *w, int params_only) {
   }
   if (params_only)
     return 0;
+  /* A model without a loss has its output alone. */
+  if (!m->grad)
+    return write_npy(w, m->output_name, "", m->output_rank, m->output_shape,
+                     s->output, 0);
   int64_t scalar[1] = {0};
   if (write_npy(w, m->loss_name, "", 0, scalar, &s->loss, 0) != 0 ||
       write_npy(w, m->output_name, "", m->output_rank, m->output_shape,

@@ -47,6 +47,8 @@ int tcnn_find_arg(const tcnn_model *m, const char *name);
 /* m->grad on the current arguments (training mode). With `keep`, the
  * buffers' next values replace the current ones, as a training step does. */
 void tcnn_grad(tcnn_state *s, int64_t valid, int keep);
+/* m->forward on the current arguments (inference mode): s->output. */
+void tcnn_forward(tcnn_state *s, int64_t valid);
 void tcnn_optimizer_step(tcnn_state *s);
 /* "SGD" or "Adam". */
 const char *tcnn_optimizer_name(const tcnn_state *s);

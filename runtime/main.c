@@ -21,7 +21,43 @@
 #include <time.h>
 #include <unistd.h>
 
+static void list_tensors(const tcnn_model *m, FILE *out);
+
+/* The usage of a model without a loss: it predicts, nothing more. */
+static void usage_inference(const tcnn_model *m, const char *argv0,
+                            FILE *out) {
+  fprintf(out,
+          "%s: the compiled model '%s' (tcnn)\n\n"
+          "The model has no loss: it runs its forward pass (inference mode) "
+          "on the\nembedded data and prints the output, or predicts.\n\n"
+          "  --predict NAME=FILE.npy  run the forward pass on these samples "
+          "(any number\n"
+          "                           along the first axis, in batches of "
+          "%lld)\n"
+          "  --output FILE.npy        where --predict writes the outputs\n"
+          "  --input NAME=FILE.npy    replace the embedded input NAME\n"
+          "  --param NAME=FILE.npy    replace parameter NAME\n"
+          "  --load DIR               read the parameters from DIR "
+          "(NAME.npy)\n"
+          "  --dump DIR               write inputs, parameters and the "
+          "output as NAME.npy\n"
+          "  --repeat N               time N forward passes\n"
+          "  --threads N              threads of the parallel loops "
+          "(default: every core)\n"
+          "  --profile                time every op of N more passes\n"
+          "  --peak GFLOPS            the peak --profile compares with "
+          "(default: measured)\n"
+          "  --help                   this text\n\n"
+          "Tensors:\n",
+          argv0, m->name, (long long)m->batch);
+}
+
 static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
+  if (!m->grad) {
+    usage_inference(m, argv0, out);
+    list_tensors(m, out);
+    return;
+  }
   fprintf(out,
           "%s: the compiled model '%s' (tcnn)\n\n"
           "Runs one forward + backward step on the embedded data and prints "
@@ -78,6 +114,10 @@ static void usage(const tcnn_model *m, const char *argv0, FILE *out) {
           "Tensors:\n",
           argv0, m->name, (long long)m->batch,
           m->optimizer.adam ? "Adam" : "SGD", m->optimizer.lr);
+  list_tensors(m, out);
+}
+
+static void list_tensors(const tcnn_model *m, FILE *out) {
   for (int i = 0; i < m->num_args; ++i) {
     const tcnn_tensor_info *t = &m->args[i];
     static const char *roles[] = {"input", "target", "param", "buffer"};
@@ -153,13 +193,17 @@ static double fixed(double x) { return fabs(x) < 5e-7 ? 0.0 : x; }
 
 static void report(const tcnn_state *s) {
   const tcnn_model *m = s->m;
-  printf("model %s (compiled, float32)\n", m->name);
-  printf("%s: %.6f\n", m->loss_name, fixed(s->loss));
+  printf("model %s (compiled, float32%s)\n", m->name,
+         m->grad ? "" : ", inference: the model has no loss");
+  if (m->grad)
+    printf("%s: %.6f\n", m->loss_name, fixed(s->loss));
   printf("%s ", m->output_name);
   print_shape(m->output_rank, m->output_shape);
   printf(": ");
   print_values(s->output, m->output_count);
   printf("\n");
+  if (!m->grad)
+    return;
   if (s->num_params > 0) /* as tcnnc --run prints it */
     printf("gradients (shape: min / max / L2 norm):\n");
   for (int k = 0; k < s->num_params; ++k) {
@@ -323,6 +367,27 @@ static const char *const value_options[] = {
     "--seed", "--threads", "--peak", "--lr", "--momentum", "--weight-decay",
     "--eps", "--betas", "--optimizer"};
 
+/* What a model without a loss cannot do: train, evaluate, optimize. */
+static const char *const training_options[] = {
+    "--data", "--eval", "--epochs", "--seed", "--no-shuffle", "--train",
+    "--save", "--lr", "--momentum", "--weight-decay", "--eps", "--betas",
+    "--optimizer", "--nesterov"};
+
+static int refuse_training(const tcnn_model *m, const char *opt) {
+  if (m->grad)
+    return 0;
+  for (size_t i = 0; i < sizeof training_options / sizeof *training_options;
+       ++i)
+    if (!strcmp(opt, training_options[i])) {
+      fprintf(stderr,
+              "error: %s: model '%s' has no loss, so it cannot train; it "
+              "predicts (--predict NAME=FILE.npy --output FILE.npy)\n",
+              opt, m->name);
+      return 1;
+    }
+  return 0;
+}
+
 static int takes_value(const char *opt) {
   for (size_t i = 0; i < sizeof value_options / sizeof *value_options; ++i)
     if (!strcmp(opt, value_options[i]))
@@ -364,6 +429,44 @@ static int check_options(const tcnn_state *s, const options *o) {
   return 0;
 }
 
+/* The jobs of a model without a loss: --repeat, --profile, --predict, and
+ * the one-pass report (or --dump). */
+static int run_inference(tcnn_state *s, const options *o, int64_t full) {
+  const tcnn_model *m = s->m;
+  if (o->repeat > 0) {
+    tcnn_forward(s, full); /* warm-up */
+    double t0 = tcnn_seconds();
+    for (long r = 0; r < o->repeat; ++r)
+      tcnn_forward(s, full);
+    printf("forward: %.4f ms/step (%ld steps)\n",
+           1e3 * (tcnn_seconds() - t0) / o->repeat, o->repeat);
+  }
+  if (o->profile) {
+    long steps = o->repeat > 0 ? o->repeat : 10;
+    double peak = o->peak > 0 ? o->peak : tcnn_measure_peak();
+    if (tcnn_profile_start(m->num_profile_ops) != 0) {
+      fprintf(stderr, "error: out of memory for --profile\n");
+      return 1;
+    }
+    for (long r = 0; r < steps; ++r)
+      tcnn_forward(s, full);
+    tcnn_profile_report(m, steps, peak);
+  }
+  if (o->predict.count >= 0) {
+    if (tcnn_predict(s, &o->predict, o->output) != 0)
+      return 1;
+    tcnn_state_restore_data(s);
+  }
+  if (o->predict.count < 0 || o->dump_dir) {
+    tcnn_forward(s, full);
+    if (o->predict.count < 0)
+      report(s);
+  }
+  if (o->dump_dir && tcnn_dump(s, o->dump_dir, 0) != 0)
+    return 1;
+  return 0;
+}
+
 int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   /* A training step allocates and frees the same activation buffers every
    * time. glibc would mmap each large one and unmap it on free, so every
@@ -391,6 +494,8 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       rc = 0;
       goto done;
     }
+    if (refuse_training(m, opt))
+      goto done;
     if (!strcmp(opt, "--profile")) {
       o.profile = 1;
       continue;
@@ -420,8 +525,14 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   if (o.load_dir && tcnn_load_checkpoint(&s, o.load_dir) != 0)
     goto done;
 
-  /* The embedded batch is whole: every sample is real. */
+  /* The embedded batch is whole: every sample is real. A model without a
+   * loss times, profiles and reports its forward pass instead of a
+   * training step. */
   int64_t full = m->batch > 0 ? m->batch : 1;
+  if (!m->grad) {
+    rc = run_inference(&s, &o, full);
+    goto done;
+  }
   for (long step = 0; step < o.train; ++step) {
     tcnn_grad(&s, full, 1);
     printf("step %ld/%ld: loss %.6f\n", step + 1, o.train, fixed(s.loss));

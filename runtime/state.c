@@ -80,6 +80,10 @@ int tcnn_state_init(tcnn_state *s, const tcnn_model *m) {
   return 0;
 }
 
+void tcnn_forward(tcnn_state *s, int64_t valid) {
+  s->m->forward(s->args, valid, &s->loss, s->output);
+}
+
 void tcnn_grad(tcnn_state *s, int64_t valid, int keep) {
   s->m->grad(s->args, valid, &s->loss, s->output, s->next_buffers, s->grads);
   for (int k = 0; keep && k < s->num_buffers; ++k) {

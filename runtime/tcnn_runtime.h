@@ -63,7 +63,7 @@ typedef struct {
  * last, partial batch of a data set. */
 typedef struct {
   const char *name;
-  const char *loss_name;      /* "loss" */
+  const char *loss_name;      /* "loss"; NULL when the model has none */
   const char *output_name;    /* "logits" */
   int output_rank;
   int64_t output_shape[TCNN_MAX_RANK];
@@ -81,7 +81,9 @@ typedef struct {
    * prediction: running statistics, no dropout) */
   void (*forward)(void **args, int64_t valid, float *loss, float *output);
   /* forward and backward in training mode: new_buffers[k] receives the
-   * next value of the k-th buffer, grads[k] dL/d(k-th param) */
+   * next value of the k-th buffer, grads[k] dL/d(k-th param). It, sgd and
+   * adam are NULL for a model without a loss, which only predicts (its
+   * forward leaves `loss` alone). */
   void (*grad)(void **args, int64_t valid, float *loss, float *output,
                void **new_buffers, float **grads);
   /* one SGD step of every parameter: new_params and new_buffers receive

@@ -99,8 +99,9 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "/* Samples one training step takes at most. */\n#define " << U
      << "_STEP_SAMPLES " << L.rows << "\n#define " << U << "_NUM_PARAMS "
      << L.params.size() << "\n\n"
-     << "typedef struct " << P << "_model " << P << "_model;\n\n"
-     << "/* torch.optim.SGD (adam = 0) or torch.optim.Adam (adam = 1). */\n"
+     << "typedef struct " << P << "_model " << P << "_model;\n\n";
+  if (m.hasLoss)
+    os << "/* torch.optim.SGD (adam = 0) or torch.optim.Adam (adam = 1). */\n"
      << "typedef struct {\n  int32_t adam;\n  float lr, weight_decay;\n"
      << "  float momentum;\n  int32_t nesterov; /* SGD */\n"
      << "  float beta1, beta2, eps;     /* Adam */\n} " << P
@@ -108,14 +109,18 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "/* The model file's optimizer (SGD with lr 0.01 if it names none). */\n"
      << P << "_optimizer " << P << "_default_optimizer(void);\n\n"
      << "/* A model holding the parameters embedded in the model file and the\n"
-     << " * default optimizer with fresh state; NULL when out of memory. */\n"
-     << P << "_model *" << P << "_create(void);\n"
-     << "void " << P << "_destroy(" << P << "_model *model);\n\n"
-     << "/* Replaces the optimizer and clears its state (momentum buffers,\n"
-     << " * Adam's moments and step count). */\n"
-     << "void " << P << "_set_optimizer(" << P << "_model *model, const " << P
-     << "_optimizer *optimizer);\n\n"
-     << "/* Parameters by PyTorch name (\"conv1.weight\") or index, copied in\n"
+       << " * default optimizer with fresh state; NULL when out of memory. */\n";
+  else
+    os << "/* A model holding the parameters embedded in the model file;\n"
+       << " * NULL when out of memory. */\n";
+  os << P << "_model *" << P << "_create(void);\n"
+     << "void " << P << "_destroy(" << P << "_model *model);\n\n";
+  if (m.hasLoss)
+    os << "/* Replaces the optimizer and clears its state (momentum buffers,\n"
+       << " * Adam's moments and step count). */\n"
+       << "void " << P << "_set_optimizer(" << P << "_model *model, const "
+       << P << "_optimizer *optimizer);\n\n";
+  os << "/* Parameters by PyTorch name (\"conv1.weight\") or index, copied in\n"
      << " * or out ("
      << U << "_<NAME>_COUNT floats). */\n"
      << "const char *" << P << "_param_name(int index);\n"
@@ -136,8 +141,17 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "int " << P << "_get_buffer(const " << P
      << "_model *model, int index, void *values);\n"
      << "int " << P << "_set_buffer(" << P
-     << "_model *model, int index, const void *values);\n\n"
-     << "/* One optimizer step on n samples, 1 <= n <= " << U
+     << "_model *model, int index, const void *values);\n\n";
+  if (!m.hasLoss) {
+    os << "/* The forward pass on any number of samples (n >= 0), in steps "
+          "of\n * "
+       << U << "_STEP_SAMPLES: writes n * " << U
+       << "_OUTPUT_SAMPLE_COUNT floats. */\n"
+       << "int " << P << "_predict(" << P << "_model *model, "
+       << L.dataParams(0) << "int64_t n,\n    float *output);\n\n";
+    return s;
+  }
+  os << "/* One optimizer step on n samples, 1 <= n <= " << U
      << "_STEP_SAMPLES: the\n"
      << " * loss is their " << (m.lossIsSum ? "sum" : "mean")
      << ", as for a batch of n. `loss` and `output`\n"
@@ -211,12 +225,15 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  float *p[NP + 1], *g[NP + 1], *s0[NP + 1], *s1[NP + 1];\n"
      << "  float *n0[NP + 1], *n1[NP + 1], *n2[NP + 1];\n"
      << "  void *b[NB + 1], *nb[NB + 1]; /* buffers, their next values */\n"
-     << "  float *block;\n  " << P << "_optimizer opt;\n  int64_t steps;\n";
+     << "  float *block;\n";
+  if (m.hasLoss)
+    os << "  " << P << "_optimizer opt;\n  int64_t steps;\n";
   for (const TensorInterface *t : L.data)
     os << "  " << t->ctype() << " *in_" << t->cname << ";\n";
   os << "  float *output;\n};\n\n";
 
-  os << P << "_optimizer " << P << "_default_optimizer(void) {\n  " << P
+  if (m.hasLoss)
+    os << P << "_optimizer " << P << "_default_optimizer(void) {\n  " << P
      << "_optimizer o;\n  memset(&o, 0, sizeof o);\n"
      << "  o.adam = " << (m.optimizerKind == "adam") << ";\n"
      << llvm::formatv("  o.lr = {0:e9}f;\n  o.weight_decay = {1:e9}f;\n"
@@ -238,9 +255,13 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   int64_t total = 0;
   for (const TensorInterface *t : L.params)
     total += t->count;
+  // Parameters, gradients, two optimizer states and three spare results
+  // to train; the parameters alone to predict.
+  int arrays = m.hasLoss ? 7 : 1;
   os << P << "_model *" << P << "_create(void) {\n  " << P
      << "_model *m = calloc(1, sizeof *m);\n  if (!m)\n    return NULL;\n"
-     << "  m->block = calloc(" << 7 * total + 1 << ", sizeof(float));\n";
+     << "  m->block = calloc(" << arrays * total + 1
+     << ", sizeof(float));\n";
   for (const TensorInterface *t : L.data)
     os << "  m->in_" << t->cname << " = calloc(" << t->count << ", sizeof("
        << t->ctype() << "));\n";
@@ -258,14 +279,17 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  float *next = m->block;\n"
      << "  float **arrays[7] = {m->p, m->g, m->s0, m->s1, m->n0, m->n1, "
         "m->n2};\n"
-     << "  for (int a = 0; a < 7; ++a)\n    for (int k = 0; k < NP; ++k) {\n"
+     << "  for (int a = 0; a < " << arrays
+     << "; ++a)\n    for (int k = 0; k < NP; ++k) {\n"
      << "      arrays[a][k] = next;\n      next += param_counts[k];\n    }\n"
      << "  for (int k = 0; k < NP; ++k)\n"
      << "    memcpy(m->p[k], param_init[k], param_counts[k] * "
         "sizeof(float));\n"
-     << "  m->opt = " << P << "_default_optimizer();\n  return m;\n}\n\n";
+     << (m.hasLoss ? "  m->opt = " + P + "_default_optimizer();\n" : "")
+     << "  return m;\n}\n\n";
 
-  os << "void " << P << "_set_optimizer(" << P << "_model *m, const " << P
+  if (m.hasLoss)
+    os << "void " << P << "_set_optimizer(" << P << "_model *m, const " << P
      << "_optimizer *o) {\n  m->opt = *o;\n  m->steps = 0;\n"
      << "  for (int k = 0; k < NP; ++k) {\n"
      << "    memset(m->s0[k], 0, param_counts[k] * sizeof(float));\n"
@@ -350,6 +374,23 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
   // mixes its samples always takes its whole batch.
   auto valid = [&](const char *rows) { return m.batch > 0 ? rows : "1"; };
 
+  // Forward over every sample, one step of at most ROWS at a time.
+  os << "int " << P << "_predict(" << P << "_model *m, " << L.dataParams(0)
+     << "int64_t n,\n    float *output) {\n"
+     << "  if (n < 0)\n    return -1;\n"
+     << "  for (int64_t first = 0; first < n; first += ROWS) {\n"
+     << "    int64_t k = n - first < ROWS ? n - first : ROWS;\n    load(m, ";
+  for (const TensorInterface *t : L.data)
+    os << (t->role == 0 ? L.arg(*t) : "NULL") << ", ";
+  os << "first, k);\n    " << (m.hasLoss ? "float l;\n    " : "") << P
+     << "_forward(" << entryArgs() << valid("k")
+     << (m.hasLoss ? ", &l" : "") << ", m->output);\n"
+     << "    memcpy(output + first * " << L.outputPerRow
+     << ", m->output, k * " << L.outputPerRow
+     << " * sizeof(float));\n  }\n  return 0;\n}\n\n";
+  if (!m.hasLoss)
+    return s;
+
   os << "static void swap(float **a, float **b) {\n"
      << "  for (int k = 0; k < NP; ++k) {\n    float *t = a[k];\n"
      << "    a[k] = b[k];\n    b[k] = t;\n  }\n}\n\n";
@@ -382,20 +423,6 @@ std::string tcnnc::codegen::generateLibrarySource(const ModelInterface &m,
      << "  if (loss)\n    *loss = l;\n  if (output)\n"
      << "    memcpy(output, m->output, n * " << L.outputPerRow
      << " * sizeof(float));\n  return 0;\n}\n\n";
-
-  // Forward over every sample, one step of at most ROWS at a time.
-  os << "int " << P << "_predict(" << P << "_model *m, " << L.dataParams(0)
-     << "int64_t n,\n    float *output) {\n"
-     << "  if (n < 0)\n    return -1;\n"
-     << "  for (int64_t first = 0; first < n; first += ROWS) {\n"
-     << "    int64_t k = n - first < ROWS ? n - first : ROWS;\n    load(m, ";
-  for (const TensorInterface *t : L.data)
-    os << (t->role == 0 ? L.arg(*t) : "NULL") << ", ";
-  os << "first, k);\n    float l;\n    " << P << "_forward(" << entryArgs()
-     << valid("k") << ", &l, m->output);\n"
-     << "    memcpy(output + first * " << L.outputPerRow
-     << ", m->output, k * " << L.outputPerRow
-     << " * sizeof(float));\n  }\n  return 0;\n}\n\n";
 
   os << "int " << P << "_evaluate(" << P << "_model *m, " << L.dataParams()
      << "int64_t n,\n    float *loss, float *accuracy) {\n"

@@ -20,9 +20,10 @@ using tcnnc::codegen::TensorInterface;
 
 FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   func::FuncOp forward, grad;
-  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
+  if (failed(mlir::tcnn::findModelFunction(module, forward, grad)))
     return failure();
   ModelInterface model;
+  model.hasLoss = forward != grad;
   auto nameAttr = module->getAttrOfType<StringAttr>("tcnn.model");
   model.name = nameAttr ? nameAttr.str() : "model";
   model.prefix = tcnnc::lowering::modelPrefix(module);
@@ -46,13 +47,19 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
     t.cname = tcnnc::lowering::cIdentifier(t.name);
     model.args.push_back(std::move(t));
   }
-  if (type.getNumResults() != 2 + numBuffers + numParams)
+  if (model.hasLoss && type.getNumResults() != 2 + numBuffers + numParams)
     return grad.emitError("the gradient function must return loss, output, "
                           "the buffers' next values and the parameter "
                           "gradients only (no --wrt)");
+  if (!model.hasLoss && type.getNumResults() != 1)
+    return grad.emitError("an inference-only forward function must return "
+                          "the output only");
+  unsigned output = mlir::tcnn::outputResultIndex(grad);
   auto names = grad->getAttrOfType<ArrayAttr>(mlir::tcnn::kResultNamesAttr);
-  model.lossName = names ? cast<StringAttr>(names[0]).str() : "loss";
-  model.outputName = names ? cast<StringAttr>(names[1]).str() : "output";
+  model.lossName = names && model.hasLoss ? cast<StringAttr>(names[0]).str()
+                                          : "loss";
+  model.outputName =
+      names ? cast<StringAttr>(names[output]).str() : "output";
   // The output may be an input itself (`MSELoss()(x, y)`): its C name must
   // not repeat the argument's.
   llvm::StringSet<> used;
@@ -67,14 +74,14 @@ FailureOr<ModelInterface> tcnnc::codegen::describeModel(ModuleOp module) {
   };
   model.lossC = unique(tcnnc::lowering::cIdentifier(model.lossName));
   model.outputC = unique(tcnnc::lowering::cIdentifier(model.outputName));
-  auto out = cast<RankedTensorType>(type.getResult(1));
+  auto out = cast<RankedTensorType>(type.getResult(output));
   model.outputShape.assign(out.getShape().begin(), out.getShape().end());
   model.outputCount = out.getNumElements();
   if (auto batch = module->getAttrOfType<IntegerAttr>(mlir::tcnn::kBatchAttr))
     model.batch = batch.getInt();
   // Every loss op carries PyTorch's `reduction` ("mean" when absent).
   Value loss = grad.getBody().front().getTerminator()->getOperand(0);
-  if (Operation *lossOp = loss.getDefiningOp())
+  if (Operation *lossOp = model.hasLoss ? loss.getDefiningOp() : nullptr)
     if (auto reduction = lossOp->getAttrOfType<StringAttr>("reduction"))
       model.lossIsSum = reduction.getValue() == "sum";
   if (auto opt = module->getAttrOfType<DictionaryAttr>("tcnn.optimizer")) {
@@ -117,34 +124,58 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
      << " *\n"
      << " * Every tensor is a contiguous row-major array; shapes are fixed and\n"
      << " * given below. Link with " << P << ".o (and -lm).\n"
-     << " *\n"
-     << " *   " << P << "_forward(inputs..., params..., valid, &loss, output)\n"
-     << " *   " << P << "_grad(inputs..., params..., buffers..., valid, "
-        "&loss, output,\n *       new_buffers..., grads...)\n"
-     << " *   " << P << "_sgd(params..., grads..., buffers..., lr, momentum,\n"
-     << " *       weight_decay, nesterov, new_params..., new_buffers...)\n"
-     << " *   " << P << "_adam(params..., grads..., exp_avgs..., exp_avg_sqs...,\n"
-     << " *       lr, beta1, beta2, eps, weight_decay, step, new_params...,\n"
-     << " *       new_exp_avgs..., new_exp_avg_sqs...)\n"
-     << " *\n"
-     << " * and, on top of them, a model object that trains on data sets\n"
-     << " * and predicts: " << P << "_create, " << P << "_train_step, " << P
-     << "_predict,\n * " << P << "_evaluate, " << P << "_get_param, ... "
-        "(at the end).\n *\n"
-     << " * `valid` is the number of real samples in the batch (at most the\n"
-     << " * batch size " << m.batch << "): fill the rest with zeros, and the "
-        "loss,\n"
-     << " * its gradients and the parameter gradients are those of the real\n"
-     << " * samples alone, as for a smaller batch. The optimizer steps are\n"
-     << " * torch.optim's SGD and Adam; their results must not alias their\n"
-     << " * inputs.\n"
-     << " *\n"
-     << " * Buffers are model state that is not trained by gradients\n"
-     << " * (BatchNorm's running statistics, Dropout's generator): _grad\n"
-     << " * trains (training mode) and writes their next values to\n"
-     << " * new_buffers, which the caller keeps for the next step; _forward\n"
-     << " * is inference (running statistics, no dropout) and leaves them.\n"
-     << " */\n"
+     << " *\n";
+  if (m.hasLoss)
+    os << " *   " << P
+       << "_forward(inputs..., params..., valid, &loss, output)\n"
+       << " *   " << P << "_grad(inputs..., params..., buffers..., valid, "
+          "&loss, output,\n *       new_buffers..., grads...)\n"
+       << " *   " << P
+       << "_sgd(params..., grads..., buffers..., lr, momentum,\n"
+       << " *       weight_decay, nesterov, new_params..., new_buffers...)\n"
+       << " *   " << P
+       << "_adam(params..., grads..., exp_avgs..., exp_avg_sqs...,\n"
+       << " *       lr, beta1, beta2, eps, weight_decay, step, "
+          "new_params...,\n"
+       << " *       new_exp_avgs..., new_exp_avg_sqs...)\n"
+       << " *\n"
+       << " * and, on top of them, a model object that trains on data sets\n"
+       << " * and predicts: " << P << "_create, " << P << "_train_step, "
+       << P << "_predict,\n * " << P << "_evaluate, " << P
+       << "_get_param, ... (at the end).\n *\n"
+       << " * `valid` is the number of real samples in the batch (at most "
+          "the\n"
+       << " * batch size " << m.batch
+       << "): fill the rest with zeros, and the loss,\n"
+       << " * its gradients and the parameter gradients are those of the "
+          "real\n"
+       << " * samples alone, as for a smaller batch. The optimizer steps "
+          "are\n"
+       << " * torch.optim's SGD and Adam; their results must not alias "
+          "their\n"
+       << " * inputs.\n"
+       << " *\n"
+       << " * Buffers are model state that is not trained by gradients\n"
+       << " * (BatchNorm's running statistics, Dropout's generator): _grad\n"
+       << " * trains (training mode) and writes their next values to\n"
+       << " * new_buffers, which the caller keeps for the next step; "
+          "_forward\n"
+       << " * is inference (running statistics, no dropout) and leaves "
+          "them.\n";
+  else
+    os << " *   " << P << "_forward(inputs..., params..., valid, output)\n"
+       << " *\n"
+       << " * and, on top of it, a model object that predicts: " << P
+       << "_create,\n * " << P << "_predict, " << P
+       << "_get_param, ... (at the end). The model has no\n"
+       << " * loss: it cannot train or evaluate, and it runs in inference "
+          "mode\n"
+       << " * (BatchNorm's running statistics, no dropout).\n *\n"
+       << " * `valid` is the number of real samples in the batch (at most "
+          "the\n"
+       << " * batch size " << m.batch
+       << "): fill the rest with zeros.\n";
+  os << " */\n"
      << "#ifndef TCNN_MODEL_" << U << "_H\n#define TCNN_MODEL_" << U
      << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
      << "#endif\n\n/* Element counts. */\n";
@@ -170,6 +201,14 @@ std::string tcnnc::codegen::generateHeader(const ModelInterface &m,
       a += std::string("const ") + t.ctype() + " *" + t.cname + ", ";
     return a;
   };
+  if (!m.hasLoss) {
+    os << "\n/* The output for the given inputs and parameters. */\n"
+       << "void " << P << "_forward(" << argList() << "int64_t valid, "
+       << "float *" << outC << ");\n\n"
+       << generateLibraryDeclarations(m)
+       << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+    return s;
+  }
   os << "\n/* Loss and output for the given inputs and parameters. */\n"
      << "void " << P << "_forward(" << argList() << "int64_t valid, "
      << "float *" << m.lossC << ", float *" << outC << ");\n\n"
@@ -244,6 +283,9 @@ static std::string cString(llvm::StringRef text) {
   return s + "\"";
 }
 
+static void writeModelTable(llvm::raw_ostream &os, const ModelInterface &m,
+                            llvm::StringRef training);
+
 std::string tcnnc::codegen::generateMain(const ModelInterface &m,
                                            const std::string &headerName) {
   std::string s;
@@ -289,6 +331,12 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
         "*out) {\n  "
      << P << "_forward(";
   dataArgs();
+  if (!m.hasLoss) {
+    // No loss, no training: the runtime only predicts.
+    os << "valid, out);\n  (void)loss;\n}\n\n";
+    writeModelTable(os, m, "0, 0, 0");
+    return s;
+  }
   os << "valid, loss, out);\n}\n\n"
      << "static void grad(void **a, int64_t valid, float *loss, float *out, "
         "void **nb,\n                 float **g) {\n  "
@@ -320,13 +368,23 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
   os << sep << "lr, b1, b2, eps, wd, step";
   os << (params.empty() ? "" : ", ");
   perParam({"np", "nm", "nv"});
-  os << ");\n}\n\nstatic const tcnn_model model = {" << cString(m.name)
-     << ", " << cString(m.lossName) << ", " << cString(m.outputName) << ", "
-     << m.outputShape.size() << ", {";
+  os << ");\n}\n\n";
+  writeModelTable(os, m, "grad, sgd, adam");
+  return s;
+}
+
+/// The `tcnn_model` table of an executable and its main(); `training` names
+/// its grad, sgd and adam adapters (null pointers without a loss).
+static void writeModelTable(llvm::raw_ostream &os, const ModelInterface &m,
+                            llvm::StringRef training) {
+  os << "static const tcnn_model model = {" << cString(m.name) << ", "
+     << (m.hasLoss ? cString(m.lossName) : "0") << ", "
+     << cString(m.outputName) << ", " << m.outputShape.size() << ", {";
   for (size_t d = 0; d < m.outputShape.size(); ++d)
     os << (d ? ", " : "") << m.outputShape[d];
   os << "}, " << m.outputCount << ", " << m.args.size() << ", args, "
-     << m.batch << ", " << m.lossIsSum << ", forward, grad, sgd, adam,\n  {"
+     << m.batch << ", " << m.lossIsSum << ", forward, " << training
+     << ",\n  {"
      << (m.optimizerKind == "adam") << ", " << llvm::formatv("{0:e17}", m.lr)
      << ", " << llvm::formatv("{0:e17}", m.momentum) << ", "
      << llvm::formatv("{0:e17}", m.weightDecay) << ", " << m.nesterov << ", "
@@ -336,5 +394,4 @@ std::string tcnnc::codegen::generateMain(const ModelInterface &m,
      << ", profile_ops};\n\n"
      << "int main(int argc, char **argv) { return tcnn_main(&model, argc, "
         "argv); }\n";
-  return s;
 }

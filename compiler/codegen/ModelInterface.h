@@ -38,6 +38,9 @@ struct ModelInterface {
   std::string name;   ///< model name
   std::string prefix; ///< C prefix of every symbol
   std::vector<TensorInterface> args; ///< in call order
+  /// False for a model without a loss: it only predicts (no _grad, no
+  /// optimizer steps, no training or evaluation).
+  bool hasLoss = true;
   std::string lossName, outputName;
   /// Their C parameter names: distinct from every argument's.
   std::string lossC, outputC;

@@ -353,18 +353,28 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
     mlir::DefaultTimingManager timingManager;
     mlir::applyDefaultTimingManagerCLOptions(timingManager);
     mlir::TimingScope timing = timingManager.getRootScope();
-    // Differentiate, then lower as far as the stage asks.
-    bool wantGrad = options.stage >= Stage::MlirGrad || options.run ||
-                    options.checkGradients || options.explain;
+    // Differentiate, then lower as far as the stage asks. A model without
+    // a loss has nothing to differentiate: it only predicts.
+    auto forward = module->lookupSymbol<mlir::func::FuncOp>("forward");
+    bool inferenceOnly = forward && mlir::tcnn::isInferenceOnly(forward);
+    if (inferenceOnly && (options.checkGradients || !options.wrt.empty())) {
+      mlir::emitError(forward.getLoc())
+          << (options.checkGradients ? "--check-gradients" : "--wrt")
+          << ": the model has no loss, so it has no gradients (add e.g. "
+             "'loss = MSELoss()(out, target)')";
+      return 1;
+    }
+    bool wantGrad = !inferenceOnly &&
+                    (options.stage >= Stage::MlirGrad || options.run ||
+                     options.checkGradients || options.explain);
     if (wantGrad) {
       std::vector<std::string> wrt = options.wrt;
       // An explanation shows how the gradient reaches every input unless
       // --wrt says otherwise: at a model's size it costs nothing.
-      if (options.explain && wrt.empty())
-        if (auto forward = module->lookupSymbol<mlir::func::FuncOp>("forward"))
-          for (llvm::StringRef input :
-               mlir::tcnn::argumentNames(forward, mlir::tcnn::ArgRole::Input))
-            wrt.push_back(input.str());
+      if (options.explain && wrt.empty() && forward)
+        for (llvm::StringRef input :
+             mlir::tcnn::argumentNames(forward, mlir::tcnn::ArgRole::Input))
+          wrt.push_back(input.str());
       std::string autodiff = "tcnn-autodiff";
       if (!wrt.empty())
         autodiff += "{wrt=" + llvm::join(wrt, ",") + "}";
@@ -407,7 +417,7 @@ int tcnnc::runPipeline(const PipelineOptions &options) {
         !options.checkGradients)
       return emitNative(*module, options, model, timing);
     if (options.checkGradients) {
-      mlir::func::FuncOp forward, grad;
+      mlir::func::FuncOp grad;
       if (mlir::failed(mlir::tcnn::findGradientFunction(*module, forward,
                                                         grad)) ||
           !checkGradients(forward, grad, os)) {

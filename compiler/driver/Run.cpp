@@ -90,8 +90,10 @@ private:
 
 LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
                              const std::string &dumpDir) {
+  // The gradient function, or the forward function of a model that only
+  // predicts (no loss, no gradients).
   func::FuncOp forward, grad;
-  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
+  if (failed(mlir::tcnn::findModelFunction(module, forward, grad)))
     return failure();
   Interpreter interp;
   auto args = interp.loadArguments(grad);
@@ -110,32 +112,36 @@ LogicalResult tcnnc::runModel(ModuleOp module, llvm::raw_ostream &os,
   std::string model = "model";
   if (auto attr = module->getAttrOfType<StringAttr>("tcnn.model"))
     model = attr.str();
-  os << "model " << model << " (interpreted, float32)\n";
+  os << "model " << model << " (interpreted, float32"
+     << (forward == grad ? ", inference: the model has no loss" : "")
+     << ")\n";
   // Results: loss, output, the buffers' next values, then gradients.
+  unsigned output = mlir::tcnn::outputResultIndex(grad);
   std::set<std::string> buffers;
   for (unsigned i = 0; i < grad.getNumArguments(); ++i)
     if (auto role = mlir::tcnn::argumentRole(grad, i);
         role && role->first == mlir::tcnn::ArgRole::Buffer)
       buffers.insert(role->second.str());
   auto isBuffer = [&](unsigned i) {
-    return i >= 2 && buffers.count(nameOf(i));
+    return i > output && buffers.count(nameOf(i));
   };
   // Class indices and generator states are integers.
   auto isInteger = [&](unsigned i) {
     return !isa<FloatType>(getElementTypeOrSelf(grad.getResultTypes()[i]));
   };
-  os << nameOf(0) << ": " << formatFixed((*results)[0].data[0]) << "\n";
+  if (output == 1)
+    os << nameOf(0) << ": " << formatFixed((*results)[0].data[0]) << "\n";
   bool gradientsSeen = false;
-  for (unsigned i = 1; i < results->size(); ++i) {
+  for (unsigned i = output; i < results->size(); ++i) {
     const Tensor &t = (*results)[i];
-    if (i == 2 && isBuffer(i))
+    if (i == output + 1 && isBuffer(i))
       os << "buffers after the step:\n";
-    if (i >= 2 && !isBuffer(i) && !gradientsSeen) {
+    if (i > output && !isBuffer(i) && !gradientsSeen) {
       os << "gradients (shape: min / max / L2 norm):\n";
       gradientsSeen = true;
     }
-    if (i < 2 || isBuffer(i)) {
-      os << (i < 2 ? "" : "  ") << nameOf(i) << " "
+    if (i == output || isBuffer(i)) {
+      os << (i == output ? "" : "  ") << nameOf(i) << " "
          << mlir::tcnn::shapes::str(t.shape) << ": ["
          << join(t.data, 16, isInteger(i))
          << "]\n";

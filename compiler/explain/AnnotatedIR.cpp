@@ -3,6 +3,7 @@
 #include "compiler/explain/AnnotatedIR.h"
 
 #include "compiler/support/Format.h"
+#include "dialect/TcnnOps.h"
 
 #include "mlir/IR/AsmState.h"
 
@@ -23,8 +24,11 @@ std::string tcnnc::explain::annotatedIR(func::FuncOp grad,
     llvm::raw_string_ostream hs(header);
     grad.print(hs, state);
   }
-  os << "// tcnnc explain: the gradient function, each op followed by what "
-        "the interpreter computed\n// (shape; value at the explained "
+  os << "// tcnnc explain: the "
+     << (mlir::tcnn::isInferenceOnly(grad)
+             ? "forward function (the model has no loss)"
+             : "gradient function")
+     << ", each op followed by what the interpreter computed\n// (shape; value at the explained "
         "position; min / max).\n";
   os << header.substr(0, header.find('{') + 1) << "\n";
   std::array<int64_t, 4> at = options.at.value_or(std::array<int64_t, 4>{0, 0, 1, 1});

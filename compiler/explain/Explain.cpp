@@ -50,7 +50,8 @@ LogicalResult tcnnc::explain::explainModel(ModuleOp module,
                                              const ExplainOptions &options,
                                              std::string &out) {
   func::FuncOp forward, grad;
-  if (failed(mlir::tcnn::findGradientFunction(module, forward, grad)))
+  // A model without a loss is explained forward only.
+  if (failed(mlir::tcnn::findModelFunction(module, forward, grad)))
     return failure();
   Interpreter interp;
   auto args = interp.loadArguments(grad);

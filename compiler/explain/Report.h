@@ -84,6 +84,8 @@ public:
 
 private:
   void writeHeader();
+  void writeLoss(mlir::Value loss);
+  void writeConventions();
   void writeSummary();
   void writeOp(mlir::Operation *op);
   void figures(mlir::Operation *op);

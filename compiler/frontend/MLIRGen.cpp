@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -110,6 +111,8 @@ private:
   bool checkMemory();
   bool initializeTensors();
   Shape shapeOf(const std::string &name) const;
+  /// The output's name as the model file spells it.
+  std::string outputName() const;
 
   // Building.
   mlir::OwningOpRef<mlir::ModuleOp> build();
@@ -195,13 +198,36 @@ bool Generator::planLayers() {
     if (!declareName(alias, ref))
       return false;
   }
-  if (lossLayer < 0) {
+  if (lossLayer >= 0)
+    return true;
+  // Without a loss the model only predicts: its output is the value of its
+  // last statement, and a target would have nothing to be compared with.
+  if (layers.empty()) {
     diags.error(model.nameLoc,
-                "model '" + model.name +
-                    "' has no loss: add e.g. 'loss = MSELoss()(out, target)'");
+                "model '" + model.name + "' has no layers: add e.g. "
+                "'out = Conv2d(1, 2, 3)(x)'");
     return false;
   }
+  for (const DataTensor &t : tensors)
+    if (t.role == DataTensor::Role::Target) {
+      diags.error(t.loc, "target '" + t.name + "' is only read by a loss, "
+                         "and model '" + model.name + "' has none: add e.g. "
+                         "'loss = MSELoss()(out, " + t.name + ")'");
+      return false;
+    }
   return true;
+}
+
+std::string Generator::outputName() const {
+  if (lossLayer >= 0)
+    return layers[lossLayer].stmt->operands[0].first;
+  // The name the model file gives the last value: a sequential block's
+  // name rather than its last layer's.
+  const std::string &last = layers.back().stmt->name;
+  for (const auto &[alias, target] : model.aliases)
+    if (target == last)
+      return alias;
+  return last;
 }
 
 bool Generator::planLayer(const LayerStmt &stmt) {
@@ -521,20 +547,12 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
                                          b.getStringAttr("private"));
   }
 
-  const PlannedLayer &loss = layers[lossLayer];
-  const std::string &outputName = loss.operands[0];
-  Shape outShape = shapeOf(outputName);
-  mlir::Type lossType =
-      mlir::RankedTensorType::get({}, mlir::Float32Type::get(&context));
-  mlir::Type outType =
-      mlir::RankedTensorType::get(outShape, mlir::Float32Type::get(&context));
-  auto funcType = b.getFunctionType(argTypes, {lossType, outType});
-  auto func = b.create<mlir::func::FuncOp>(fileLoc, "forward", funcType);
-  // The output keeps the name the loss statement spells (an alias such as
-  // a sequential block's name, if that is what it uses).
-  func->setAttr(mlir::tcnn::kResultNamesAttr,
-                b.getStrArrayAttr({loss.stmt->name,
-                                   loss.stmt->operands[0].first}));
+  bool inferenceOnly = lossLayer < 0;
+  std::string output = outputName();
+  auto func = b.create<mlir::func::FuncOp>(fileLoc, "forward",
+                                           b.getFunctionType(argTypes, {}));
+  if (inferenceOnly)
+    func->setAttr(mlir::tcnn::kInferenceOnlyAttr, b.getUnitAttr());
 
   mlir::Block *entry = func.addEntryBlock();
   std::vector<mlir::Value> args(tensors.size());
@@ -565,18 +583,24 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
       in.push_back(valueOf(name));
     results[i] = emitLayer(b, layers[i], in, args);
   }
-  // Then the next value of every buffer, from the op that updates it (a
-  // buffer nothing updates is returned as it is).
-  llvm::SmallVector<mlir::Value> returned{results[lossLayer],
-                                          valueOf(outputName)};
-  llvm::SmallVector<llvm::StringRef> resultNames{loss.stmt->name,
-                                                 loss.stmt->operands[0].first};
+  // Loss and output (the output alone without a loss), then the next value
+  // of every buffer, from the op that updates it (a buffer nothing updates
+  // is returned as it is). Inference leaves the buffers as they are.
+  llvm::SmallVector<mlir::Value> returned;
+  llvm::SmallVector<llvm::StringRef> resultNames;
+  if (!inferenceOnly) {
+    returned.push_back(results[lossLayer]);
+    resultNames.push_back(layers[lossLayer].stmt->name);
+  }
+  returned.push_back(inferenceOnly ? results.back()
+                                   : valueOf(layers[lossLayer].operands[0]));
+  resultNames.push_back(output);
   llvm::DenseMap<mlir::Value, mlir::Value> next;
   func.walk([&](mlir::tcnn::StateUpdateOpInterface op) {
     for (unsigned i = 0; i < op->getNumResults(); ++i)
       next[op.getUpdatedOperand(i)] = op->getResult(i);
   });
-  for (size_t k = 0; k < order.size(); ++k) {
+  for (size_t k = 0; !inferenceOnly && k < order.size(); ++k) {
     const DataTensor &t = tensors[order[k]];
     if (t.role != DataTensor::Role::Buffer)
       continue;
@@ -589,6 +613,17 @@ mlir::OwningOpRef<mlir::ModuleOp> Generator::build() {
       b.getFunctionType(argTypes, mlir::ValueRange(returned).getTypes()));
   func->setAttr(mlir::tcnn::kResultNamesAttr,
                 b.getStrArrayAttr(resultNames));
+  if (inferenceOnly) {
+    mlir::tcnn::setTrainingMode(func, false);
+    // Inference neither updates model state nor draws dropout masks: the
+    // ops that would are left unused; drop them.
+    llvm::SmallVector<mlir::Operation *> ops;
+    for (mlir::Operation &op : entry->without_terminator())
+      ops.push_back(&op);
+    for (mlir::Operation *op : llvm::reverse(ops))
+      if (mlir::isOpTriviallyDead(op))
+        op->erase();
+  }
 
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;

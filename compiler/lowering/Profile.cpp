@@ -41,12 +41,16 @@ struct TcnnProfilePass
     MLIRContext *ctx = &getContext();
     SmallVector<Attribute> table;
     for (auto func : module.getOps<func::FuncOp>()) {
-      if (!func->hasAttr(mlir::tcnn::kGradientOfAttr))
+      // The training step, or the forward pass of a model without a loss.
+      if (!func->hasAttr(mlir::tcnn::kGradientOfAttr) &&
+          !mlir::tcnn::isInferenceOnly(func))
         continue;
       func.walk([&](LoweringOpInterface op) {
         int32_t id = static_cast<int32_t>(table.size());
         StringRef layer = mlir::tcnn::layerNameOf(op).value_or("?");
-        bool forward = isa<mlir::tcnn::LayerOpInterface>(op.getOperation());
+        // An inference-only function has no backward pass at all.
+        bool forward = isa<mlir::tcnn::LayerOpInterface>(op.getOperation()) ||
+                       mlir::tcnn::isInferenceOnly(func);
         Builder attrs(ctx);
         table.push_back(DictionaryAttr::get(
             ctx, {attrs.getNamedAttr("layer", attrs.getStringAttr(layer)),

@@ -81,9 +81,16 @@ public:
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> forwards;
-    for (auto func : module.getOps<func::FuncOp>())
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (isInferenceOnly(func)) {
+        func.emitError() << "tcnn-autodiff: @" << func.getSymName()
+                         << " is inference-only (the model has no loss): "
+                            "there is nothing to differentiate";
+        return signalPassFailure();
+      }
       if (!func.isExternal() && !func->hasAttr(kGradientOfAttr))
         forwards.push_back(func);
+    }
     if (forwards.empty()) {
       module.emitError("tcnn-autodiff: the module has no function to "
                        "differentiate");
@@ -234,4 +241,15 @@ LogicalResult mlir::tcnn::findGradientFunction(ModuleOp module,
   if (!grad || !forward)
     return module.emitError("no gradient function: run -tcnn-autodiff first");
   return success();
+}
+
+LogicalResult mlir::tcnn::findModelFunction(ModuleOp module,
+                                            func::FuncOp &forward,
+                                            func::FuncOp &run) {
+  for (auto func : module.getOps<func::FuncOp>())
+    if (isInferenceOnly(func)) {
+      forward = run = func;
+      return success();
+    }
+  return findGradientFunction(module, forward, run);
 }

@@ -24,6 +24,13 @@ namespace mlir::tcnn {
 LogicalResult findGradientFunction(ModuleOp module, func::FuncOp &forward,
                                    func::FuncOp &grad);
 
+/// The function that computes all a model computes: the gradient function
+/// (as findGradientFunction), or the forward function itself when it is
+/// inference-only (then `forward` and `run` are the same function). The
+/// interpreter, explanations and executables run it.
+LogicalResult findModelFunction(ModuleOp module, func::FuncOp &forward,
+                                func::FuncOp &run);
+
 } // namespace mlir::tcnn
 
 #endif // TCNN_DIALECT_TRANSFORMS_PASSES_H

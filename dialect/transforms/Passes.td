@@ -53,6 +53,10 @@ def TcnnTrainFunctions : Pass<"tcnn-train-functions", "mlir::ModuleOp"> {
     arguments every parameter, every gradient, the optimizer's state per
     parameter, then the hyperparameters as scalars; results the new
     parameters and the new state, in that order.
+
+    The forward function of a model without a loss
+    (`tcnn.inference_only`, no gradient function) only gains `%valid`: it
+    already is in inference mode, and there is nothing to train.
   }];
   let dependentDialects = ["mlir::func::FuncDialect"];
 }

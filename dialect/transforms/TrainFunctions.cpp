@@ -159,12 +159,15 @@ struct TrainFunctionsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp forward, grad;
-    if (failed(findGradientFunction(module, forward, grad)))
+    if (failed(findModelFunction(module, forward, grad)))
       return signalPassFailure();
     Builder builder(module.getContext());
     int64_t batch = batchSizeOf(forward);
     module->setAttr(kBatchAttr, builder.getI64IntegerAttr(batch));
     addValidArgument(forward, batch > 0);
+    // A model without a loss predicts in padded batches and nothing more.
+    if (forward == grad)
+      return;
     addValidArgument(grad, batch > 0);
     makeInferenceFunction(forward);
 

@@ -20,3 +20,13 @@ func.func @no_rule(%x: tensor<2x3xf32> {tcnn.param = "p"}, %t: tensor<2x3xf32>) 
 // expected-error @+1 {{tcnn-autodiff: the module has no function to differentiate}}
 module {
 }
+
+// -----
+
+// A model without a loss only predicts: its forward function is marked so,
+// and differentiating it is an error that says why.
+// expected-error @+1 {{tcnn-autodiff: @forward is inference-only (the model has no loss): there is nothing to differentiate}}
+func.func @forward(%x: tensor<2x3xf32> {tcnn.input = "x"}) -> tensor<2x3xf32> attributes {tcnn.inference_only} {
+  %y = tcnn.relu %x : tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

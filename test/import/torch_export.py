@@ -5,8 +5,9 @@ the other layers the importer maps. Each model is imported both ways
 (`tcnnc import` to a directory, and the .onnx given to tcnnc directly);
 the interpreter (--run --eval-mode) and the compiled executable
 (--predict, inference mode) must give PyTorch's eval() output on the same
-input, rtol 1e-4. Imported models get a loss with --loss (MSELoss) so that
-they also compile as training models."""
+input, rtol 1e-4. Each model is run as imported (no loss: it only
+predicts) and with a loss added by --loss MSELoss (it then also compiles as
+a training model)."""
 
 import os
 import subprocess
@@ -140,29 +141,39 @@ def main():
         xfile = os.path.join(work, name + ".x.npy")
         np.save(xfile, x.numpy())
 
-        # tcnnc import: the written model file, run by the interpreter on x.
-        out_dir = os.path.join(work, name)
-        run(["tcnnc", "import", onnx_path, "-o", out_dir, "--loss", "MSELoss"])
-        source = os.path.join(out_dir, name + ".tcnn")
-        text = open(source).read()
-        text = text.replace("input x: %s" % str(cls.shape).replace(" ", " "),
-                            'input x: %s = npy("%s")' % (cls.shape, xfile))
-        assert 'npy("%s")' % xfile in text, text
-        open(source, "w").write(text)
-        dump = os.path.join(work, name + ".dump")
-        run(["tcnnc", source, "--run", "--eval-mode", "--dump", dump])
-        out_name = text.split(" = sequential(")[0].split("\n")[-1] if "sequential(" in text else None
-        if out_name is None:
-            out_name = text.split("loss = MSELoss()(")[1].split(",")[0]
-        got = np.load(os.path.join(dump, out_name + ".npy"))
-        failed += not close(name, "import + interpreter", got, want)
+        # tcnnc import: the written model file, run by the interpreter on x;
+        # without a loss (it runs in inference mode) and with one (then in
+        # --eval-mode).
+        for loss in (None, "MSELoss"):
+            out_dir = os.path.join(work, name + ("" if loss is None else "." + loss))
+            run(["tcnnc", "import", onnx_path, "-o", out_dir] + (["--loss", loss] if loss else []))
+            source = os.path.join(out_dir, name + ".tcnn")
+            text = open(source).read()
+            text = text.replace("input x: %s" % cls.shape,
+                                'input x: %s = npy("%s")' % (cls.shape, xfile))
+            assert 'npy("%s")' % xfile in text, text
+            open(source, "w").write(text)
+            dump = out_dir + ".dump"
+            run(["tcnnc", source, "--run", "--dump", dump] + (["--eval-mode"] if loss else []))
+            if "sequential(" in text:
+                out_name = text.split(" = sequential(")[0].split("\n")[-1]
+            elif loss:
+                out_name = text.split("loss = MSELoss()(")[1].split(",")[0]
+            else:  # the last statement's value
+                out_name = [line for line in text.splitlines() if " = " in line
+                            and not line.lstrip().startswith(("input", "#"))
+                            and "npy(" not in line][-1].split(" = ")[0]
+            got = np.load(os.path.join(dump, out_name + ".npy"))
+            failed += not close(name, "import + interpreter" + (" + loss" if loss else ""),
+                                got, want)
 
-        # The .onnx straight to an executable; --predict runs inference.
-        exe = os.path.join(work, name + ".exe")
-        run(["tcnnc", onnx_path, "--loss", "MSELoss", "-o", exe])
-        pred = os.path.join(work, name + ".pred.npy")
-        run([exe, "--predict", "x=" + xfile, "--output", pred])
-        failed += not close(name, "onnx -> executable --predict", np.load(pred), want)
+            # The .onnx straight to an executable; --predict runs inference.
+            exe = out_dir + ".exe"
+            run(["tcnnc", onnx_path, "-o", exe] + (["--loss", loss] if loss else []))
+            pred = out_dir + ".pred.npy"
+            run([exe, "--predict", "x=" + xfile, "--output", pred])
+            failed += not close(name, "onnx -> executable" + (" + loss" if loss else ""),
+                                np.load(pred), want)
     print("%d models, %d comparisons failed" % (len(MODELS), failed))
     sys.exit(1 if failed else 0)
 

@@ -66,7 +66,8 @@ class Model:
         self.loss, self.x_init, self.seed, self.wrt_x = loss, x_init, seed, wrt_x
         self.loss_args = loss_args or {}
         # Run in inference mode (tcnnc --eval-mode, PyTorch's model.eval()).
-        self.eval_mode = eval_mode
+        # A model without a loss (loss=None) only predicts: always so.
+        self.eval_mode = eval_mode or loss is None
         # Model-file assignments, e.g. {"bn.running_var": "uniform(0.5, 2)"}.
         self.assign = assign or {}
 
@@ -79,7 +80,9 @@ class Model:
         out_shape = self.output_shape()
         lines = ["model %s" % self.name, "seed %d" % self.seed,
                  "input x: %s = %s" % (list(self.input_shape), self.x_init)]
-        if self.loss in POINTWISE_LOSSES:
+        if self.loss is None:
+            pass
+        elif self.loss in POINTWISE_LOSSES:
             lines.append("target y: %s = %s" % (
                 out_shape, TARGET_INIT.get(self.loss, "uniform(-1, 1)")))
         else:
@@ -90,7 +93,8 @@ class Model:
             lines.append("%s = %s(%s)" % (layer.name, layer.call(), ", ".join(ins)))
             prev = layer.name
         args = ", ".join("%s=%s" % (k, _arg(v)) for k, v in self.loss_args.items())
-        lines.append("loss = %s(%s)(%s, y)" % (self.loss, args, prev))
+        if self.loss is not None:
+            lines.append("loss = %s(%s)(%s, y)" % (self.loss, args, prev))
         lines += ["%s = %s" % kv for kv in self.assign.items()]
         return "\n".join(lines) + "\n"
 
@@ -178,15 +182,9 @@ def load(dump, name):
     return torch.from_numpy(np.load(os.path.join(dump, name + ".npy")))
 
 
-def compare(model, workdir, source=None):
-    """Runs tcnn and PyTorch on `model`; returns a list of failures."""
-    dump = run_tcnn(source or model.tcnn_source(), workdir,
-                    model.x_name if model.wrt_x else None, model.eval_mode)
-    native = None if model.eval_mode else \
-        run_native(os.path.join(workdir, "model.tcnn"), workdir)
-    net = TorchModel(model)
-    if model.eval_mode:
-        net.eval()
+def load_torch_state(net, model, dump):
+    """Gives the PyTorch twin tcnn's parameters, running statistics and
+    dropout masks, from the dump."""
     with torch.no_grad():
         for name, p in net.named_parameters():
             # mods.<layer>.<weight|bias>
@@ -196,8 +194,57 @@ def compare(model, workdir, source=None):
             if not name.endswith("num_batches_tracked"):
                 b.copy_(load(dump, name.split(".", 1)[1]))
     for layer in model.layers:
-        if layer.kind == "Dropout":
+        if layer.kind == "Dropout" and not model.eval_mode:
             net.masks[layer.name] = load(dump, layer.name + ".mask")
+
+
+def check_all(model, checks):
+    """Failures of (name, PyTorch's value, tcnn's value) triples."""
+    failures = []
+    for name, expected, actual in checks:
+        if expected is None or tuple(expected.shape) != tuple(actual.shape) or \
+                not torch.allclose(actual, expected.float(), rtol=RTOL, atol=ATOL):
+            diff = "shape" if expected is None or expected.shape != actual.shape \
+                else "%.3g" % (actual - expected).abs().max().item()
+            failures.append("%s: %s differs (max abs diff %s)" % (model.name, name, diff))
+    return failures
+
+
+def compare_inference(model, workdir, source=None):
+    """A model without a loss: the interpreter's --dump (every activation
+    and the output) against PyTorch in eval(), then the executable's
+    --dump against the interpreter's and its --predict against PyTorch."""
+    dump = run_tcnn(source or model.tcnn_source(), workdir, None)
+    if os.path.exists(os.path.join(dump, "loss.npy")) or \
+            any(n.endswith(".grad.npy") for n in os.listdir(dump)):
+        return ["%s: a model without a loss dumped a loss or gradients" % model.name], 1, \
+            float("nan"), None
+    net = TorchModel(model).eval()
+    load_torch_state(net, model, dump)
+    with torch.no_grad():
+        out, values = net.forward(load(dump, model.x_name))
+    checks = [(layer.name, values[layer.name], load(dump, layer.name))
+              for layer in model.layers]
+    failures = check_all(model, checks)
+    native = run_native(os.path.join(workdir, "model.tcnn"), workdir)
+    native_failures, native_count = compare_native(model.name, dump, native)
+    predict_failures, predict_count = compare_predict(model, workdir, dump, out)
+    failures += native_failures + predict_failures
+    return failures, len(checks) + native_count + predict_count, float("nan"), out
+
+
+def compare(model, workdir, source=None):
+    """Runs tcnn and PyTorch on `model`; returns a list of failures."""
+    if model.loss is None:
+        return compare_inference(model, workdir, source)
+    dump = run_tcnn(source or model.tcnn_source(), workdir,
+                    model.x_name if model.wrt_x else None, model.eval_mode)
+    native = None if model.eval_mode else \
+        run_native(os.path.join(workdir, "model.tcnn"), workdir)
+    net = TorchModel(model)
+    if model.eval_mode:
+        net.eval()
+    load_torch_state(net, model, dump)
     x = load(dump, model.x_name).clone().requires_grad_(model.wrt_x)
     out, values = net.forward(x)
     for v in values.values():
@@ -224,13 +271,7 @@ def compare(model, workdir, source=None):
         if not name.endswith("num_batches_tracked"):
             bname = name.split(".", 1)[1]
             checks.append((bname + ".updated", b, load(dump, bname + ".updated")))
-    failures = []
-    for name, expected, actual in checks:
-        if expected is None or tuple(expected.shape) != tuple(actual.shape) or \
-                not torch.allclose(actual, expected.float(), rtol=RTOL, atol=ATOL):
-            diff = "shape" if expected is None or expected.shape != actual.shape \
-                else "%.3g" % (actual - expected).abs().max().item()
-            failures.append("%s: %s differs (max abs diff %s)" % (model.name, name, diff))
+    failures = check_all(model, checks)
     if native:
         native_failures, native_count = compare_native(model.name, dump, native)
     else:

@@ -273,6 +273,20 @@ CONFIGS = [
     Model("value_used_three_times", [1, 2, 4, 4],
           [L("c", "Conv2d", 2, 2, 3, padding=1), L("d", "Add", inputs=["c", "c"]),
            L("e", "Add", inputs=["d", "c"])]),
+    # Models without a loss only predict, in inference mode: BatchNorm with
+    # its running statistics, Dropout as the identity; a branching graph.
+    Model("no_loss_batch_norm_dropout", [3, 3, 6, 6],
+          [L("c", "Conv2d", 3, 4, 3, padding=1), L("bn", "BatchNorm2d", 4),
+           L("r", "ReLU"), L("d", "Dropout", 0.5), L("p", "MaxPool2d", 2),
+           L("f", "Flatten"), L("fc", "Linear", 36, 5), L("s", "Softmax", 1)],
+          loss=None,
+          assign={"bn.weight": "uniform(0.5, 1.5)", "bn.bias": "uniform(-0.5, 0.5)",
+                  "bn.running_mean": "uniform(-0.5, 0.5)",
+                  "bn.running_var": "uniform(0.5, 2)"}),
+    Model("no_loss_residual", [2, 3, 5, 5],
+          [L("stem", "Conv2d", 3, 3, 3, padding=1), L("a", "ReLU"),
+           L("b", "Conv2d", 3, 3, 3, padding=1), L("s", "Add", inputs=["b", "stem"]),
+           L("o", "AdaptiveAvgPool2d", 1)], loss=None),
 ]
 
 # The examples of examples/, rebuilt from their own model files, with

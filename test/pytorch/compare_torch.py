@@ -25,7 +25,8 @@ def main():
         f, count, loss, _ = compare(model, os.path.join(workdir, model.name))
         failures += f
         n += 1
-        print("%-28s loss %.6f  %3d tensors  %s" % (model.name, loss, count, "FAIL" if f else "ok"))
+        what = "loss %.6f" % loss if model.loss else "no loss (inference)"
+        print("%-28s %s  %3d tensors  %s" % (model.name, what, count, "FAIL" if f else "ok"))
     for model, filename in EXAMPLES:
         source = open(os.path.join(examples, filename)).read()
         # The example's .npy paths are relative to examples/.
