@@ -305,19 +305,34 @@ static int emitNative(mlir::ModuleOp module, const PipelineOptions &options,
   return writeOutput(options.outputFilename, code) ? 0 : 1;
 }
 
+static int runModelFile(const PipelineOptions &options,
+                        const std::string &modelFile);
+
 int tcnnc::runPipeline(const PipelineOptions &options) {
   // An ONNX model is imported first; the pipeline then reads the model
   // file the import wrote (removed when done).
-  std::string modelFile = options.inputFilename;
-  OnnxInput onnx;
-  if (isOnnxFile(modelFile)) {
-    if (!onnx.import(modelFile, options.importLoss))
+  const std::string &input = options.inputFilename;
+  if (!isOnnxFile(input)) {
+    if (!options.importLoss.empty()) {
+      llvm::errs() << "tcnnc: error: --loss is for ONNX models (.onnx)\n";
       return 1;
-    modelFile = onnx.modelFile();
-  } else if (!options.importLoss.empty()) {
-    llvm::errs() << "tcnnc: error: --loss is for ONNX models (.onnx)\n";
-    return 1;
+    }
+    return runModelFile(options, input);
   }
+  OnnxInput onnx;
+  if (!onnx.import(input, options.importLoss))
+    return 1;
+  int rc = runModelFile(options, onnx.modelFile());
+  // The messages above name the temporary model file, which is gone.
+  if (rc != 0)
+    llvm::errs() << "tcnnc: note: in the model imported from " << input
+                 << "; `tcnnc import " << input
+                 << " -o DIR` writes it out to read\n";
+  return rc;
+}
+
+static int runModelFile(const PipelineOptions &options,
+                        const std::string &modelFile) {
   // Everything is printed into a string first: the output file is only
   // created once the whole pipeline has succeeded.
   std::string text;

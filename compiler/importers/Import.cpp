@@ -42,6 +42,7 @@ bool tcnnc::import::importOnnx(const std::string &path,
     model.name = "imported";
   model.source = std::filesystem::path(path).filename().string();
   model.opset = graph.opset;
+  model.upgradedFrom = graph.upgradedFrom;
   model.loss = loss;
   if (!translateGraph(graph, model, error)) {
     error = path + ": " + error;

@@ -45,6 +45,8 @@ struct TensorData {
 struct Model {
   std::string name, source;
   int64_t opset = 0;
+  /// The opset the file declared, when ONNX's converter upgraded it.
+  int64_t upgradedFrom = 0;
   std::vector<std::pair<std::string, std::vector<int64_t>>> inputs;
   std::vector<Layer> layers;
   /// The tcnn value the graph outputs, and its shape.

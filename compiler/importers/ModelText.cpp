@@ -64,8 +64,12 @@ std::string blockName(const Model &m) {
 
 std::string tcnnc::import::modelText(const Model &m) {
   std::ostringstream os;
-  os << "# Imported from " << m.source << " (ONNX opset " << m.opset
-     << ") by tcnnc import.\n"
+  os << "# Imported from " << m.source << " (ONNX opset ";
+  if (m.upgradedFrom)
+    os << m.upgradedFrom << ", upgraded to " << m.opset;
+  else
+    os << m.opset;
+  os << ") by tcnnc import.\n"
      << "model " << m.name << "\n\n";
   for (const auto &[name, shape] : m.inputs)
     os << "input " << name << ": " << shapeText(shape) << "\n";

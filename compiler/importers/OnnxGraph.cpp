@@ -10,6 +10,7 @@
 
 #include "onnx/onnx_pb.h"
 #include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
 
 #include <cstring>
 #include <fstream>
@@ -257,11 +258,26 @@ bool tcnnc::onnx::loadGraph(const std::string &path, Graph &graph,
   for (const auto &op : model.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx")
       graph.opset = op.version();
-  if (graph.opset < 9 || graph.opset > 17) {
+  if (graph.opset < 1 || graph.opset > 17) {
     error = "opset " + std::to_string(graph.opset) +
             " of the default domain is not supported (tcnn reads opsets "
-            "9 to 17)";
+            "9 to 17, and older ones through ONNX's version converter)";
     return false;
+  }
+  // Older models (PyTorch exported opset 6 for years) are upgraded to
+  // opset 9 by ONNX's own version converter, so that one reading of each op
+  // covers them.
+  if (graph.opset < 9) {
+    try {
+      model = ::onnx::version_conversion::ConvertVersion(model, 9);
+    } catch (const std::exception &e) {
+      error = "opset " + std::to_string(graph.opset) +
+              ": ONNX's version converter cannot upgrade the model to "
+              "opset 9: " + e.what();
+      return false;
+    }
+    graph.upgradedFrom = graph.opset;
+    graph.opset = 9;
   }
   try {
     ::onnx::shape_inference::InferShapes(model);
@@ -296,6 +312,11 @@ bool tcnnc::onnx::loadGraph(const std::string &path, Graph &graph,
       error = "input '" + v.name() +
               "' has no static shape (every dimension must be a number; "
               "export with fixed sizes)";
+      return false;
+    }
+    if (shape->empty()) {
+      error = "input '" + v.name() +
+              "' is a scalar; tcnn's inputs have at least one dimension";
       return false;
     }
     if (v.type().tensor_type().elem_type() != ::onnx::TensorProto::FLOAT) {

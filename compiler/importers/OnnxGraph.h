@@ -58,6 +58,8 @@ struct Graph {
   std::string name;
   /// The default domain's opset version.
   int64_t opset = 0;
+  /// The opset the file declared, when it was older than 9 and upgraded.
+  int64_t upgradedFrom = 0;
   /// Inputs that are not initializers, in order, with their shapes.
   std::vector<std::pair<std::string, std::vector<int64_t>>> inputs;
   std::vector<std::string> outputs;

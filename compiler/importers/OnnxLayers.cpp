@@ -438,6 +438,11 @@ bool pool(Translator &t, const Node &n) {
     return false;
   if (!w.symmetric())
     return asymmetricPadding(t, n);
+  if (2 * w.top > w.kh || 2 * w.left > w.kw)
+    return t.fail(n, "padding " + pair(w.top, w.left) +
+                         " is more than half the window " + pair(w.kh, w.kw) +
+                         ", which PyTorch's pooling layers (and tcnn's) do "
+                         "not allow");
   Layer &l = t.add(n, isMax ? "MaxPool2d" : "AvgPool2d");
   l.args = {pair(w.kh, w.kw)};
   // ONNX's strides default to 1, PyTorch's to the kernel: always written.

@@ -28,8 +28,8 @@ def main():
     if kind == "unsupported":
         m = model([helper.make_node("Relu", ["x"], ["r"], name="first"),
                    helper.make_node("Sin", ["r"], ["y"], name="the_sine")], [x], [y])
-    elif kind == "opset8":
-        m = model([helper.make_node("Relu", ["x"], ["y"])], [x], [y], opset=8)
+    elif kind in ("opset6", "opset18"):
+        m = model([helper.make_node("Relu", ["x"], ["y"])], [x], [y], opset=int(kind[5:]))
     elif kind == "dynamic":
         m = model([helper.make_node("Relu", ["x"], ["y"])],
                   [tensor("x", ["batch", 3, 4, 4])], [tensor("y", ["batch", 3, 4, 4])])
