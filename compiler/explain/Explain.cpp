@@ -4,6 +4,7 @@
 
 #include "compiler/explain/AnnotatedIR.h"
 #include "compiler/explain/ExplainInterface.h"
+#include "compiler/explain/Explorer.h"
 #include "compiler/explain/Html.h"
 #include "compiler/explain/Symbolic.h"
 #include "dialect/transforms/Passes.h"
@@ -83,7 +84,8 @@ LogicalResult tcnnc::explain::explainModel(ModuleOp module,
     std::string model = "model";
     if (auto m = module->getAttrOfType<StringAttr>("tcnn.model"))
       model = m.str();
-    out = renderPage(markdown, "tcnn: " + model + " explained", graph, error);
+    out = renderPage(markdown, "tcnn: " + model + " explained", graph,
+                     explorerSection(grad, interp), error);
   }
   if (!error.empty()) {
     llvm::errs() << "tcnnc: error: " << error << "\n";

@@ -282,6 +282,7 @@ std::string tcnnc::explain::opGraph(func::FuncOp grad, std::string &error) {
 std::string tcnnc::explain::renderPage(const std::string &markdown,
                                          const std::string &title,
                                          const std::string &graphSvg,
+                                         const std::string &explorer,
                                          std::string &error) {
   std::string dir = katexDir();
   if (dir.empty()) {
@@ -401,6 +402,8 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
   closeList();
   if (inSection)
     body += "</details>\n";
+  // What a reader wants first: any output, explained on a click.
+  body = "<h2 id=\"explore\">Explore</h2>\n" + explorer + body;
 
   std::string page;
   llvm::raw_string_ostream os(page);
@@ -419,7 +422,16 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
         "17px;font-weight:bold;cursor:pointer}figure{display:inline-block;"
         "margin:4px 16px 4px 0;vertical-align:top}figcaption{font-size:12px;"
         "color:#555}.katex-display{overflow-x:auto;overflow-y:hidden}"
-        "</style>\n</head><body>\n<nav><ul>" << nav
+        "#explorer{border:1px solid #cfd8e3;border-radius:6px;padding:8px "
+        "12px;background:#fbfcfe}#explorer .controls{margin-bottom:6px}"
+        "#explorer rect.cell{cursor:pointer}#explorer .pair{display:flex;"
+        "gap:16px;flex-wrap:wrap}#explorer table.grid caption{font-size:12px;"
+        "color:#555;caption-side:top;text-align:left}#explorer .subst{"
+        "overflow-wrap:anywhere;font-family:monospace;font-size:12px}"
+        "#explorer .ok{color:#1a7f37}#explorer .bad{color:#cf222e;"
+        "font-weight:bold}"
+        "</style>\n</head><body>\n<nav><ul>"
+     << "<li class=\"part\"><a href=\"#explore\">Explore</a></li>" << nav
      << "<li class=\"part\"><a href=\"#graph\">Graph of the ops</a></li>"
      << "</ul></nav>\n<main>\n" << body
      << "<h2 id=\"graph\">Graph of the ops</h2>\n<p>Forward ops in blue, "

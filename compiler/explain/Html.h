@@ -37,9 +37,11 @@ std::string heatmap(const Tensor &t, int64_t n, int64_t c,
 /// dot fails.
 std::string opGraph(mlir::func::FuncOp grad, std::string &error);
 
-/// The whole page. Fails (empty, `error` set) if KaTeX is not installed.
+/// The whole page, with the "Explore" section (`explorer`, see
+/// Explorer.h) first. Fails (empty, `error` set) if KaTeX is not installed.
 std::string renderPage(const std::string &markdown, const std::string &title,
-                       const std::string &graphSvg, std::string &error);
+                       const std::string &graphSvg,
+                       const std::string &explorer, std::string &error);
 
 } // namespace tcnnc::explain
 
