@@ -196,30 +196,68 @@ std::string tcnnc::explain::heatmap(const Tensor &t, int64_t n, int64_t c,
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       scale = std::max(scale, std::fabs(at(i, j)));
-  int64_t cell = std::clamp<int64_t>(480 / std::max(rows, cols), 4, 28);
-  int64_t pad = hl ? cell * 2 : 0;
-  int64_t width = cols * cell + 2 * pad, height = rows * cell + 2 * pad + 18;
+  // Cells large enough hold their value (two decimals; the tooltip has
+  // six); row and column numbers on the left and top; a colour legend
+  // below. An outline may reach into the padding around the tensor.
+  int64_t cell = std::clamp<int64_t>(360 / std::max(rows, cols), 6, 44);
+  bool labelled = cell >= 14, valued = cell >= 36;
+  int64_t pad = hl ? std::min<int64_t>(cell * 2, 40) : 0;
+  int64_t left = 24 + pad, top = 18 + pad;
+  int64_t legendW = std::min<int64_t>(std::max<int64_t>(cols * cell, 150), 240);
+  int64_t width = std::max(left + cols * cell + pad, left + legendW) + 8;
+  int64_t legendY = top + rows * cell + pad + 10;
+  int64_t height = legendY + 26;
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "<figure class=\"heatmap\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
-     << "width=\"" << width << "\" height=\"" << height << "\">";
+     << "width=\"" << width << "\" height=\"" << height
+     << "\" font-family=\"sans-serif\" font-size=\"10\">";
+  for (int64_t j = 0; j < cols; ++j)
+    if (labelled || j % 4 == 0)
+      os << "<text x=\"" << left + j * cell + cell / 2 << "\" y=\"" << top - 4
+         << "\" text-anchor=\"middle\" fill=\"#555\">" << j << "</text>";
+  for (int64_t i = 0; i < rows; ++i)
+    if (labelled || i % 4 == 0)
+      os << "<text x=\"" << left - 4 << "\" y=\"" << top + i * cell + cell / 2 + 3
+         << "\" text-anchor=\"end\" fill=\"#555\">" << i << "</text>";
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j) {
       double v = at(i, j);
-      os << "<rect x=\"" << pad + j * cell << "\" y=\"" << pad + i * cell
+      os << "<rect x=\"" << left + j * cell << "\" y=\"" << top + i * cell
          << "\" width=\"" << cell << "\" height=\"" << cell << "\" fill=\""
          << color(v, scale) << "\" stroke=\"#ddd\" stroke-width=\"0.5\">"
-         << "<title>(" << i << ", " << j << "): " << v << "</title></rect>";
+         << "<title>(" << i << ", " << j << "): " << tcnnc::formatFixed(v)
+         << "</title></rect>";
+      if (valued)
+        os << "<text x=\"" << left + j * cell + cell / 2 << "\" y=\""
+           << top + i * cell + cell / 2 + 3
+           << "\" text-anchor=\"middle\" font-size=\"9\">"
+           << tcnnc::formatFixed(v, 2) << "</text>";
     }
   if (hl)
-    os << "<rect x=\"" << pad + hl->w0 * cell << "\" y=\"" << pad + hl->h0 * cell
+    os << "<rect x=\"" << left + hl->w0 * cell << "\" y=\"" << top + hl->h0 * cell
        << "\" width=\"" << hl->ww * cell << "\" height=\"" << hl->hh * cell
        << "\" fill=\"none\" stroke=\"#2a9d3a\" stroke-width=\"3\"/>";
-  os << "<text x=\"" << pad << "\" y=\"" << height - 4
-     << "\" font-size=\"11\" font-family=\"sans-serif\">max |v| = "
-     << tcnnc::formatFixed(scale, 4)
-     << "</text></svg><figcaption>" << escape(title)
-     << "</figcaption></figure>";
+  // The legend: -max blue, 0 white, +max red (its gradient's id is unique
+  // in the page).
+  static int figures = 0;
+  std::string gradient = "legend" + std::to_string(++figures);
+  os << "<defs><linearGradient id=\"" << gradient
+     << "\"><stop offset=\"0\" "
+        "stop-color=\""
+     << color(-1, 1) << "\"/><stop offset=\"0.5\" stop-color=\"#ffffff\"/>"
+     << "<stop offset=\"1\" stop-color=\"" << color(1, 1)
+     << "\"/></linearGradient></defs><rect x=\"" << left << "\" y=\"" << legendY
+     << "\" width=\"" << legendW
+     << "\" height=\"7\" fill=\"url(#" << gradient
+     << ")\" stroke=\"#999\" "
+        "stroke-width=\"0.5\"/><text x=\"" << left << "\" y=\""
+     << legendY + 19 << "\">" << tcnnc::formatFixed(-scale, 4)
+     << "</text><text x=\"" << left + legendW / 2 << "\" y=\"" << legendY + 19
+     << "\" text-anchor=\"middle\">0</text><text x=\"" << left + legendW
+     << "\" y=\"" << legendY + 19 << "\" text-anchor=\"end\">"
+     << tcnnc::formatFixed(scale, 4) << "</text></svg><figcaption>"
+     << escape(title) << "</figcaption></figure>";
   return s;
 }
 
@@ -422,6 +460,7 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
         "17px;font-weight:bold;cursor:pointer}figure{display:inline-block;"
         "margin:4px 16px 4px 0;vertical-align:top}figcaption{font-size:12px;"
         "color:#555}.katex-display{overflow-x:auto;overflow-y:hidden}"
+        ".graph svg{max-width:100%;height:auto}"
         "#explorer{border:1px solid #cfd8e3;border-radius:6px;padding:8px "
         "12px;background:#fbfcfe}#explorer .controls{margin-bottom:6px}"
         "#explorer rect.cell{cursor:pointer}#explorer .pair{display:flex;"
@@ -437,7 +476,7 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
      << "<h2 id=\"graph\">Graph of the ops</h2>\n<p>Forward ops in blue, "
         "the backward ops <code>-tcnn-autodiff</code> derived in orange, "
         "arguments in grey.</p>\n"
-     << graphSvg << "\n</main>\n<script>" << js << "</script>\n<script>"
+     << "<div class=\"graph\">" << graphSvg << "</div>\n</main>\n<script>" << js << "</script>\n<script>"
      << autoRender << "</script>\n<script>\n"
      << "renderMathInElement(document.body, {delimiters: ["
         "{left: '$$', right: '$$', display: true}, "

@@ -214,17 +214,38 @@ void Report::figures(Operation *op) {
                         std::to_string(c) + ": the input",
                     hl);
   }
+  if (auto of = op->getAttrOfType<ArrayAttr>(kGradOfAttr)) {
+    // A gradient: the slice the section's numbers come from, with nothing
+    // outlined (its positions are the section's tables, not `at`).
+    std::string of0 = of.empty() ? "" : cast<StringAttr>(of[0]).str();
+    bool weight = llvm::StringRef(of0).ends_with(".weight");
+    int64_t n = 0, c = 0;
+    if (out.shape.size() == 4) {
+      n = std::min(weight ? at[1] : at[0], out.dim(0) - 1);
+      c = weight ? 0 : std::min(at[1], out.dim(1) - 1);
+    }
+    std::string what =
+        out.shape.size() != 4 ? ""
+        : weight ? ", [c_out, c_in] = [" + std::to_string(n) + ", 0]"
+                 : ", batch element " + std::to_string(n) + ", channel " +
+                       std::to_string(c);
+    pics += heatmap(out, n, c,
+                    "∂L/∂" + of0 + " " + shapeStr(out.shape) + what,
+                    std::nullopt);
+    md.raw(pics);
+    return;
+  }
   std::optional<Highlight> hl;
   if (out.shape.size() == 4)
     hl = Highlight{at[2], at[3], 1, 1};
   else
     hl = Highlight{at[0], at[1], 1, 1};
   pics += heatmap(out, at.empty() ? 0 : at[0], at.size() > 1 ? at[1] : 0,
-                  (op->hasAttr(kGradOfAttr) ? "this gradient " : "the output ") +
-                      shapeStr(out.shape) +
+                  "the output " + shapeStr(out.shape) +
                       (out.shape.size() == 4
-                           ? ", channel " + std::to_string(at[1])
-                           : std::string()),
+                           ? ", channel " + std::to_string(at[1]) +
+                                 " (the explained position outlined)"
+                           : std::string(" (the explained position outlined)")),
                   hl);
   md.raw(pics);
 }
