@@ -52,7 +52,7 @@ std::string forwardFormula(const Geometry &g) {
          "x_{n,\\," +
          channel + ",\\,h_{in}+" + kh + ",\\,w_{in}+" + kw +
          "} \\cdot "
-         "w_{c_{out},c_{in},k_h,k_w}, \\qquad h_{in} = h \\cdot s_h - p_h, "
+         "W_{c_{out},c_{in},k_h,k_w}, \\qquad h_{in} = h \\cdot s_h - p_h, "
          "\\quad w_{in} = w \\cdot s_w - p_w$$";
 }
 
@@ -231,7 +231,7 @@ static void convForward(Report &r, Operation *op) {
   md.para("**Explained position:** output (n, c_out, h, w) = " + indexStr(at) +
           ". " + windowSentence(win, g));
   for (int64_t c = 0; c < w.dim(1); ++c) {
-    md.para("**Kernel for input channel " + std::to_string(c) + "**: $w_{" +
+    md.para("**Kernel for input channel " + std::to_string(c) + "**: $W_{" +
             std::to_string(win.c) + "," + std::to_string(c) +
             ",k_h,k_w}$ (rows $k_h$, columns $k_w$)");
     md.grid("k_h \\ k_w", indexRange(0, w.dim(2)), indexRange(0, w.dim(3)),
@@ -311,7 +311,7 @@ static void convWeightGrad(Report &r, Operation *op) {
   Window win = windowAt(at, {dw.dim(2), dw.dim(3)}, geo.s, geo.p);
   int64_t first = geo.firstChannel(win.c);
   double g0 = r.upstream(g.getOutputGrad(), at);
-  md.para("**This position's contribution** to $\\partial L/\\partial w_{" +
+  md.para("**This position's contribution** to $\\partial L/\\partial W_{" +
           std::to_string(win.c) +
           ",c_{in},k_h,k_w}$ is the upstream gradient times the receptive "
           "field (" +
@@ -344,7 +344,7 @@ static void convWeightGrad(Report &r, Operation *op) {
             "full $\\partial L/\\partial w$ (sum over all positions)"},
            rows);
   r.compareTensor("full weight gradient", full, dw);
-  md.para("$$\\frac{\\partial L}{\\partial w_{c_{out},c_{in},k_h,k_w}} = "
+  md.para("$$\\frac{\\partial L}{\\partial W_{c_{out},c_{in},k_h,k_w}} = "
           "\\sum_{n} \\sum_{h,w} \\frac{\\partial L}{\\partial "
           "y_{n,c_{out},h,w}} \\cdot x_{n,\\," +
           std::string(geo.groups > 1 ? "g(c_{out}) + c_{in}" : "c_{in}") +
@@ -364,7 +364,7 @@ static void convInputGrad(Report &r, Operation *op) {
   int64_t first = geo.firstChannel(win.c);
   double g0 = r.upstream(g.getOutputGrad(), at);
   md.para("**Propagation to the input:** output position " + indexStr(at) +
-          " scales a copy of kernel $w_{" + std::to_string(win.c) +
+          " scales a copy of kernel $W_{" + std::to_string(win.c) +
           ",:,:,:}$ by its upstream gradient and adds it where its window "
           "was (" +
           windowSentence(win, geo) +
@@ -407,7 +407,7 @@ static void convInputGrad(Report &r, Operation *op) {
           "} \\sum_{\\substack{i,\\,k_h:\\\\ i s_h - p_h + " + kh +
           " = h}} \\sum_{\\substack{j,\\,k_w:\\\\ j s_w - p_w + " + kw +
           " = w}} \\frac{\\partial L}{\\partial y_{n,c_{out},i,j}} \\cdot "
-          "w_{c_{out}," +
+          "W_{c_{out}," +
           std::string(geo.groups > 1 ? "c_{in} - g(c_{out})" : "c_{in}") +
           ",k_h,k_w}$$");
   md.para("Equivalently: dilate $\\partial L/\\partial y$ with $s - 1$ zeros "
@@ -435,13 +435,13 @@ static void convTransposeForward(Report &r, Operation *op) {
           (b ? ", bias `" + layer + ".bias` " + shapeStr(b->shape)
              : std::string(", no bias")) +
           "; output " + shapeStr(y.shape) + ".");
-  md.para("Each input position $x_{n,i,a,c}$ scales kernel $w_{i,:,:,:}$ and "
+  md.para("Each input position $x_{n,i,a,c}$ scales kernel $W_{i,:,:,:}$ and "
           "adds it to the output where a convolution window at $(a, c)$ "
           "would read, rows $a s_h - p_h + k_h d_h$ and columns "
           "$c s_w - p_w + k_w d_w$ (copies falling on the padding are "
           "dropped): $$y_{n,o,h,w} = b_o + \\sum_{\\substack{i, a, k_h:\\\\ "
           "a s_h - p_h + k_h d_h = h}} \\sum_{\\substack{c, k_w:\\\\ c s_w - "
-          "p_w + k_w d_w = w}} x_{n,i,a,c} \\, w_{i,o,k_h,k_w}$$ "
+          "p_w + k_w d_w = w}} x_{n,i,a,c} \\, W_{i,o,k_h,k_w}$$ "
           "Here $s = " + pairStr(g.s) + "$, $p = " + pairStr(g.p) + "$, $d = " +
           pairStr(g.d) + "$" +
           (g.groups > 1 ? ", " + std::to_string(g.groups) +

@@ -330,11 +330,15 @@ void Report::writeHeader() {
     if (grad.getArgAttr(i, kParamAttr))
       continue;
     const tcnnc::Tensor &t = args[i];
+    // Class indices are integers and print as such.
+    bool integers = !isa<FloatType>(getElementTypeOrSelf(arg.getType()));
     std::string values;
     if (t.size() <= 8) {
       values = "[";
       for (int64_t k = 0; k < t.size(); ++k)
-        values += (k ? ", " : "") + md.num(t.data[k]);
+        values += (k ? ", " : "") +
+                  (integers ? std::to_string(static_cast<int64_t>(t.data[k]))
+                            : md.num(t.data[k]));
       values += "]";
     } else {
       values = "(" + std::to_string(t.size()) + " values)";
@@ -371,6 +375,8 @@ void Report::writeConventions() {
   md.para("- A position is written (n, c, h, w): batch, channel, row, "
           "column, 0-based, channel first, in the **absolute** coordinates "
           "of the tensor it indexes (never relative to a window).\n"
+          "- In convolution formulas $W$ is the weight and $(h, w)$ a row "
+          "and a column.\n"
           "- `pad` marks positions outside the input that padding supplies "
           "(0 for convolutions and average pooling, never chosen by max "
           "pooling).\n"
