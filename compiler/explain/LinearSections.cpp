@@ -66,19 +66,32 @@ static void linearForward(Report &r, Operation *op) {
   md.para("$$y_{n,o} = b_o + \\sum_{f=0}^{F-1} x_{n,f} \\cdot w_{o,f}$$");
   Index at = r.positionIn(y.shape);
   auto [n, o] = rowColumn(md, y.shape, at);
+  // Inputs that are exactly 0 (a ReLU's blocked features) add nothing: the
+  // sum writes out the others, and says how many it left out.
   std::vector<std::string> terms;
   double exact = b ? b->data[o] : 0.0, rounded = b ? md.roundedOp(b->data[o]) : 0.0;
+  int64_t zeros = 0;
   for (int64_t f = 0; f < x.dim(1); ++f) {
+    exact += x.at(n, f) * w.at(o, f);
+    if (x.at(n, f) == 0.0) {
+      ++zeros;
+      continue;
+    }
     terms.push_back("(" + md.op(x.at(n, f)) + " \\times " +
                     paren(md.op(w.at(o, f))) + ")");
-    exact += x.at(n, f) * w.at(o, f);
     rounded += md.roundedOp(x.at(n, f)) * md.roundedOp(w.at(o, f));
   }
   if (b)
     terms.push_back(paren(md.op(b->data[o])));
   md.para("**Explained position** (n, o) = " + indexStr(at) + ":");
+  if (zeros)
+    md.para(std::to_string(zeros) + " of the " + std::to_string(x.dim(1)) +
+            " input features of sample " + std::to_string(n) +
+            " are exactly 0 and add nothing; the sum below has the other " +
+            std::to_string(x.dim(1) - zeros) + (b ? " and the bias." : "."));
   md.para("$$y_{" + std::to_string(n) + "," + std::to_string(o) +
-          "} = " + joinTerms(terms) + "$$");
+          "} = " + (terms.empty() ? std::string("0") : joinTerms(terms)) +
+          "$$");
   md.para("With the operands rounded as shown (all " +
           std::to_string(terms.size()) + " terms), the sum is " +
           md.num(rounded) + ".");
