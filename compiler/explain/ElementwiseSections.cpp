@@ -42,7 +42,10 @@ static void reluGrad(Report &r, Operation *op) {
   r.upstream(g.getOutputGrad(), at);
   md.para("The ReLU's input there was " + md.num(x.data[i]) +
           ", so the gradient " +
-          (x.data[i] > 0 ? "passes through" : "is blocked (0)") + ".");
+          (x.data[i] > 0 ? "passes through" : "is blocked (0)") +
+          ": it passes on $\\partial L/\\partial x$ = **" +
+          md.num(x.data[i] > 0 ? dy.data[i] : 0.0) + "** at " + indexStr(at) +
+          " to " + r.describe(g.getInput()) + ".");
   md.para("$$\\frac{\\partial L}{\\partial x} = \\begin{cases} "
           "\\dfrac{\\partial L}{\\partial y} & x > 0 \\\\ 0 & x \\le 0 "
           "\\end{cases}$$");

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -85,7 +86,61 @@ double Report::upstream(Value dy, const Index &at) {
           shapeStr(t.shape) + ", the gradient of the loss with respect to " +
           "this layer's output) at " + indexStr(at) + ": **" + md.num(v) +
           "**.");
+  traceUpstream(dy, at);
   return v;
+}
+
+/// Where an upstream gradient was computed: the backward op of the layer
+/// after this one, and for max pooling the windows whose maximum this
+/// position is (the positions that sent it their gradient).
+void Report::traceUpstream(Value dy, const Index &at) {
+  Operation *def = dy.getDefiningOp();
+  if (!def || isa<arith::ConstantOp>(def))
+    return;
+  std::string from = layerOf(def);
+  if (isa<AddOp>(def)) {
+    md.para("It is the sum of the gradients of this value's uses (the "
+            "section before adds them).");
+    return;
+  }
+  auto pool = dyn_cast<MaxPool2dGradOp>(def);
+  if (!pool || at.size() != 4) {
+    md.para("It comes from the backward pass of `" + from + "` (" +
+            kindOf(from) + "), the layer that reads this output.");
+    return;
+  }
+  shapes::PoolWindows w = maxPoolWindows(pool);
+  const tcnnc::Tensor &x = value(pool.getInput()), &g = value(pool.getOutputGrad());
+  std::vector<std::string> sources;
+  for (int64_t i = 0; i < g.dim(2); ++i)
+    for (int64_t j = 0; j < g.dim(3); ++j) {
+      bool covers = false;
+      Index best;
+      double bestValue = 0;
+      for (int64_t p = 0; p < w.kernel[0]; ++p)
+        for (int64_t q = 0; q < w.kernel[1]; ++q) {
+          int64_t h = i * w.stride[0] - w.padding[0] + p * w.dilation[0];
+          int64_t c = j * w.stride[1] - w.padding[1] + q * w.dilation[1];
+          if (h < 0 || c < 0 || h >= x.dim(2) || c >= x.dim(3))
+            continue;
+          covers |= h == at[2] && c == at[3];
+          double v = x.at(at[0], at[1], h, c);
+          if (best.empty() || v > bestValue) {
+            best = {at[0], at[1], h, c};
+            bestValue = v;
+          }
+        }
+      if (covers && best == at)
+        sources.push_back("window " + indexStr({at[0], at[1], i, j}) +
+                          " (its upstream gradient " +
+                          md.num(g.at(at[0], at[1], i, j)) + ")");
+    }
+  md.para("It comes from `" + from + "` (MaxPool2d), which sends each "
+          "window's gradient to the window's first maximum: " +
+          (sources.empty()
+               ? std::string("no window has its maximum here, so it is 0.")
+               : "here it is the maximum of " + llvm::join(sources, " and ") +
+                     "."));
 }
 
 Report::Report(func::FuncOp grad, tcnnc::Interpreter &interp,

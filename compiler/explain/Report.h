@@ -79,6 +79,8 @@ public:
   /// Writes "Upstream gradient dL/dy (shape S) at P: v." for the gradient
   /// `dy` flowing into a backward op, at the explained position; returns v.
   double upstream(mlir::Value dy, const Index &at);
+  /// Says where the upstream gradient `dy` at `at` was computed.
+  void traceUpstream(mlir::Value dy, const Index &at);
   /// Counts sections whose numbers disagreed.
   int mismatches = 0;
 
