@@ -67,6 +67,16 @@ LogicalResult tcnnc::explain::explainModel(ModuleOp module,
     if (failed(writeSymbolic(grad, interp, options.layer, md)))
       return failure();
     out = md.str();
+    if (!options.html)
+      return success();
+    // The derivation as a page of its own: rendered formulas, no explorer
+    // or op graph.
+    std::string error;
+    out = renderPage(md.str(), "tcnn: symbolic derivation", "", "", error);
+    if (!error.empty()) {
+      llvm::errs() << "tcnnc: error: " << error << "\n";
+      return failure();
+    }
     return success();
   }
   Report report(grad, interp, *args, options);

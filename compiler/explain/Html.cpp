@@ -441,7 +441,8 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
   if (inSection)
     body += "</details>\n";
   // What a reader wants first: any output, explained on a click.
-  body = "<h2 id=\"explore\">Explore</h2>\n" + explorer + body;
+  if (!explorer.empty())
+    body = "<h2 id=\"explore\">Explore</h2>\n" + explorer + body;
 
   std::string page;
   llvm::raw_string_ostream os(page);
@@ -470,13 +471,21 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
         "#explorer .ok{color:#1a7f37}#explorer .bad{color:#cf222e;"
         "font-weight:bold}"
         "</style>\n</head><body>\n<nav><ul>"
-     << "<li class=\"part\"><a href=\"#explore\">Explore</a></li>" << nav
-     << "<li class=\"part\"><a href=\"#graph\">Graph of the ops</a></li>"
-     << "</ul></nav>\n<main>\n" << body
-     << "<h2 id=\"graph\">Graph of the ops</h2>\n<p>Forward ops in blue, "
-        "the backward ops <code>-tcnn-autodiff</code> derived in orange, "
-        "arguments in grey.</p>\n"
-     << "<div class=\"graph\">" << graphSvg << "</div>\n</main>\n<script>" << js << "</script>\n<script>"
+     << (explorer.empty()
+             ? ""
+             : "<li class=\"part\"><a href=\"#explore\">Explore</a></li>")
+     << nav
+     << (graphSvg.empty()
+             ? ""
+             : "<li class=\"part\"><a href=\"#graph\">Graph of the "
+               "ops</a></li>")
+     << "</ul></nav>\n<main>\n" << body;
+  if (!graphSvg.empty())
+    os << "<h2 id=\"graph\">Graph of the ops</h2>\n<p>Forward ops in blue, "
+          "the backward ops <code>-tcnn-autodiff</code> derived in orange, "
+          "arguments in grey.</p>\n<div class=\"graph\">"
+       << graphSvg << "</div>\n";
+  os << "</main>\n<script>" << js << "</script>\n<script>"
      << autoRender << "</script>\n<script>\n"
      << "renderMathInElement(document.body, {delimiters: ["
         "{left: '$$', right: '$$', display: true}, "

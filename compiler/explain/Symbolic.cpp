@@ -79,11 +79,14 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
           "; the kernel entries are the symbols $w_1 \\ldots w_{" +
           std::to_string(KH * KW) + "}$ in row-major order, the bias is left "
           "out.");
+  // Padding reads 0 but is not the image's: it is written 0_p.
+  const std::string pad = "0_p";
   auto pixel = [&](int64_t h, int64_t v) -> std::string {
     if (h < 0 || h >= H || v < 0 || v >= W)
-      return "0";
+      return pad;
     return plain(x.at(0, 0, h, v));
   };
+  auto isZero = [&](const std::string &v) { return v == "0" || v == pad; };
   std::vector<std::vector<std::string>> image, kernel;
   for (int64_t h = 0; h < H; ++h) {
     image.emplace_back();
@@ -102,7 +105,8 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
   md.heading(3, "Forward pass of `" + layer + "`");
   md.para("Each output is the receptive field multiplied elementwise by the "
           "kernel, then summed" +
-          std::string(p[0] || p[1] ? " (0 where the window covers padding)"
+          std::string(p[0] || p[1] ? " ($0_p$ where the window covers "
+                                     "padding: it reads 0 and adds nothing)"
                                    : "") +
           ":");
   auto field = [&](int64_t i, int64_t j) {
@@ -123,7 +127,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
       for (int64_t a = 0; a < KH; ++a)
         for (int64_t b = 0; b < KW; ++b) {
           std::string v = pixel(i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]);
-          if (v != "0")
+          if (!isZero(v))
             terms.push_back(scaled(v, sym("w", a * KW + b + 1)));
         }
       int64_t k = i * OW + j + 1;
@@ -144,7 +148,9 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
     for (int64_t j = 0; j < OW; ++j)
       dout.back().push_back(sym("d", i * OW + j + 1));
   }
-  md.para("The upstream gradient has the output's shape: $$\\text{dout} = " +
+  md.para("The upstream gradient (what the convolution notes call the "
+          "downstream gradient: it comes down from the loss) has the "
+          "output's shape: $$\\text{dout} = " +
           bmatrix(dout) + "$$");
   md.para("$\\partial L/\\partial W$: each receptive field times its $d_i$, "
           "all added together:");
@@ -162,7 +168,7 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
       for (int64_t i = 0; i < OH; ++i)
         for (int64_t j = 0; j < OW; ++j) {
           std::string v = pixel(i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]);
-          if (v != "0")
+          if (!isZero(v))
             terms.push_back(scaled(v, sym("d", i * OW + j + 1)));
         }
       dw.back().push_back(sumOf(terms));
@@ -186,6 +192,35 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
             dx[h][v].push_back(sym("d", i * OW + j + 1) + " " +
                                sym("w", a * KW + b + 1));
         }
+  // The build-up: the first few copies d_i W, each where its receptive
+  // field was (entries on the padding dropped), before they are added.
+  int64_t shown = std::min<int64_t>(OH * OW, 4);
+  static const char *ordinal[] = {"first", "second", "third", "fourth"};
+  std::string copies;
+  for (int64_t k = 0; k < shown; ++k) {
+    int64_t i = k / OW, j = k % OW;
+    std::vector<std::vector<std::string>> copy(
+        H, std::vector<std::string>(W, "\\cdot"));
+    for (int64_t a = 0; a < KH; ++a)
+      for (int64_t b = 0; b < KW; ++b) {
+        int64_t h = i * s[0] - p[0] + a * d[0], v = j * s[1] - p[1] + b * d[1];
+        if (h >= 0 && h < H && v >= 0 && v < W)
+          copy[h][v] = sym("d", k + 1) + " " + sym("w", a * KW + b + 1);
+      }
+    copies += "- the " + std::string(ordinal[k]) + " receptive field (of $" +
+              sym("y", k + 1) + "$) mapped back: $" + sym("d", k + 1) +
+              " W$ at rows " + std::to_string(i * s[0] - p[0]) + ".." +
+              std::to_string(i * s[0] - p[0] + (KH - 1) * d[0]) +
+              ", columns " + std::to_string(j * s[1] - p[1]) + ".." +
+              std::to_string(j * s[1] - p[1] + (KW - 1) * d[1]) + " $$" +
+              bmatrix(copy) + "$$\n";
+  }
+  md.para(copies + (OH * OW > shown
+                        ? "- … and likewise for the other " +
+                              std::to_string(OH * OW - shown) + " outputs.\n"
+                        : std::string()));
+  md.para("Adding all " + std::to_string(OH * OW) +
+          " copies ($\\cdot$ is no entry):");
   std::vector<std::vector<std::string>> dxm;
   for (int64_t h = 0; h < H; ++h) {
     dxm.emplace_back();
@@ -208,13 +243,24 @@ void writeConv(Conv2dOp conv, const tcnnc::Interpreter &interp,
     for (int64_t b = KW - 1; b >= 0; --b)
       flipped[(KH - 1 - a) * d[0]][(KW - 1 - b) * d[1]] =
           sym("w", a * KW + b + 1);
-  md.para("Equivalently: dilate dout with stride − 1 = " +
-          std::to_string(s[0] - 1) + " zeros between entries, pad it with "
-          "$d (K - 1) - p$ on each side, and slide the kernel rotated by 180° "
-          "over it (a full correlation" +
-          (d[0] != 1 || d[1] != 1 ? ", the kernel's taps d apart"
-                                  : std::string()) +
-          "):");
+  auto zeros = [](int64_t n, const char *what) {
+    return std::to_string(n) + " zero " + what + (n == 1 ? "" : "s");
+  };
+  md.para("Equivalently: dilate dout, with $s_h - 1$ = " +
+          zeros(s[0] - 1, "row") + " between its rows and $s_w - 1$ = " +
+          zeros(s[1] - 1, "column") +
+          " between its columns; pad it with $d (K - 1) - p$ on each side "
+          "(rows " + std::to_string(d[0] * (KH - 1) - p[0]) + ", columns " +
+          std::to_string(d[1] * (KW - 1) - p[1]) +
+          "); and slide the kernel rotated by 180° over it" +
+          (d[0] != 1 || d[1] != 1 ? ", its taps d apart" : std::string()) +
+          ". " +
+          (p[0] || p[1]
+               ? "Without padding that would be a full correlation (padding "
+                 "K − 1); the forward padding p crops p from each side."
+               : "With no padding this is a full correlation (padding "
+                 "K − 1 on each side).") +
+          "");
   md.para("$$\\text{dout}_{\\text{dilated}} = " + bmatrix(dilated) +
           " \\qquad W_{\\text{rotated}} = " + bmatrix(flipped) + "$$");
 

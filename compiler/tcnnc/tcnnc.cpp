@@ -316,9 +316,9 @@ int main(int argc, char **argv) {
                    << " is not supported (formats: md, html)\n";
       return 1;
     }
-    if (explainFormat == "html" && (explainSymbolic || emitGiven)) {
-      llvm::errs() << "tcnnc: error: --format=html is for the report, not "
-                      "--symbolic or --emit\n";
+    if (explainFormat == "html" && emitGiven) {
+      llvm::errs() << "tcnnc: error: --format=html is for the report and "
+                      "--symbolic, not --emit\n";
       return 1;
     }
     options.explainHtml = explainFormat == "html";
