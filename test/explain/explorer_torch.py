@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import TorchModel
+from tcnn_torch import TorchModel, finish, model_source
 from test_models import config, example
 
 torch.set_num_threads(1)
@@ -161,21 +161,14 @@ def main():
     workdir, examples, chromium = sys.argv[1], sys.argv[2], shlex.split(sys.argv[3])
     failures, total = [], 0
     for model, ex in MODELS:
-        if ex:
-            source = open(os.path.join(examples, ex)).read()
-            source = source.replace('npy("', 'npy("%s/' % os.path.abspath(examples))
-        else:
-            source = model.tcnn_source()
+        source = model_source(model, ex, examples)
         n, count = check(model, source, os.path.join(workdir, model.name), chromium, failures)
         print("%-26s %2d layers explored, %4d numbers checked against PyTorch"
               % (model.name, count, n))
         if count < 2 or n < 20:
             failures.append("%s: only %d layers / %d numbers found" % (model.name, count, n))
         total += n
-    for f in failures:
-        print("FAIL:", f)
-    print("%d numbers, %d failures" % (total, len(failures)))
-    sys.exit(1 if failures else 0)
+    finish(failures, "%d numbers, %d failures" % (total, len(failures)))
 
 
 if __name__ == "__main__":

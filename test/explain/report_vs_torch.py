@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import TorchModel
+from tcnn_torch import TorchModel, finish, model_source
 from test_models import config, example
 
 torch.set_num_threads(1)
@@ -140,20 +140,13 @@ def main():
     workdir, examples = sys.argv[1], sys.argv[2]
     failures, total = [], 0
     for model, example in MODELS:
-        if example:
-            source = open(os.path.join(examples, example)).read()
-            source = source.replace('npy("', 'npy("%s/' % os.path.abspath(examples))
-        else:
-            source = model.tcnn_source()
+        source = model_source(model, example, examples)
         n = check(model, source, os.path.join(workdir, model.name), failures)
         print("%-16s %4d numbers checked against PyTorch" % (model.name, n))
         if n < 10:
             failures.append("%s: only %d numbers found in the report" % (model.name, n))
         total += n
-    for f in failures:
-        print("FAIL:", f)
-    print("%d numbers, %d failures" % (total, len(failures)))
-    sys.exit(1 if failures else 0)
+    finish(failures, "%d numbers, %d failures" % (total, len(failures)))
 
 
 if __name__ == "__main__":

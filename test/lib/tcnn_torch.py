@@ -9,6 +9,7 @@ gradients) is compared with what tcnn computed.
 
 import os
 import subprocess
+import sys
 
 import numpy as np
 import torch
@@ -278,3 +279,21 @@ def compare(model, workdir, source=None):
         native_failures, native_count = compare_predict(model, workdir, dump, out)
     failures += native_failures
     return failures, len(checks) + native_count, loss.item(), out.detach()
+
+
+def model_source(model, example_file, examples_dir):
+    """The model file of `model`: examples/EXAMPLE_FILE with its .npy paths
+    (relative to examples/) made absolute, or, without one, written from
+    the description."""
+    if not example_file:
+        return model.tcnn_source()
+    source = open(os.path.join(examples_dir, example_file)).read()
+    return source.replace('npy("', 'npy("%s/' % os.path.abspath(examples_dir))
+
+
+def finish(failures, summary):
+    """Prints every failure and the summary line; exits 1 if any failed."""
+    for f in failures:
+        print("FAIL:", f)
+    print(summary)
+    sys.exit(1 if failures else 0)

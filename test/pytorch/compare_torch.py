@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import torch
 
-from tcnn_torch import compare
+from tcnn_torch import compare, finish, model_source
 from test_models import CONFIGS, EXAMPLES
 
 torch.set_num_threads(1)
@@ -28,9 +28,7 @@ def main():
         what = "loss %.6f" % loss if model.loss else "no loss (inference)"
         print("%-28s %s  %3d tensors  %s" % (model.name, what, count, "FAIL" if f else "ok"))
     for model, filename in EXAMPLES:
-        source = open(os.path.join(examples, filename)).read()
-        # The example's .npy paths are relative to examples/.
-        source = source.replace('npy("', 'npy("%s/' % os.path.abspath(examples))
+        source = model_source(model, filename, examples)
         f, count, loss, out = compare(model, os.path.join(workdir, model.name), source)
         failures += f
         n += 1
@@ -42,10 +40,7 @@ def main():
             for k, (got, want) in ref.items():
                 if abs(got - want) > 1e-6:
                     failures.append("tinycnn: %s is %.6f, the report says %.6f" % (k, got, want))
-    for f in failures:
-        print("FAIL:", f)
-    print("%d configurations, %d failures" % (n, len(failures)))
-    sys.exit(1 if failures else 0)
+    finish(failures, "%d configurations, %d failures" % (n, len(failures)))
 
 
 if __name__ == "__main__":
