@@ -409,9 +409,43 @@ void Report::writeHeader() {
                   "[" + outValues + (out.size() > 8 ? ", ..." : "") + "]"});
   md.heading(2, "Model");
   md.table({"role", "name", "shape", "values"}, rows);
+  writeInputValues();
   if (!inferenceOnly)
     writeLoss(ret->getOperand(0));
   writeConventions();
+}
+
+/// The values of every small 4-D model input, one table per batch element
+/// and channel, rows and columns numbered: what every receptive field
+/// below is cut from.
+void Report::writeInputValues() {
+  for (BlockArgument arg : grad.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    const tcnnc::Tensor &t = args[i];
+    if (!grad.getArgAttr(i, kInputAttr) || t.shape.size() != 4 ||
+        t.dim(2) > 16 || t.dim(3) > 16)
+      continue;
+    int64_t slices = std::min<int64_t>(t.dim(0) * t.dim(1), 4);
+    for (int64_t k = 0; k < slices; ++k) {
+      int64_t n = k / t.dim(1), c = k % t.dim(1);
+      std::vector<std::string> header{"h \\ w"};
+      for (int64_t w = 0; w < t.dim(3); ++w)
+        header.push_back(std::to_string(w));
+      std::vector<std::vector<std::string>> rows;
+      for (int64_t h = 0; h < t.dim(2); ++h) {
+        rows.push_back({"**" + std::to_string(h) + "**"});
+        for (int64_t w = 0; w < t.dim(3); ++w)
+          rows.back().push_back(md.num(t.at(n, c, h, w)));
+      }
+      md.para("**Input `" + nameOf(arg) + "`**, batch element " +
+              std::to_string(n) + ", channel " + std::to_string(c) + ":");
+      md.table(header, rows);
+    }
+    if (t.dim(0) * t.dim(1) > slices)
+      md.para("(The other " + std::to_string(t.dim(0) * t.dim(1) - slices) +
+              " channels of `" + nameOf(arg) +
+              "` are left out here; `tcnnc --run --dump DIR` writes them all.)");
+  }
 }
 
 void Report::writeLoss(Value lossValue) {

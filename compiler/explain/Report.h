@@ -87,6 +87,7 @@ public:
 private:
   void writeHeader();
   void writeLoss(mlir::Value loss);
+  void writeInputValues();
   void writeConventions();
   void writeSummary();
   void writeOp(mlir::Operation *op);
