@@ -115,6 +115,49 @@ std::string inlineFonts(const std::string &css, const std::string &dir,
   return out;
 }
 
+/// A long display sum `lhs = a + b + ...` (a substitution) broken into
+/// lines aligned at its `=`, so that a page 1280 px wide shows all of it
+/// (a display formula does not wrap by itself). Formulas with several
+/// parts (\qquad), alignments of their own, or no top-level `=` are left
+/// as they are.
+std::string wrapLongSum(llvm::StringRef math) {
+  constexpr size_t kLong = 160, kLine = 85;
+  if (math.size() <= kLong || math.contains("\\qquad") ||
+      math.contains("\\begin") || math.contains('&'))
+    return math.str();
+  // Top-level positions: outside braces and \left ... \right.
+  int depth = 0;
+  size_t equals = llvm::StringRef::npos;
+  std::vector<size_t> plus;
+  for (size_t i = 0; i < math.size(); ++i) {
+    char c = math[i];
+    if (c == '{')
+      ++depth;
+    else if (c == '}')
+      --depth;
+    else if (math.substr(i).starts_with("\\left"))
+      ++depth;
+    else if (math.substr(i).starts_with("\\right"))
+      --depth;
+    else if (depth == 0 && c == '=' && equals == llvm::StringRef::npos)
+      equals = i;
+    else if (depth == 0 && equals != llvm::StringRef::npos &&
+             math.substr(i).starts_with(" + "))
+      plus.push_back(i);
+  }
+  if (equals == llvm::StringRef::npos || plus.empty())
+    return math.str();
+  std::string out = "\\begin{aligned} " + math.take_front(equals).str() + "&= ";
+  size_t from = equals + 1, lineStart = from;
+  for (size_t p : plus) {
+    if (p - lineStart < kLine)
+      continue;
+    out += math.slice(from, p).str() + " \\\\ &\\quad ";
+    from = lineStart = p + 1; // keeps "+ term"
+  }
+  return out + math.substr(from).str() + " \\end{aligned}";
+}
+
 /// Inline Markdown (the subset the report writes): `code`, **bold**, and
 /// math left as $...$ / $$...$$ for KaTeX's auto-render.
 std::string inlineHtml(llvm::StringRef text) {
@@ -142,7 +185,10 @@ std::string inlineHtml(llvm::StringRef text) {
       size_t open = display ? 2 : 1;
       size_t end = text.find(display ? "$$" : "$", i + open);
       if (end != llvm::StringRef::npos) {
-        out += escape(text.slice(i, end + open));
+        llvm::StringRef math = text.slice(i + open, end);
+        std::string delim = display ? "$$" : "$";
+        out += escape(delim + (display ? wrapLongSum(math) : math.str()) +
+                      delim);
         i = end + open;
         continue;
       }
