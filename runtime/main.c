@@ -429,42 +429,14 @@ static int check_options(const tcnn_state *s, const options *o) {
   return 0;
 }
 
-/* The jobs of a model without a loss: --repeat, --profile, --predict, and
- * the one-pass report (or --dump). */
-static int run_inference(tcnn_state *s, const options *o, int64_t full) {
-  const tcnn_model *m = s->m;
-  if (o->repeat > 0) {
-    tcnn_forward(s, full); /* warm-up */
-    double t0 = tcnn_seconds();
-    for (long r = 0; r < o->repeat; ++r)
-      tcnn_forward(s, full);
-    printf("forward: %.4f ms/step (%ld steps)\n",
-           1e3 * (tcnn_seconds() - t0) / o->repeat, o->repeat);
-  }
-  if (o->profile) {
-    long steps = o->repeat > 0 ? o->repeat : 10;
-    double peak = o->peak > 0 ? o->peak : tcnn_measure_peak();
-    if (tcnn_profile_start(m->num_profile_ops) != 0) {
-      fprintf(stderr, "error: out of memory for --profile\n");
-      return 1;
-    }
-    for (long r = 0; r < steps; ++r)
-      tcnn_forward(s, full);
-    tcnn_profile_report(m, steps, peak);
-  }
-  if (o->predict.count >= 0) {
-    if (tcnn_predict(s, &o->predict, o->output) != 0)
-      return 1;
-    tcnn_state_restore_data(s);
-  }
-  if (o->predict.count < 0 || o->dump_dir) {
-    tcnn_forward(s, full);
-    if (o->predict.count < 0)
-      report(s);
-  }
-  if (o->dump_dir && tcnn_dump(s, o->dump_dir, 0) != 0)
-    return 1;
-  return 0;
+/* One step of what the model computes, on the embedded batch, leaving the
+ * buffers as they are: forward and backward in training mode, or the
+ * forward pass of a model without a loss (it only predicts). */
+static void one_step(tcnn_state *s, int64_t valid) {
+  if (s->m->grad)
+    tcnn_grad(s, valid, 0);
+  else
+    tcnn_forward(s, valid);
 }
 
 int tcnn_main(const tcnn_model *m, int argc, char **argv) {
@@ -526,13 +498,8 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
     goto done;
 
   /* The embedded batch is whole: every sample is real. A model without a
-   * loss times, profiles and reports its forward pass instead of a
-   * training step. */
+   * loss never gets here with a training option (refuse_training). */
   int64_t full = m->batch > 0 ? m->batch : 1;
-  if (!m->grad) {
-    rc = run_inference(&s, &o, full);
-    goto done;
-  }
   for (long step = 0; step < o.train; ++step) {
     tcnn_grad(&s, full, 1);
     printf("step %ld/%ld: loss %.6f\n", step + 1, o.train, fixed(s.loss));
@@ -546,7 +513,14 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       goto done;
     tcnn_state_restore_data(&s);
   }
-  if (o.repeat > 0) {
+  if (o.repeat > 0 && !m->grad) {
+    tcnn_forward(&s, full); /* warm-up */
+    double t0 = tcnn_seconds();
+    for (long r = 0; r < o.repeat; ++r)
+      tcnn_forward(&s, full);
+    printf("forward: %.4f ms/step (%ld steps)\n",
+           1e3 * (tcnn_seconds() - t0) / o.repeat, o.repeat);
+  } else if (o.repeat > 0) {
     tcnn_grad(&s, full, 0); /* warm-up */
     double t0 = tcnn_seconds();
     for (long r = 0; r < o.repeat; ++r)
@@ -570,7 +544,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
       goto done;
     }
     for (long r = 0; r < steps; ++r)
-      tcnn_grad(&s, full, 0);
+      one_step(&s, full);
     tcnn_profile_report(m, steps, peak);
   }
   if (o.predict.count >= 0) {
@@ -580,7 +554,7 @@ int tcnn_main(const tcnn_model *m, int argc, char **argv) {
   }
   /* The one-step report: the default job, and what --dump writes. */
   if ((o.data.count < 0 && o.predict.count < 0) || o.dump_dir) {
-    tcnn_grad(&s, full, 0);
+    one_step(&s, full);
     if (o.data.count < 0 && o.predict.count < 0)
       report(&s);
   }
