@@ -142,13 +142,16 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << "_model *model, int index, void *values);\n"
      << "int " << P << "_set_buffer(" << P
      << "_model *model, int index, const void *values);\n\n";
-  if (!m.hasLoss) {
+  auto predict = [&] {
     os << "/* The forward pass on any number of samples (n >= 0), in steps "
           "of\n * "
        << U << "_STEP_SAMPLES: writes n * " << U
        << "_OUTPUT_SAMPLE_COUNT floats. */\n"
        << "int " << P << "_predict(" << P << "_model *model, "
        << L.dataParams(0) << "int64_t n,\n    float *output);\n\n";
+  };
+  if (!m.hasLoss) {
+    predict();
     return s;
   }
   os << "/* One optimizer step on n samples, 1 <= n <= " << U
@@ -158,13 +161,9 @@ std::string tcnnc::codegen::generateLibraryDeclarations(const ModelInterface &m)
      << " * (n * " << U
      << "_OUTPUT_SAMPLE_COUNT floats, before the step) may be NULL. */\n"
      << "int " << P << "_train_step(" << P << "_model *model, "
-     << L.dataParams() << "int64_t n,\n    float *loss, float *output);\n\n"
-     << "/* The forward pass on any number of samples (n >= 0), in steps of\n"
-     << " * " << U << "_STEP_SAMPLES: writes n * " << U
-     << "_OUTPUT_SAMPLE_COUNT floats. */\n"
-     << "int " << P << "_predict(" << P << "_model *model, "
-     << L.dataParams(0) << "int64_t n,\n    float *output);\n\n"
-     << "/* The loss per sample over n >= 1 samples"
+     << L.dataParams() << "int64_t n,\n    float *loss, float *output);\n\n";
+  predict();
+  os << "/* The loss per sample over n >= 1 samples"
      << (m.lossIsSum ? " (the losses' sum over n)" : "")
      << ", forward only; `accuracy` gets\n"
      << " * the fraction of samples whose largest output is their class";

@@ -128,6 +128,16 @@ public:
   void produce(const Node &n, const Layer &layer) {
     values[n.outputs[0]] = layer.name;
   }
+  /// The layer that computes `n`'s output from `inputs`: `add`, then
+  /// `produce`. The caller fills in its arguments and parameters.
+  Layer &layerFor(const Node &n, const std::string &kind,
+                  std::vector<std::string> inputs,
+                  const std::string &paramName = "") {
+    Layer &layer = add(n, kind, paramName);
+    layer.inputs = std::move(inputs);
+    produce(n, layer);
+    return layer;
+  }
   void alias(const Node &n, const std::string &value) {
     values[n.outputs[0]] = value;
   }
@@ -346,15 +356,12 @@ bool readConvOperands(Translator &t, const Node &n, const std::string &what,
   return true;
 }
 
-/// The layer's input, its weight and bias files, and the node's output as
-/// its value.
-void finishConv(Translator &t, const Node &n, Layer &l,
-                const ConvOperands &ops, const std::string &input) {
-  l.inputs = {input};
+/// The layer's weight and bias files.
+void convParams(Translator &t, const Node &n, Layer &l,
+                const ConvOperands &ops) {
   t.param(l, "weight", n.inputs[1], tensor(*ops.weight));
   if (ops.bias)
     t.param(l, "bias", n.inputs[2], tensor(*ops.bias));
-  t.produce(n, l);
 }
 
 /// The refusal of padding PyTorch's layer cannot express.
@@ -375,7 +382,7 @@ bool conv(Translator &t, const Node &n) {
     return t.fail(n, "kernel_shape does not match the weight");
   int64_t groups = n.getInt("group", 1);
   std::string in = padAsymmetric(t, n, ops.x, w);
-  Layer &l = t.add(n, "Conv2d", n.inputs[1]);
+  Layer &l = t.layerFor(n, "Conv2d", {in}, n.inputs[1]);
   l.args = {str(weight.shape[1] * groups), str(weight.shape[0]),
             pair(w.kh, w.kw)};
   addWindowArgs(l, w, true);
@@ -383,7 +390,7 @@ bool conv(Translator &t, const Node &n) {
     l.args.push_back("groups=" + str(groups));
   if (!ops.bias)
     l.args.push_back("bias=False");
-  finishConv(t, n, l, ops, in);
+  convParams(t, n, l, ops);
   return true;
 }
 
@@ -407,7 +414,7 @@ bool convTranspose(Translator &t, const Node &n) {
   if (outPad.size() != 2)
     return t.fail(n, "output_padding must have 2 values");
   int64_t groups = n.getInt("group", 1);
-  Layer &l = t.add(n, "ConvTranspose2d", n.inputs[1]);
+  Layer &l = t.layerFor(n, "ConvTranspose2d", {ops.x}, n.inputs[1]);
   l.args = {str(weight.shape[0]), str(weight.shape[1] * groups),
             pair(w.kh, w.kw)};
   addWindowArgs(l, w, false);
@@ -420,7 +427,7 @@ bool convTranspose(Translator &t, const Node &n) {
     l.args.push_back("bias=False");
   if (w.dh != 1 || w.dw != 1)
     l.args.push_back("dilation=" + pair(w.dh, w.dw));
-  finishConv(t, n, l, ops, ops.x);
+  convParams(t, n, l, ops);
   return true;
 }
 
@@ -443,7 +450,7 @@ bool pool(Translator &t, const Node &n) {
                          " is more than half the window " + pair(w.kh, w.kw) +
                          ", which PyTorch's pooling layers (and tcnn's) do "
                          "not allow");
-  Layer &l = t.add(n, isMax ? "MaxPool2d" : "AvgPool2d");
+  Layer &l = t.layerFor(n, isMax ? "MaxPool2d" : "AvgPool2d", {x});
   l.args = {pair(w.kh, w.kw)};
   // ONNX's strides default to 1, PyTorch's to the kernel: always written.
   l.args.push_back("stride=" + pair(w.sh, w.sw));
@@ -459,8 +466,6 @@ bool pool(Translator &t, const Node &n) {
   // PyTorch counts the padding too by default.
   if (!isMax && (w.top || w.left) && !n.getInt("count_include_pad", 0))
     l.args.push_back("count_include_pad=False");
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
@@ -471,11 +476,11 @@ bool globalPool(Translator &t, const Node &n) {
   const std::vector<int64_t> *shape = t.shapeOf(n, 0);
   if (shape && shape->size() != 4)
     return t.fail(n, "only 4-D [N, C, H, W] inputs are supported");
-  Layer &l = t.add(n, n.opType == "GlobalAveragePool" ? "AdaptiveAvgPool2d"
-                                                      : "AdaptiveMaxPool2d");
+  Layer &l = t.layerFor(n,
+                        n.opType == "GlobalAveragePool" ? "AdaptiveAvgPool2d"
+                                                        : "AdaptiveMaxPool2d",
+                        {x});
   l.args = {"1"};
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
@@ -486,11 +491,10 @@ bool linear(Translator &t, const Node &n, const std::string &x,
             const Constant *bias, const std::string &biasName,
             double biasScale) {
   int64_t out = weight.shape[0], in = weight.shape[1];
-  Layer &l = t.add(n, "Linear", weightName);
+  Layer &l = t.layerFor(n, "Linear", {x}, weightName);
   l.args = {str(in), str(out)};
   if (!bias)
     l.args.push_back("bias=False");
-  l.inputs = {x};
   t.param(l, "weight", weightName, std::move(weight));
   if (bias) {
     if (bias->numElements() != out && bias->numElements() != 1)
@@ -502,7 +506,6 @@ bool linear(Translator &t, const Node &n, const std::string &x,
                          bias->values[bias->numElements() == 1 ? 0 : k]);
     t.param(l, "bias", biasName, std::move(b));
   }
-  t.produce(n, l);
   return true;
 }
 
@@ -588,9 +591,7 @@ bool flatten(Translator &t, const Node &n) {
   if (axis != 1)
     return t.fail(n, "only axis=1 (keep the batch, flatten the rest) is "
                      "supported");
-  Layer &l = t.add(n, "Flatten");
-  l.inputs = {x};
-  t.produce(n, l);
+  t.layerFor(n, "Flatten", {x});
   return true;
 }
 
@@ -614,9 +615,7 @@ bool reshape(Translator &t, const Node &n) {
       (*out)[1] != rest)
     return t.fail(n, "only a reshape that flattens [N, ...] to [N, "
                      "features] is supported");
-  Layer &l = t.add(n, "Flatten");
-  l.inputs = {x};
-  t.produce(n, l);
+  t.layerFor(n, "Flatten", {x});
   return true;
 }
 
@@ -636,13 +635,11 @@ bool activation(Translator &t, const Node &n) {
   static const std::map<std::string, std::string> kinds = {
       {"Relu", "ReLU"}, {"Sigmoid", "Sigmoid"}, {"Tanh", "Tanh"},
       {"LeakyRelu", "LeakyReLU"}, {"Elu", "ELU"}};
-  Layer &l = t.add(n, kinds.at(n.opType));
+  Layer &l = t.layerFor(n, kinds.at(n.opType), {x});
   if (n.opType == "LeakyRelu" && n.getFloat("alpha", 0.01) != 0.01f)
     l.args.push_back("negative_slope=" + str(n.getFloat("alpha", 0.01)));
   if (n.opType == "Elu" && n.getFloat("alpha", 1.0) != 1.0)
     l.args.push_back("alpha=" + str(n.getFloat("alpha", 1.0)));
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
@@ -664,10 +661,9 @@ bool softmax(Translator &t, const Node &n) {
                          " of a rank-" + str(rank) +
                          " input flattens the dimensions after it; only "
                          "the last axis is supported");
-  Layer &l = t.add(n, n.opType == "Softmax" ? "Softmax" : "LogSoftmax");
+  Layer &l =
+      t.layerFor(n, n.opType == "Softmax" ? "Softmax" : "LogSoftmax", {x});
   l.args = {"dim=" + str(axis)};
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
@@ -689,7 +685,7 @@ bool batchNorm(Translator &t, const Node &n) {
   if (shape && shape->size() != 4)
     return t.fail(n, "only 4-D [N, C, H, W] inputs (BatchNorm2d) are "
                      "supported");
-  Layer &l = t.add(n, "BatchNorm2d", n.inputs[1]);
+  Layer &l = t.layerFor(n, "BatchNorm2d", {x}, n.inputs[1]);
   l.args = {str(parts[0]->shape[0])};
   double eps = n.getFloat("epsilon", 1e-5);
   if (static_cast<float>(eps) != 1e-5f)
@@ -698,12 +694,10 @@ bool batchNorm(Translator &t, const Node &n) {
   double momentum = 1.0 - n.getFloat("momentum", 0.9);
   if (std::fabs(momentum - 0.1) > 1e-7)
     l.args.push_back("momentum=" + str(momentum));
-  l.inputs = {x};
   static const char *names[4] = {"weight", "bias", "running_mean",
                                  "running_var"};
   for (size_t k = 0; k < 4; ++k)
     t.param(l, names[k], n.inputs[k + 1], tensor(*parts[k]));
-  t.produce(n, l);
   return true;
 }
 
@@ -716,11 +710,9 @@ bool dropout(Translator &t, const Node &n) {
   double p = n.getFloat("ratio", 0.5);
   if (const Constant *ratio = t.constant(n, 1))
     p = ratio->values.empty() ? p : ratio->values[0];
-  Layer &l = t.add(n, "Dropout");
+  Layer &l = t.layerFor(n, "Dropout", {x});
   if (static_cast<float>(p) != 0.5f)
     l.args.push_back("p=" + str(p));
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
@@ -733,9 +725,7 @@ bool binary(Translator &t, const Node &n) {
     return t.fail(n, "the operands have different shapes; tcnn's " +
                          std::string(n.opType) +
                          " takes two of the same shape (no broadcasting)");
-  Layer &l = t.add(n, n.opType);
-  l.inputs = {a, b};
-  t.produce(n, l);
+  t.layerFor(n, n.opType, {a, b});
   return true;
 }
 
@@ -749,10 +739,7 @@ bool concat(Translator &t, const Node &n) {
   }
   if (ins.size() < 2)
     return t.fail(n, "needs two or more inputs");
-  Layer &l = t.add(n, "Cat");
-  l.args = {"dim=" + str(n.getInt("axis", 0))};
-  l.inputs = ins;
-  t.produce(n, l);
+  t.layerFor(n, "Cat", ins).args = {"dim=" + str(n.getInt("axis", 0))};
   return true;
 }
 
@@ -773,11 +760,9 @@ bool pad(Translator &t, const Node &n) {
   if (pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5])
     return t.fail(n, "only padding of the last two dimensions of a 4-D "
                      "input is supported");
-  Layer &l = t.add(n, "ZeroPad2d");
+  Layer &l = t.layerFor(n, "ZeroPad2d", {x});
   l.args = {"(" + str(pads[3]) + ", " + str(pads[7]) + ", " + str(pads[2]) +
             ", " + str(pads[6]) + ")"};
-  l.inputs = {x};
-  t.produce(n, l);
   return true;
 }
 
