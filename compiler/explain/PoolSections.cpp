@@ -119,6 +119,29 @@ std::vector<double> poolInputGradient(bool isMax, const Tensor &dy,
   return dx;
 }
 
+} // namespace
+
+std::vector<std::string>
+tcnnc::explain::maxPoolGradientSources(Report &r, Operation *grad,
+                                       const Index &at) {
+  auto op = cast<MaxPool2dGradOp>(grad);
+  PoolWindows w = maxPoolWindows(op);
+  const Tensor &x = r.value(op.getInput()), &g = r.value(op.getOutputGrad());
+  std::vector<std::string> sources;
+  for (int64_t i = 0; i < g.dim(2); ++i)
+    for (int64_t j = 0; j < g.dim(3); ++j) {
+      Index out{at[0], at[1], i, j};
+      auto [h, v] = argmax(x, windowAt(out, w.kernel, w.stride, w.padding), w);
+      if (h == at[2] && v == at[3])
+        sources.push_back("window " + indexStr(out) +
+                          " (its upstream gradient " +
+                          r.md.num(g.at(at[0], at[1], i, j)) + ")");
+    }
+  return sources;
+}
+
+namespace {
+
 std::string pairText(ArrayRef<int64_t> p) {
   return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
 }

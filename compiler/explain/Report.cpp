@@ -109,32 +109,7 @@ void Report::traceUpstream(Value dy, const Index &at) {
             kindOf(from) + "), the layer that reads this output.");
     return;
   }
-  shapes::PoolWindows w = maxPoolWindows(pool);
-  const tcnnc::Tensor &x = value(pool.getInput()), &g = value(pool.getOutputGrad());
-  std::vector<std::string> sources;
-  for (int64_t i = 0; i < g.dim(2); ++i)
-    for (int64_t j = 0; j < g.dim(3); ++j) {
-      bool covers = false;
-      Index best;
-      double bestValue = 0;
-      for (int64_t p = 0; p < w.kernel[0]; ++p)
-        for (int64_t q = 0; q < w.kernel[1]; ++q) {
-          int64_t h = i * w.stride[0] - w.padding[0] + p * w.dilation[0];
-          int64_t c = j * w.stride[1] - w.padding[1] + q * w.dilation[1];
-          if (h < 0 || c < 0 || h >= x.dim(2) || c >= x.dim(3))
-            continue;
-          covers |= h == at[2] && c == at[3];
-          double v = x.at(at[0], at[1], h, c);
-          if (best.empty() || v > bestValue) {
-            best = {at[0], at[1], h, c};
-            bestValue = v;
-          }
-        }
-      if (covers && best == at)
-        sources.push_back("window " + indexStr({at[0], at[1], i, j}) +
-                          " (its upstream gradient " +
-                          md.num(g.at(at[0], at[1], i, j)) + ")");
-    }
+  std::vector<std::string> sources = maxPoolGradientSources(*this, pool, at);
   md.para("It comes from `" + from + "` (MaxPool2d), which sends each "
           "window's gradient to the window's first maximum: " +
           (sources.empty()

@@ -123,6 +123,12 @@ Window windowAt(const Index &at, llvm::ArrayRef<int64_t> kernel,
 /// from, from + 1, ..., from + count - 1 (table rows and columns).
 std::vector<int64_t> indexRange(int64_t from, int64_t count);
 
+/// The windows of the max-pool gradient `op` (tcnn.max_pool2d_grad) whose
+/// first maximum is input position `at`, each with the upstream gradient
+/// it sends there, as text (PoolSections.cpp).
+std::vector<std::string> maxPoolGradientSources(Report &r, mlir::Operation *op,
+                                                const Index &at);
+
 /// The section of the seed dL/dL = 1 where the backward pass starts
 /// (LossSections.cpp).
 void seedGradient(Report &r, mlir::Operation *op);

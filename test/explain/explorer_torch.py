@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import TorchModel, finish, model_source
+from tcnn_torch import TorchModel, finish, model_source, run_tcnn
 from test_models import config, example
 
 torch.set_num_threads(1)
@@ -95,12 +95,8 @@ def click(chromium, html, layer, at, workdir):
 
 
 def check(model, source, workdir, chromium, failures):
-    os.makedirs(workdir, exist_ok=True)
+    dump = run_tcnn(source, workdir, None)
     path = os.path.join(workdir, "model.tcnn")
-    with open(path, "w") as f:
-        f.write(source)
-    dump = os.path.join(workdir, "dump")
-    subprocess.run(["tcnnc", path, "--dump", dump], check=True, stdout=subprocess.DEVNULL)
     html = os.path.join(workdir, "report.html")
     subprocess.run(["tcnnc", "explain", path, "--format", "html", "-o", html], check=True)
     page = open(html).read()

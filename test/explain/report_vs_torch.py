@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import TorchModel, finish, model_source
+from tcnn_torch import TorchModel, finish, model_source, run_tcnn
 from test_models import config, example
 
 torch.set_num_threads(1)
@@ -39,12 +39,8 @@ def close(a, b):
 
 
 def check(model, source, workdir, failures):
-    os.makedirs(workdir, exist_ok=True)
+    dump = run_tcnn(source, workdir, None)
     path = os.path.join(workdir, "model.tcnn")
-    with open(path, "w") as f:
-        f.write(source)
-    dump = os.path.join(workdir, "dump")
-    subprocess.run(["tcnnc", path, "--dump", dump], check=True, stdout=subprocess.DEVNULL)
     report = subprocess.run(["tcnnc", "explain", path], check=True, capture_output=True,
                             text=True).stdout
     load = lambda n: torch.from_numpy(np.load(os.path.join(dump, n + ".npy")))
