@@ -50,6 +50,7 @@ void tcnn_profile_report(const tcnn_model *m, long steps, double peak) {
   if (!op_seconds || steps <= 0)
     return;
   double total = 0;
+  int fused = 0;
   for (int i = 0; i < op_count; ++i)
     total += op_seconds[i];
   printf("profile: %ld steps, fp32 peak %.1f GFLOP/s\n", steps, peak);
@@ -64,12 +65,21 @@ void tcnn_profile_report(const tcnn_model *m, long steps, double peak) {
     printf("%-4d %-12s %-24s %-8s %10.4f %10.4f %5.1f%%", i, op->layer, op->op,
            op->backward ? "backward" : "forward", op->flops / 1e6, ms,
            total > 0 ? 100 * op_seconds[i] / total : 0);
-    /* Reshapes compute nothing: no rate to show. */
-    if (op->flops > 0)
+    /* Reshapes compute nothing: no rate to show. An op faster than the
+       peak allows did not run on its own: the compiler fused it into the
+       loops of the op that reads it, where its time is counted. */
+    if (op->flops > 0 && peak > 0 && gflops > peak) {
+      printf(" %10s %7s\n", "fused", "-");
+      ++fused;
+    } else if (op->flops > 0) {
       printf(" %10.2f %6.1f%%\n", gflops, peak > 0 ? 100 * gflops / peak : 0);
-    else
+    } else {
       printf(" %10s %7s\n", "-", "-");
+    }
   }
   printf("sum of the ops: %.4f ms/step\n", 1e3 * total / steps);
+  if (fused)
+    printf("fused: computed inside the loops of the op that reads its "
+           "result (ReLU into pooling, say); its time counts there\n");
   tcnn_profile_start(0);
 }

@@ -142,7 +142,9 @@ mlir::OwningOpRef<mlir::ModuleOp> tcnnc::loadModel(mlir::MLIRContext &context,
 /// became cubic in the chain length. An alloc_tensor per op states that each
 /// op writes its own buffer and is never merged.
 static const char *const kLinalgPasses =
-    "tcnn-to-linalg,func.func(empty-tensor-to-alloc-tensor),canonicalize,cse";
+    "tcnn-to-linalg,tcnn-sink-transposes,cse,tcnn-fuse-elementwise,"
+    "func.func(empty-tensor-to-alloc-tensor),"
+    "canonicalize,cse";
 static const char *const kTiledPasses = "tcnn-tile,canonicalize,cse";
 static const char *const kVectorPasses = "tcnn-vectorize,canonicalize,cse";
 /// Hoisting the accumulators needs the self-copies of tiled loops folded

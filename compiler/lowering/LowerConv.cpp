@@ -457,61 +457,40 @@ Value lowerConv2dWeightGrad(Conv2dWeightGradOp op, OpBuilder &b) {
   return dw;
 }
 
-/// db[o] = sum of dy over every dimension but 1. With spatial dimensions
-/// whose size a vector width divides, dy [N, O, S...] is viewed as
-/// [N, O, S/l, l] and summed in two steps: first into l lanes per channel
-/// ([O, l]: the lane is a parallel loop, so the sum is one vector
-/// accumulator per channel and plain vector adds, where a sum along the
-/// row would be a horizontal reduction per row), then over the lanes.
+/// db[o] = sum of dy over every dimension but 1. dy [N, O, H, W] is
+/// summed channels-last, as [N H W, O]: the channels are the vector lanes
+/// and each row one vector add, and the transpose to [N, H, W, O] meets
+/// (and cancels against) the one that brought the convolution's
+/// channels-last gradient to NCHW. Linear's [N, O] sums over the batch.
 Value lowerBiasGrad(BiasGradOp op, OpBuilder &b) {
   Location loc = op.getLoc();
-  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
-  unsigned rank = dyType.getRank();
-  int64_t spatial = 1;
-  for (unsigned d = 2; d < rank; ++d)
-    spatial *= dyType.getDimSize(d);
-  int64_t lanes = 0;
-  if (rank > 2)
-    for (int64_t l : {16, 8, 4})
-      if (spatial % l == 0) {
-        lanes = l;
-        break;
-      }
+  Value dy = op.getOutputGrad();
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t o = dyType.getDimSize(1);
   auto add = [](OpBuilder &nb, Location l, ValueRange a) {
     return nb.create<arith::AddFOp>(l, a[1], a[0]).getResult();
   };
-  if (lanes == 0) {
-    SmallVector<IteratorType> iterators(rank, red);
-    iterators[1] = par;
-    AffineMap out = AffineMap::get(rank, 0, b.getAffineDimExpr(1));
-    return generic(b, loc, op.getType(), {op.getOutputGrad()},
-                   zeros(b, loc, op.getType().getShape()),
-                   {b.getMultiDimIdentityMap(rank), out}, iterators, add);
+  if (dyType.getRank() > 2) {
+    SmallVector<int64_t> perm = {0};
+    for (int64_t d = 2; d < dyType.getRank(); ++d)
+      perm.push_back(d);
+    perm.push_back(1);
+    dy = transpose(b, loc, dy, perm);
+    ReassociationIndices rows;
+    for (int64_t d = 0; d + 1 < dyType.getRank(); ++d)
+      rows.push_back(d);
+    dy = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({dyType.getNumElements() / o, o},
+                                   b.getF32Type()),
+        dy, ArrayRef<ReassociationIndices>{rows, {dyType.getRank() - 1}});
   }
-  int64_t n = dyType.getDimSize(0), o = dyType.getDimSize(1);
-  ReassociationIndices rest;
-  for (unsigned d = 2; d < rank; ++d)
-    rest.push_back(d);
-  Value flat = b.create<tensor::CollapseShapeOp>(
-      loc, RankedTensorType::get({n, o, spatial}, b.getF32Type()),
-      op.getOutputGrad(), ArrayRef<ReassociationIndices>{{0}, {1}, rest});
-  Value split = b.create<tensor::ExpandShapeOp>(
-      loc, RankedTensorType::get({n, o, spatial / lanes, lanes}, b.getF32Type()),
-      flat, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  // Loops (channel, image, row, lane): the channel outermost keeps one
-  // accumulator in a register across every image and row.
   MLIRContext *ctx = b.getContext();
-  AffineExpr c, m, r, v;
-  bindDims(ctx, c, m, r, v);
-  Value partial = generic(
-      b, loc, RankedTensorType::get({o, lanes}, b.getF32Type()), {split},
-      zeros(b, loc, {o, lanes}),
-      {AffineMap::get(4, 0, {m, c, r, v}, ctx), AffineMap::get(4, 0, {c, v}, ctx)},
-      {par, red, red, par}, add);
-  return generic(b, loc, op.getType(), {partial},
+  AffineExpr r, c;
+  bindDims(ctx, r, c);
+  return generic(b, loc, op.getType(), {dy},
                  zeros(b, loc, op.getType().getShape()),
                  {b.getMultiDimIdentityMap(2), AffineMap::get(2, 0, {c}, ctx)},
-                 {par, red}, add);
+                 {red, par}, add);
 }
 
 /// 2 x (elements of the forward output) x (c_in / groups kh kw), for all

@@ -115,39 +115,53 @@ Value windowIndex(OpBuilder &b, Location loc, int64_t kw) {
 }
 
 /// Windows that tile the input exactly (stride = kernel, no padding) as
-/// two more dimensions: x [N, C, H, W] cropped to [N, C, OH*kh, OW*kw] and
-/// viewed as [N, C, OH, kh, OW, kw]. Every map over that view is a
-/// projection, so reductions over the window and maps from the window back
-/// to the input vectorize along the output row; the windowed named ops
-/// and the receptive-field map `i * s + p` would not.
+/// two more dimensions of a channels-last view: x [N, C, H, W] as
+/// [N, H, W, C], cropped to [N, OH*kh, OW*kw, C] and viewed as
+/// [N, OH, kh, OW, kw, C]. Every map over that view is a projection and
+/// the channels are innermost, so each window element is a whole vector
+/// of channels: reducing over the window or mapping it back to the input
+/// is vertical vector arithmetic, with no shuffles inside a vector (the
+/// windowed named ops and the receptive-field map `i * s + p` would
+/// not vectorize at all). The transposes at both ends are NCHW's, the
+/// interface's; -tcnn-sink-transposes cancels them against those of the
+/// neighbouring convolutions, which compute channels-last too.
 struct TiledWindows {
+  /// The NCHW output and window sizes.
   SmallVector<int64_t> out, kernel;
-  /// The 6-D loops (n, c, i, p, j, q) and their maps to the view and to
-  /// the output.
+  /// The 6-D loops (n, i, p, j, q, c) and their maps to the view and to
+  /// the channels-last output [N, OH, OW, C].
   AffineMap view, outMap;
-  SmallVector<IteratorType> overWindow = {par, par, par, red, par, red};
+  SmallVector<IteratorType> overWindow = {par, par, red, par, red, par};
   SmallVector<IteratorType> overView = SmallVector<IteratorType>(6, par);
 
   TiledWindows(OpBuilder &b, ArrayRef<int64_t> outShape, ArrayRef<int64_t> k)
       : out(outShape), kernel(k) {
     MLIRContext *ctx = b.getContext();
-    AffineExpr n, c, i, p, j, q;
-    bindDims(ctx, n, c, i, p, j, q);
+    AffineExpr n, i, p, j, q, c;
+    bindDims(ctx, n, i, p, j, q, c);
     view = AffineMap::getMultiDimIdentityMap(6, ctx);
-    outMap = AffineMap::get(6, 0, {n, c, i, j}, ctx);
+    outMap = AffineMap::get(6, 0, {n, i, j, c}, ctx);
   }
+  /// NCHW <-> NHWC.
+  static constexpr std::array<int64_t, 4> toLast = {0, 2, 3, 1};
+  static constexpr std::array<int64_t, 4> toFirst = {0, 3, 1, 2};
   SmallVector<int64_t> cropped() const {
-    return {out[0], out[1], out[2] * kernel[0], out[3] * kernel[1]};
+    return {out[0], out[2] * kernel[0], out[3] * kernel[1], out[1]};
   }
   RankedTensorType viewType(Type elem) const {
     return RankedTensorType::get(
-        {out[0], out[1], out[2], kernel[0], out[3], kernel[1]}, elem);
+        {out[0], out[2], kernel[0], out[3], kernel[1], out[1]}, elem);
+  }
+  /// The channels-last output [N, OH, OW, C].
+  RankedTensorType outType(Type elem) const {
+    return RankedTensorType::get({out[0], out[2], out[3], out[1]}, elem);
   }
   static SmallVector<ReassociationIndices> reassociation() {
-    return {{0}, {1}, {2, 3}, {4, 5}};
+    return {{0}, {1, 2}, {3, 4}, {5}};
   }
-  /// x [N, C, H, W] as the 6-D view.
+  /// An NCHW `x` as the 6-D view.
   Value split(OpBuilder &b, Location loc, Value x) const {
+    x = transpose(b, loc, x, toLast);
     SmallVector<int64_t> crop = cropped();
     if (cast<RankedTensorType>(x.getType()).getShape() != ArrayRef(crop))
       x = b.create<tensor::ExtractSliceOp>(
@@ -165,39 +179,49 @@ struct TiledWindows {
     Value dx = b.create<tensor::CollapseShapeOp>(
         loc, RankedTensorType::get(crop, b.getF32Type()), v, reassociation());
     ArrayRef<int64_t> full = inputType.getShape();
-    if (full == ArrayRef(crop))
-      return dx;
-    return padDims(b, loc, dx, {0, 0, 0, 0},
-                   {0, 0, full[2] - crop[2], full[3] - crop[3]},
+    if (full[2] != crop[1] || full[3] != crop[2])
+      dx = padDims(b, loc, dx, {0, 0, 0, 0},
+                   {0, full[2] - crop[1], full[3] - crop[2], 0},
                    f32(b, loc, 0.0));
+    return transpose(b, loc, dx, toFirst);
   }
-  /// 255 - (p * kw + q) as i64, inside a linalg.generic over the view:
-  /// the larger, the earlier the element in the window's row-major order.
+  /// 255 - (p * kw + q) for every window position (p, q), as a constant
+  /// [kh, kw] i64 tensor read through `earlyMap`: the larger, the earlier
+  /// the element in the window's row-major order. (linalg.index would
+  /// vectorize into index vectors transposed on every tile.)
   Value earliness(OpBuilder &b, Location loc) const {
-    Value p = b.create<linalg::IndexOp>(loc, 3);
-    Value q = b.create<linalg::IndexOp>(loc, 5);
-    Value kw = b.create<arith::ConstantIndexOp>(loc, kernel[1]);
-    Value k =
-        b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, p, kw), q);
-    return b.create<arith::SubIOp>(
-        loc, b.create<arith::ConstantIntOp>(loc, 255, 64),
-        b.create<arith::IndexCastOp>(loc, b.getI64Type(), k));
+    SmallVector<int64_t> values;
+    for (int64_t k = 0; k < kernel[0] * kernel[1]; ++k)
+      values.push_back(255 - k);
+    auto type = RankedTensorType::get({kernel[0], kernel[1]}, b.getI64Type());
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(values)));
+  }
+  AffineMap earlyMap() const {
+    MLIRContext *ctx = view.getContext();
+    return AffineMap::get(6, 0,
+                          {getAffineDimExpr(2, ctx), getAffineDimExpr(4, ctx)},
+                          ctx);
   }
 };
 
-/// x's windows reduced into `init` by `combine` (see TiledWindows).
+/// x's windows reduced by `combine` from `initial` into `type` [N, C, OH,
+/// OW] (see TiledWindows).
 Value reduceTiledWindows(OpBuilder &b, Location loc, Value x,
-                         ArrayRef<int64_t> k, Value init,
+                         ArrayRef<int64_t> k, RankedTensorType type,
+                         Value initial,
                          function_ref<Value(OpBuilder &, Location, Value,
                                             Value)>
                              combine) {
-  auto outType = cast<RankedTensorType>(init.getType());
-  TiledWindows w(b, outType.getShape(), k);
-  return generic(b, loc, outType, {w.split(b, loc, x)}, init,
-                 {w.view, w.outMap}, w.overWindow,
-                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                   return combine(nb, l, a[1], a[0]);
-                 });
+  TiledWindows w(b, type.getShape(), k);
+  RankedTensorType last = w.outType(b.getF32Type());
+  Value init = filled(b, loc, last.getShape(), b.getF32Type(), initial);
+  Value r = generic(b, loc, last, {w.split(b, loc, x)}, init,
+                    {w.view, w.outMap}, w.overWindow,
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      return combine(nb, l, a[1], a[0]);
+                    });
+  return transpose(b, loc, r, TiledWindows::toFirst);
 }
 
 /// The max-pool gradient when the windows tile the input, as two
@@ -216,13 +240,15 @@ Value maxPoolGradTiled(OpBuilder &b, Location loc, Value dyValue, Value input,
   auto dyType = cast<RankedTensorType>(dyValue.getType());
   TiledWindows w(b, dyType.getShape(), k);
   Value x = w.split(b, loc, input);
-  auto i64Type = RankedTensorType::get(dyType.getShape(), b.getI64Type());
+  Value dy = transpose(b, loc, dyValue, TiledWindows::toLast);
+  RankedTensorType i64Type = w.outType(b.getI64Type());
   Value lowest = b.create<arith::ConstantIntOp>(
       loc, std::numeric_limits<int64_t>::min(), 64);
+  Value early = w.earliness(b, loc);
   Value key = generic(
-      b, loc, i64Type, {x},
-      filled(b, loc, dyType.getShape(), b.getI64Type(), lowest),
-      {w.view, w.outMap}, w.overWindow,
+      b, loc, i64Type, {x, early},
+      filled(b, loc, i64Type.getShape(), b.getI64Type(), lowest),
+      {w.view, w.earlyMap(), w.outMap}, w.overWindow,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value v = nb.create<arith::AddFOp>(l, a[0], f32(nb, l, 0.0));
         Value bits = nb.create<arith::BitcastOp>(l, nb.getI32Type(), v);
@@ -236,17 +262,17 @@ Value maxPoolGradTiled(OpBuilder &b, Location loc, Value dyValue, Value input,
         Value high = nb.create<arith::ShLIOp>(
             l, nb.create<arith::ExtSIOp>(l, nb.getI64Type(), ordered),
             nb.create<arith::ConstantIntOp>(l, 8, 64));
-        Value keyed = nb.create<arith::OrIOp>(l, high, w.earliness(nb, l));
-        return nb.create<arith::MaxSIOp>(l, a[1], keyed).getResult();
+        Value keyed = nb.create<arith::OrIOp>(l, high, a[1]);
+        return nb.create<arith::MaxSIOp>(l, a[2], keyed).getResult();
       });
   Value dx = generic(
-      b, loc, w.viewType(b.getF32Type()), {dyValue, key},
-      nullptr, {w.outMap, w.outMap, w.view}, w.overView,
+      b, loc, w.viewType(b.getF32Type()), {dy, key, early}, nullptr,
+      {w.outMap, w.outMap, w.earlyMap(), w.view}, w.overView,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value low = nb.create<arith::AndIOp>(
             l, a[1], nb.create<arith::ConstantIntOp>(l, 255, 64));
-        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
-                                             low, w.earliness(nb, l));
+        Value hit =
+            nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, low, a[2]);
         return nb.create<arith::SelectOp>(l, hit, a[0], f32(nb, l, 0.0))
             .getResult();
       });
@@ -260,9 +286,10 @@ Value avgPoolGradTiled(OpBuilder &b, Location loc, Value dyValue,
                        double divisor) {
   auto dyType = cast<RankedTensorType>(dyValue.getType());
   TiledWindows w(b, dyType.getShape(), k);
+  Value dy = transpose(b, loc, dyValue, TiledWindows::toLast);
   double inv = 1.0 / divisor;
   Value dx = generic(
-      b, loc, w.viewType(b.getF32Type()), {dyValue}, nullptr,
+      b, loc, w.viewType(b.getF32Type()), {dy}, nullptr,
       {w.outMap, w.view}, w.overView,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         return nb.create<arith::MulFOp>(l, a[0], f32(nb, l, inv)).getResult();
@@ -289,15 +316,15 @@ Value lowerMaxPool2d(MaxPool2dOp op, OpBuilder &b) {
   auto type = op.getType();
   shapes::PoolWindows w = maxPoolWindows(op);
   ArrayRef<int64_t> in = shapeOf(op.getInput());
-  Value init = filled(b, loc, type.getShape(), b.getF32Type(), negInf(b, loc));
   if (windowsTileInput(w, in))
     return reduceTiledWindows(
-        b, loc, op.getInput(), op.getKernelSize(), init,
+        b, loc, op.getInput(), op.getKernelSize(), type, negInf(b, loc),
         [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
           return nb.create<arith::MaximumFOp>(l, acc, v);
         });
   Padding pad(w, in, type.getShape());
   Value x = padDims(b, loc, op.getInput(), pad.low, pad.high, negInf(b, loc));
+  Value init = filled(b, loc, type.getShape(), b.getF32Type(), negInf(b, loc));
   return b
       .create<linalg::PoolingNchwMaxOp>(
           op.getLoc(), TypeRange{type},
@@ -318,8 +345,7 @@ Value lowerAvgPool2d(AvgPool2dOp op, OpBuilder &b) {
   Value sum;
   if (windowsTileInput(w, in)) {
     sum = reduceTiledWindows(
-        b, loc, op.getInput(), op.getKernelSize(),
-        zeros(b, loc, type.getShape()),
+        b, loc, op.getInput(), op.getKernelSize(), type, f32(b, loc, 0.0),
         [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
           return nb.create<arith::AddFOp>(l, acc, v);
         });
@@ -512,15 +538,15 @@ Value adaptiveReduce(OpBuilder &b, Location loc, Value input,
   ArrayRef<int64_t> in = shapeOf(input);
   AdaptiveWindows w(b.getContext(), in, type.getShape());
   Value fill = isMax ? negInf(b, loc) : f32(b, loc, 0.0);
-  Value init = filled(b, loc, type.getShape(), b.getF32Type(), fill);
   auto combine = [isMax](OpBuilder &nb, Location l, Value acc,
                          Value v) -> Value {
     return isMax ? nb.create<arith::MaximumFOp>(l, acc, v).getResult()
                  : nb.create<arith::AddFOp>(l, acc, v).getResult();
   };
   if (w.regular)
-    return reduceTiledWindows(b, loc, input, w.kernel, init, combine);
+    return reduceTiledWindows(b, loc, input, w.kernel, type, fill, combine);
   Value x = padDims(b, loc, input, {0, 0, 0, 0}, w.padHigh, fill);
+  Value init = filled(b, loc, type.getShape(), b.getF32Type(), fill);
   // The window operand only gives the loops p and q their extents.
   return generic(
       b, loc, type,

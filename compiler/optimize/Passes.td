@@ -12,6 +12,57 @@
 
 include "mlir/Pass/PassBase.td"
 
+def TcnnSinkTransposes : Pass<"tcnn-sink-transposes", "mlir::ModuleOp"> {
+  let summary = "Move layout transposes past elementwise ops so they cancel";
+  let description = [{
+    Each lowering keeps PyTorch's NCHW at its boundary and transposes to
+    the layout its fast path reads (convolutions and pooling compute
+    channels-last). Between two such ops the pair of transposes is pure
+    traffic; when an elementwise op (ReLU, its gradient, a bias-free
+    scale) sits between them, they do not meet. This pass rewrites an
+    elementwise `linalg.generic` whose every full-rank operand is the
+    result of a `linalg.transpose` with one permutation into the same
+    generic on the transposes' sources followed by one transpose of its
+    result; upstream canonicalization then folds a transpose of a
+    transpose into one (or none).
+
+    Example:
+
+    ```mlir
+    %t = linalg.transpose ins(%c : tensor<8x4x4x16xf32>)
+           outs(%e : tensor<8x16x4x4xf32>) permutation = [0, 3, 1, 2]
+    %r = linalg.generic {...} ins(%t : tensor<8x16x4x4xf32>) ... // ReLU
+    ```
+
+    becomes the ReLU on `%c` (`tensor<8x4x4x16xf32>`) and a transpose
+    of its result.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+  ];
+}
+
+def TcnnFuseElementwise : Pass<"tcnn-fuse-elementwise", "mlir::ModuleOp"> {
+  let summary = "Fuse elementwise ops into the generics that consume them";
+  let description = [{
+    Upstream's elementwise fusion and reshape-by-expansion patterns, with
+    tcnn's choice of what to fuse: an elementwise `linalg.generic` (ReLU,
+    the max-pool gradient's routing) is folded into each `linalg.generic`
+    that reads it whole (pooling's window reduction, ReLU's gradient) when
+    it is cheap to recompute (a few scalar ops) or has that one reader;
+    its result then never goes through memory. Reshapes between them (the
+    window view of pooling) are folded by expanding the elementwise op to
+    the view's loops. Named ops (convolutions, matmuls) are never fused.
+
+    Example: `max(relu(conv))` over 2 x 2 windows becomes one window
+    reduction of `max(acc, max(x, 0))` reading the convolution's output.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::affine::AffineDialect",
+  ];
+}
+
 def TcnnTile : Pass<"tcnn-tile", "mlir::ModuleOp"> {
   let summary = "Tile convolutions and matmuls into register blocks";
   let description = [{

@@ -19,7 +19,8 @@ func.func @adaptive(%x: tensor<1x2x5x7xf32>, %y: tensor<1x2x6x6xf32>) -> (tensor
 // Every window here has 9 positions.
 // CHECK: arith.constant dense<9.000000e+00> : tensor<2x3xf32>
 // CHECK: arith.divf
-// 6 rows to 3 and 6 columns to 2: windows of 2x3 that tile the input.
-// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3], [4, 5]] output_shape [1, 2, 3, 2, 2, 3]
+// 6 rows to 3 and 6 columns to 2: windows of 2x3 that tile the input,
+// viewed channels-last as [n, i, p, j, q, c].
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3, 4], [5]] output_shape [1, 3, 2, 2, 3, 2]
 // CHECK: arith.maximumf
 // CHECK-NOT: tcnn.

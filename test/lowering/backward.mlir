@@ -38,12 +38,12 @@ func.func @conv_grads(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %x: ten
 // CHECK: %[[DYW:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<4x4x1x3xf32>) permutation = [2, 3, 0, 1]
 // CHECK: %[[DW:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XP]], %[[DYW]] : tensor<2x9x9x1xf32>, tensor<4x4x1x3xf32>) outs(%{{.*}} : tensor<2x3x3x3xf32>)
 // CHECK: linalg.transpose ins(%[[DW]] : tensor<2x3x3x3xf32>) outs(%{{.*}} : tensor<3x2x3x3xf32>) permutation = [3, 0, 1, 2]
-// Bias gradient: dy viewed as [n, o, 16/16, 16], summed into 16 lanes per
-// channel (the lane a parallel loop), then over the lanes.
-// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[DY]] {{\[}}[0], [1], [2, 3]] : tensor<1x3x4x4xf32> into tensor<1x3x16xf32>
-// CHECK: %[[LANES:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 3, 1, 16]
-// CHECK: %[[PART:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[LANES]] : tensor<1x3x1x16xf32>) outs(%{{.*}} : tensor<3x16xf32>)
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<3x16xf32>) outs(%{{.*}} : tensor<3xf32>)
+// Bias gradient: dy summed channels-last, as [n h w, o] rows (the channel
+// a parallel loop: one vector add per row).
+// CHECK: %[[DYL:.*]] = linalg.transpose ins(%[[DY]] : tensor<1x3x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[DYL]] {{\[}}[0, 1, 2], [3]] : tensor<1x4x4x3xf32> into tensor<16x3xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[ROWS]] : tensor<16x3xf32>) outs(%{{.*}} : tensor<3xf32>)
+// CHECK: arith.addf
 
 // -----
 
@@ -70,27 +70,29 @@ func.func @pool_grads(%dy: tensor<1x1x3x3xf32>, %x: tensor<1x1x6x6xf32>) -> (ten
   return %m, %a : tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>
 }
 // CHECK-LABEL: func.func @pool_grads(
-// Windows that tile the input: x viewed as [n, c, i, p, j, q]; each
-// window's first maximum as one integer max over keys (the value's
-// order-preserving bits above 255 - (p * kw + q): the larger value, then
-// the earlier position wins), then dx over the same view where the
-// position is the key's, collapsed back.
-// CHECK: %[[X6:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3], [4, 5]] output_shape [1, 1, 3, 2, 3, 2]
-// CHECK: %[[KEY:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[X6]] : tensor<1x1x3x2x3x2xf32>) outs(%{{.*}} : tensor<1x1x3x3xi64>)
+// Windows that tile the input: x channels-last, viewed as
+// [n, i, p, j, q, c]; each window's first maximum as one integer max over
+// keys (the value's order-preserving bits above 255 - (p * kw + q), a
+// constant [kh, kw] table: the larger value, then the earlier position
+// wins), then dx over the same view where the position is the key's,
+// collapsed back and transposed to NCHW.
+// CHECK: %[[XL:.*]] = linalg.transpose ins(%{{.*}} : tensor<1x1x6x6xf32>) outs(%{{.*}} : tensor<1x6x6x1xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[X6:.*]] = tensor.expand_shape %[[XL]] {{\[}}[0], [1, 2], [3, 4], [5]] output_shape [1, 3, 2, 3, 2, 1]
+// CHECK: %[[DYL:.*]] = linalg.transpose ins(%{{.*}} : tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<1x3x3x1xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[EARLY:.*]] = arith.constant dense<{{\[\[}}255, 254], [253, 252]]> : tensor<2x2xi64>
+// CHECK: %[[KEY:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction", "parallel"]} ins(%[[X6]], %[[EARLY]] : tensor<1x3x2x3x2x1xf32>, tensor<2x2xi64>) outs(%{{.*}} : tensor<1x3x3x1xi64>)
 // CHECK: arith.bitcast %{{.*}} : f32 to i32
 // CHECK: arith.xori
 // CHECK: arith.shli
-// CHECK: linalg.index 3
-// CHECK: linalg.index 5
-// CHECK: arith.subi
 // CHECK: arith.ori
 // CHECK: arith.maxsi
-// CHECK: %[[DX6:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[KEY]] : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: %[[DX6:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[DYL]], %[[KEY]], %[[EARLY]] : tensor<1x3x3x1xf32>, tensor<1x3x3x1xi64>, tensor<2x2xi64>) outs(%{{.*}} : tensor<1x3x2x3x2x1xf32>)
 // CHECK: arith.andi
 // CHECK: arith.cmpi eq
-// CHECK: tensor.collapse_shape %[[DX6]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<1x1x3x2x3x2xf32> into tensor<1x1x6x6xf32>
+// CHECK: %[[DXL:.*]] = tensor.collapse_shape %[[DX6]] {{\[}}[0], [1, 2], [3, 4], [5]] : tensor<1x3x2x3x2x1xf32> into tensor<1x6x6x1xf32>
+// CHECK: linalg.transpose ins(%[[DXL]] : tensor<1x6x6x1xf32>) outs(%{{.*}} : tensor<1x1x6x6xf32>) permutation = [0, 3, 1, 2]
 // Average pooling spreads dy / (kh kw) over the same view.
-// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<1x1x3x2x3x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x3x3x1xf32>) outs(%{{.*}} : tensor<1x3x2x3x2x1xf32>)
 // CHECK: arith.mulf %{{.*}}, %[[QUARTER:.*]] : f32
 
 // -----

@@ -27,17 +27,21 @@ func.func @pools(%x: tensor<1x1x6x6xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x4x
   return %m, %a2 : tensor<1x1x3x3xf32>, tensor<1x1x4x4xf32>
 }
 // Max pooling starts from -inf. Windows that tile the input (stride =
-// kernel, no padding) become two more dimensions, reduced with max by a
-// linalg.generic whose maps are projections (so it vectorizes).
+// kernel, no padding) become two more dimensions of a channels-last view
+// [N, OH, kh, OW, kw, C], reduced with max by a linalg.generic whose maps
+// are projections and whose innermost loop is the channels (so each
+// window tap is one vector); transposes from and to NCHW at both ends.
 // CHECK-DAG: #[[ID6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
-// CHECK-DAG: #[[OUT6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[OUT6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5)>
 // CHECK-LABEL: func.func @pools(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<1x1x6x6xf32>
 // CHECK: arith.constant 0xFF800000 : f32
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x1x3x3xf32>)
-// CHECK: %[[WIN:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1], [2, 3], [4, 5]] output_shape [1, 1, 3, 2, 3, 2] : tensor<1x1x6x6xf32> into tensor<1x1x3x2x3x2xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[ID6]], #[[OUT6]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction"]} ins(%[[WIN]] : tensor<1x1x3x2x3x2xf32>) outs(%[[FILL]] : tensor<1x1x3x3xf32>)
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x3x1xf32>)
+// CHECK: %[[LAST:.*]] = linalg.transpose ins(%[[X]] : tensor<1x1x6x6xf32>) outs(%{{.*}} : tensor<1x6x6x1xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[WIN:.*]] = tensor.expand_shape %[[LAST]] {{\[\[}}0], [1, 2], [3, 4], [5]] output_shape [1, 3, 2, 3, 2, 1] : tensor<1x6x6x1xf32> into tensor<1x3x2x3x2x1xf32>
+// CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[ID6]], #[[OUT6]]], iterator_types = ["parallel", "parallel", "reduction", "parallel", "reduction", "parallel"]} ins(%[[WIN]] : tensor<1x3x2x3x2x1xf32>) outs(%[[FILL]] : tensor<1x3x3x1xf32>)
 // CHECK: arith.maximumf
+// CHECK: linalg.transpose ins(%[[MAX]] : tensor<1x3x3x1xf32>) outs(%{{.*}} : tensor<1x1x3x3xf32>) permutation = [0, 3, 1, 2]
 // Average pooling: zero padding, a sum, then division by kh * kw.
 // CHECK: tensor.pad
 // CHECK: linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x1x8x8xf32>, tensor<2x2xf32>)
