@@ -12,7 +12,7 @@ func.func @input_grad(%dy: tensor<8x32x32x32xf32>, %w: tensor<32x32x3x3xf32>) ->
 // TILED: scf.forall (%{{.*}}, %{{.*}}) in (8, 2)
 // TILED: linalg.conv_1d_nwc_wcf {{.*}}tcnn.vectorize{{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x8xf32>, tensor<1x8x16xf32>) outs(%{{.*}} : tensor<1x16x16xf32>)
 // VECTOR-LABEL: func.func @input_grad(
-// VECTOR: vector.contract {{.*}} : vector<1x16x8xf32>, vector<8x16xf32> into vector<1x16x16xf32>
+// VECTOR: vector.contract {{.*}} : vector<16x8xf32>, vector<8x16xf32> into vector<16x16xf32>
 
 func.func @weight_grad(%dy: tensor<8x32x32x32xf32>, %x: tensor<8x16x64x64xf32>) -> tensor<32x16x3x3xf32> {
   %dw = tcnn.conv2d_weight_grad %dy, %x stride [2, 2] padding [1, 1] : (tensor<8x32x32x32xf32>, tensor<8x16x64x64xf32>) -> tensor<32x16x3x3xf32>

@@ -26,8 +26,8 @@ func.func @conv(%x: tensor<32x18x18x32xf32>, %w: tensor<3x3x32x64xf32>, %init: t
 // 8x16 kernel slice into the 16x16 accumulator block.
 // VECTOR-LABEL: func.func @conv(
 // VECTOR-NOT: linalg.conv
-// VECTOR: vector.transfer_read {{.*}} : tensor<1x16x8xf32>, vector<1x16x8xf32>
-// VECTOR: vector.transfer_read {{.*}} : tensor<1x8x16xf32>, vector<1x8x16xf32>
-// VECTOR: vector.transfer_read {{.*}} : tensor<1x16x16xf32>, vector<1x16x16xf32>
-// VECTOR: vector.contract {{.*}} : vector<1x16x8xf32>, vector<8x16xf32> into vector<1x16x16xf32>
-// VECTOR: vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<1x16x16xf32>
+// VECTOR: vector.transfer_read {{.*}} : tensor<1x16x8xf32>, vector<16x8xf32>
+// VECTOR: vector.transfer_read {{.*}} : tensor<1x8x16xf32>, vector<8x16xf32>
+// VECTOR: vector.transfer_read {{.*}} : tensor<1x16x16xf32>, vector<16x16xf32>
+// VECTOR: vector.contract {{.*}} : vector<16x8xf32>, vector<8x16xf32> into vector<16x16xf32>
+// VECTOR: vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<1x16x16xf32>

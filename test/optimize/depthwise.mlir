@@ -22,9 +22,9 @@ func.func @depthwise(%x: tensor<8x34x34x32xf32>, %w: tensor<3x3x32xf32>, %init: 
 // Vectorized: each of the 3 taps is one FMA of 8 columns x 32 channels.
 // VECTOR-LABEL: func.func @depthwise(
 // VECTOR-NOT: linalg.
-// VECTOR: vector.transfer_read {{.*}} : tensor<1x10x32xf32>, vector<1x10x32xf32>
-// VECTOR: vector.fma {{.*}} : vector<1x8x32xf32>
-// VECTOR: vector.fma {{.*}} : vector<1x8x32xf32>
-// VECTOR: vector.fma {{.*}} : vector<1x8x32xf32>
+// VECTOR: vector.transfer_read {{.*}} : tensor<1x10x32xf32>, vector<10x32xf32>
+// VECTOR: vector.fma {{.*}} : vector<8x32xf32>
+// VECTOR: vector.fma {{.*}} : vector<8x32xf32>
+// VECTOR: vector.fma {{.*}} : vector<8x32xf32>
 // VECTOR-NOT: vector.fma
 // VECTOR: vector.transfer_write
