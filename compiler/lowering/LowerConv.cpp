@@ -50,6 +50,12 @@ struct Geometry {
   bool isDepthwise(int64_t inChannels, int64_t outChannels) const {
     return groups > 1 && groups == inChannels && groups == outChannels;
   }
+  /// A dense 1x1 convolution at stride 1 without padding (weight `w`
+  /// [O, C, 1, 1]): every pixel is a row of a matmul over the channels.
+  bool isPointwise(ArrayRef<int64_t> w) const {
+    return groups == 1 && w[2] == 1 && w[3] == 1 && stride[0] == 1 &&
+           stride[1] == 1 && pad[0] == 0 && pad[1] == 0;
+  }
 };
 
 /// A channels-last linalg convolution of `image` and `filter` into
@@ -134,6 +140,56 @@ Value depthwiseFilter(OpBuilder &b, Location loc, Value w) {
   return transpose(b, loc, flat, {1, 2, 0});
 }
 
+/// x [N, C, H, W] as the matrix of its pixels, [N H W, C] (channels-last,
+/// so the transpose cancels against a channels-last producer's).
+Value pixelRows(OpBuilder &b, Location loc, Value x) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  return b.create<tensor::CollapseShapeOp>(
+      loc, f32Tensor(b, {s[0] * s[2] * s[3], s[1]}),
+      transpose(b, loc, x, {0, 2, 3, 1}),
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+}
+
+/// The matrix of pixel rows `rows` [N H W, C] back as [N, C, H, W] of
+/// `type`.
+Value fromPixelRows(OpBuilder &b, Location loc, Value rows,
+                    RankedTensorType type) {
+  ArrayRef<int64_t> s = type.getShape();
+  Value nhwc = b.create<tensor::ExpandShapeOp>(
+      loc, f32Tensor(b, {s[0], s[2], s[3], s[1]}), rows,
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  return transpose(b, loc, nhwc, {0, 3, 1, 2});
+}
+
+/// A 1x1 weight [O, C, 1, 1] as the matrix [O, C].
+Value weightMatrix(OpBuilder &b, Location loc, Value w) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+  return b.create<tensor::CollapseShapeOp>(
+      loc, f32Tensor(b, {s[0], s[1]}), w,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+}
+
+Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init) {
+  return b
+      .create<linalg::MatmulOp>(loc, TypeRange{init.getType()},
+                                ValueRange{lhs, rhs}, ValueRange{init})
+      .getResult(0);
+}
+
+/// A pointwise convolution as a matmul of pixel rows (Geometry::isPointwise):
+/// y [N H W, O] = x [N H W, C] w^T [C, O] + b. Matmuls take the fast path
+/// of Linear (an 8 x 32 register block, K whole); the convolution path
+/// would see a 1-tap kernel and few input channels per tile.
+Value pointwiseConv(OpBuilder &b, Location loc, Value x, Value w, Value bias,
+                    RankedTensorType type) {
+  ArrayRef<int64_t> s = type.getShape();
+  auto rowsType = f32Tensor(b, {s[0] * s[2] * s[3], s[1]});
+  Value init = biasInit(b, loc, bias, rowsType);
+  Value wT = transpose(b, loc, weightMatrix(b, loc, w), {1, 0});
+  return fromPixelRows(b, loc, matmul(b, loc, pixelRows(b, loc, x), wT, init),
+                       type);
+}
+
 /// y = conv(x, w) + b: x [N,C,H,W] -> padded NHWC, w [F,C/G,KH,KW] -> HWCF,
 /// the bias broadcast as the accumulator's initial value, the NHWF result
 /// transposed back to NCHW. Depthwise convolutions are linalg's depthwise
@@ -143,6 +199,9 @@ Value lowerConv2d(Conv2dOp op, OpBuilder &b) {
   Location loc = op.getLoc();
   auto type = op.getType();
   Geometry g = Geometry::of(op);
+  if (g.isPointwise(op.getWeight().getType().getShape()))
+    return pointwiseConv(b, loc, op.getInput(), op.getWeight(), op.getBias(),
+                         type);
   Value x = paddedImage(b, loc, op.getInput(), {0, 2, 3, 1}, g.pad);
   Value dense = g.groups == 1
                     ? transpose(b, loc, op.getWeight(), {2, 3, 1, 0})
@@ -326,6 +385,13 @@ Value inputGradNchw(OpBuilder &b, Location loc, Value dyNchw, Value weight,
                     RankedTensorType type, const Geometry &g) {
   ArrayRef<int64_t> x = type.getShape();
   int64_t o = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  // Pointwise: dx [N H W, C] = dy [N H W, O] w [O, C].
+  if (g.isPointwise(cast<RankedTensorType>(weight.getType()).getShape()))
+    return fromPixelRows(
+        b, loc,
+        matmul(b, loc, pixelRows(b, loc, dyNchw), weightMatrix(b, loc, weight),
+               zeros(b, loc, {x[0] * x[2] * x[3], x[1]})),
+        type);
   Value dy = transpose(b, loc, dyNchw, {0, 2, 3, 1});
   Value dx;
   if (g.groups == 1 || g.isDepthwise(x[1], o)) {
@@ -438,6 +504,32 @@ Value lowerConv2dWeightGrad(Conv2dWeightGradOp op, OpBuilder &b) {
   ArrayRef<int64_t> w = op.getType().getShape();
   Geometry g = Geometry::of(op);
   int64_t c = op.getInput().getType().getDimSize(1);
+  if (g.isPointwise(w)) {
+    // dw [O, C] = dy^T [O, N H W] x [N H W, C], or its transpose
+    // x^T dy: the left operand is the one transposed, so it is the
+    // activation with fewer channels.
+    auto channelRows = [&](Value t) {
+      ArrayRef<int64_t> s = cast<RankedTensorType>(t.getType()).getShape();
+      return b.create<tensor::CollapseShapeOp>(
+          loc, f32Tensor(b, {s[1], s[0] * s[2] * s[3]}),
+          transpose(b, loc, t, {1, 0, 2, 3}),
+          ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+    };
+    Value dw;
+    if (w[0] <= w[1]) {
+      dw = matmul(b, loc, channelRows(op.getOutputGrad()),
+                  pixelRows(b, loc, op.getInput()),
+                  zeros(b, loc, {w[0], w[1]}));
+    } else {
+      dw = transpose(b, loc,
+                     matmul(b, loc, channelRows(op.getInput()),
+                            pixelRows(b, loc, op.getOutputGrad()),
+                            zeros(b, loc, {w[1], w[0]})),
+                     {1, 0});
+    }
+    return b.create<tensor::ExpandShapeOp>(
+        loc, op.getType(), dw, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  }
   if (g.groups == 1)
     return weightGradDense(b, loc, op.getOutputGrad(), op.getInput(), w, g);
   if (g.isDepthwise(c, w[0]))

@@ -90,7 +90,11 @@ Schedule depthwiseSchedule(ArrayRef<int64_t> r) {
 /// element by element for odd widths.
 Schedule matmulSchedule(ArrayRef<int64_t> r) {
   Schedule s;
-  s.loops = {tileSize(r[0], 8), laneTileSize(r[1], 32), tileSize(r[2], 16)};
+  int64_t mT = tileSize(r[0], 8);
+  s.loops = {0, laneTileSize(r[1], 32), tileSize(r[2], 16)};
+  // Threads share the row blocks (the pixels of a pointwise convolution,
+  // the output channels of its weight gradient).
+  s.forall = {mT, 0, 0};
   return s;
 }
 

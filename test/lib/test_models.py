@@ -35,6 +35,12 @@ CONFIGS = [
     Model("maxpool_tiling_signed_ties", [1, 1, 5, 5],
           [L("c", "Conv2d", 1, 3, 1, bias=False), L("p", "MaxPool2d", 2)],
           x_init=SIGNED_TIES),
+    # 1x1 convolutions are matmuls of pixel rows: 3 * 7 * 9 = 189 rows (no
+    # multiple of the 8-row block), 17 -> 5 and 5 -> 17 channels (the weight
+    # gradient transposes whichever side has fewer), ReLU and a pool between.
+    Model("pointwise_odd_sizes", [3, 17, 7, 9],
+          [L("c1", "Conv2d", 17, 5, 1), L("r", "ReLU"),
+           L("c2", "Conv2d", 5, 17, 1, bias=False), L("p", "MaxPool2d", 2)]),
     Model("maxpool_ties_padding", [1, 1, 5, 5],
           [L("p", "MaxPool2d", 3, stride=2, padding=1)], x_init=TIES),
     Model("avgpool_padding", [2, 3, 6, 5],

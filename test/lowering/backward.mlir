@@ -167,3 +167,35 @@ func.func @class_loss_grads(%dl: tensor<f32>, %z: tensor<4x3xf32>, %t: tensor<4x
 // CHECK: arith.divf
 // CHECK: arith.subf
 // CHECK-NOT: tcnn.
+
+// -----
+
+func.func @pointwise(%x: tensor<2x3x4x5xf32>, %w: tensor<8x3x1x1xf32>, %b: tensor<8xf32>, %dy: tensor<2x8x4x5xf32>) -> (tensor<2x8x4x5xf32>, tensor<2x3x4x5xf32>, tensor<8x3x1x1xf32>) {
+  %y = tcnn.conv2d %x, %w, %b stride [1, 1] padding [0, 0] : (tensor<2x3x4x5xf32>, tensor<8x3x1x1xf32>, tensor<8xf32>) -> tensor<2x8x4x5xf32>
+  %dx = tcnn.conv2d_input_grad %dy, %w stride [1, 1] padding [0, 0] : (tensor<2x8x4x5xf32>, tensor<8x3x1x1xf32>) -> tensor<2x3x4x5xf32>
+  %dw = tcnn.conv2d_weight_grad %dy, %x stride [1, 1] padding [0, 0] : (tensor<2x8x4x5xf32>, tensor<2x3x4x5xf32>) -> tensor<8x3x1x1xf32>
+  return %y, %dx, %dw : tensor<2x8x4x5xf32>, tensor<2x3x4x5xf32>, tensor<8x3x1x1xf32>
+}
+// A 1x1 convolution at stride 1 without padding is a matmul of pixel
+// rows [N H W, C] (channels-last) for all three: y = x w^T + b, dx = dy w,
+// and dw^T = x^T dy (x has fewer channels than dy, so x is the operand
+// transposed), each on Linear's fast path.
+// CHECK-LABEL: func.func @pointwise(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<2x3x4x5xf32>, %[[W:[^:]*]]: tensor<8x3x1x1xf32>, %[[B:[^:]*]]: tensor<8xf32>, %[[DY:[^:]*]]: tensor<2x8x4x5xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<8xf32>) outs(%{{.*}} : tensor<40x8xf32>) dimensions = [0]
+// CHECK: %[[WM:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : tensor<8x3x1x1xf32> into tensor<8x3xf32>
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[WM]] : tensor<8x3xf32>) outs(%{{.*}} : tensor<3x8xf32>) permutation = [1, 0]
+// CHECK: %[[XL:.*]] = linalg.transpose ins(%[[X]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x4x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[XR:.*]] = tensor.collapse_shape %[[XL]] {{\[}}[0, 1, 2], [3]] : tensor<2x4x5x3xf32> into tensor<40x3xf32>
+// CHECK: %[[Y:.*]] = linalg.matmul ins(%[[XR]], %[[WT]] : tensor<40x3xf32>, tensor<3x8xf32>) outs(%[[INIT]] : tensor<40x8xf32>)
+// CHECK: %[[YL:.*]] = tensor.expand_shape %[[Y]] {{\[}}[0, 1, 2], [3]] output_shape [2, 4, 5, 8]
+// CHECK: linalg.transpose ins(%[[YL]] : tensor<2x4x5x8xf32>) outs(%{{.*}} : tensor<2x8x4x5xf32>) permutation = [0, 3, 1, 2]
+// CHECK: %[[DYL:.*]] = linalg.transpose ins(%[[DY]] : tensor<2x8x4x5xf32>) outs(%{{.*}} : tensor<2x4x5x8xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[DYR:.*]] = tensor.collapse_shape %[[DYL]] {{\[}}[0, 1, 2], [3]] : tensor<2x4x5x8xf32> into tensor<40x8xf32>
+// CHECK: %[[DX:.*]] = linalg.matmul ins(%[[DYR]], %{{.*}} : tensor<40x8xf32>, tensor<8x3xf32>) outs(%{{.*}} : tensor<40x3xf32>)
+// CHECK: tensor.expand_shape %[[DX]] {{\[}}[0, 1, 2], [3]] output_shape [2, 4, 5, 3]
+// CHECK: %[[XC:.*]] = linalg.transpose ins(%[[X]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<3x2x4x5xf32>) permutation = [1, 0, 2, 3]
+// CHECK: %[[XCR:.*]] = tensor.collapse_shape %[[XC]] {{\[}}[0], [1, 2, 3]] : tensor<3x2x4x5xf32> into tensor<3x40xf32>
+// CHECK: %[[DWT:.*]] = linalg.matmul ins(%[[XCR]], %{{.*}} : tensor<3x40xf32>, tensor<40x8xf32>) outs(%{{.*}} : tensor<3x8xf32>)
+// CHECK: %[[DW:.*]] = linalg.transpose ins(%[[DWT]] : tensor<3x8xf32>) outs(%{{.*}} : tensor<8x3xf32>) permutation = [1, 0]
+// CHECK: tensor.expand_shape %[[DW]] {{\[}}[0], [1, 2, 3]] output_shape [8, 3, 1, 1]
