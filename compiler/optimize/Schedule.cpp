@@ -115,8 +115,12 @@ Schedule rowSchedule(ArrayRef<int64_t> r, std::optional<unsigned> sourceInner) {
   // gradient's [n, c, i, p, j, q] view) takes the row around it along.
   if (!sourceInner && rank > 2 && r[rank - 1] <= 4)
     s.loops[rank - 2] = tileSize(r[rank - 2], 16);
+  // Threads share the outermost dimension, in tiles of what the loop
+  // there took: when that is the source's innermost dimension (a
+  // channels-last [N, H, W, C] to [C, H, W, N]), its 16-wide tile keeps
+  // the 16 x 16 shuffle instead of 16 strided single loads.
   if (rank > 1 && r[0] > 1) {
-    s.forall.assign(1, 1);
+    s.forall.assign(1, s.loops[0]);
     s.loops[0] = 0;
   }
   return s;
