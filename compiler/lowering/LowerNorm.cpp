@@ -1,8 +1,8 @@
 //===- LowerNorm.cpp - batch normalization to linalg ----------------------===//
 //
 // Per-channel reductions over N, H, W (linalg.generic with the channel as
-// the one parallel dimension) and elementwise maps that read [C] tensors
-// through the channel dimension. The batch statistics take two passes
+// the parallel, innermost dimension: channels-last) and elementwise maps
+// that read [C] tensors through the channel dimension. The batch statistics take two passes
 // (mean, then the mean squared deviation) as the interpreter does; with
 // `valid`, the padding rows count for nothing.
 //
@@ -23,14 +23,17 @@ using utils::IteratorType;
 
 namespace {
 
-/// An [N, C, H, W] value and the per-channel [C] values read beside it.
+/// The per-channel work runs channels-last: each [N, C, H, W] operand is
+/// transposed to [N, H, W, C] (the transposes cancel against the
+/// channels-last convolutions around a BatchNorm), so that the channels
+/// are the vector lanes and a [C] operand is one vector per tile.
 struct ChannelMaps {
   MLIRContext *ctx;
   AffineMap full() const {
     return AffineMap::getMultiDimIdentityMap(4, ctx);
   }
   AffineMap channel() const {
-    return AffineMap::get(4, 0, getAffineDimExpr(1, ctx));
+    return AffineMap::get(4, 0, getAffineDimExpr(3, ctx));
   }
   SmallVector<AffineMap> of(ValueRange full4, ValueRange perChannel,
                             AffineMap out) const {
@@ -43,25 +46,38 @@ struct ChannelMaps {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
+/// NCHW -> NHWC and back.
+constexpr std::array<int64_t, 4> kToLast = {0, 2, 3, 1};
+constexpr std::array<int64_t, 4> kToFirst = {0, 3, 1, 2};
+
+/// The [N, C, H, W] operands channels-last, then the [C] ones.
+SmallVector<Value> channelsLast(OpBuilder &b, Location loc, ValueRange full4,
+                                ValueRange perChannel) {
+  SmallVector<Value> inputs;
+  for (Value v : full4)
+    inputs.push_back(transpose(b, loc, v, kToLast));
+  inputs.append(perChannel.begin(), perChannel.end());
+  return inputs;
+}
+
 /// sum over n < valid, h, w of f(full4[n, c, h, w]..., perChannel[c]...),
-/// in two steps: first per (c, w) over n and h, so that the innermost loop
-/// (w) adds whole rows into a row of partial sums, which vectorizes without
-/// reassociating a sum; then the row of each channel.
+/// in two steps: first per (w, c) over n and h, so that each step adds a
+/// row of channel vectors into a row of partial sums (the channels are the
+/// lanes: no horizontal reduction), then over w.
 Value channelSum(OpBuilder &b, Location loc, ValueRange full4,
                  ValueRange perChannel, Value valid, BodyFn f) {
   auto x = typeOf(full4[0]);
   int64_t c = x.getDimSize(1), w = x.getDimSize(3);
   MLIRContext *ctx = b.getContext();
   ChannelMaps m{ctx};
-  SmallVector<Value> inputs(full4);
-  inputs.append(perChannel.begin(), perChannel.end());
+  SmallVector<Value> inputs = channelsLast(b, loc, full4, perChannel);
   IteratorType red = IteratorType::reduction, par = IteratorType::parallel;
-  auto rowsType = RankedTensorType::get({c, w}, b.getF32Type());
+  auto rowsType = RankedTensorType::get({w, c}, b.getF32Type());
   AffineMap rowMap = AffineMap::get(
-      4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(3, ctx)}, ctx);
+      4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
   Value rows = generic(
       b, loc, rowsType, inputs, zeros(b, loc, rowsType.getShape()),
-      m.of(full4, perChannel, rowMap), {red, par, red, par},
+      m.of(full4, perChannel, rowMap), {red, red, par, par},
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value term = onRealRows(nb, l, valid, f(nb, l, a.drop_back()));
         return nb.create<arith::AddFOp>(l, a.back(), term).getResult();
@@ -69,24 +85,26 @@ Value channelSum(OpBuilder &b, Location loc, ValueRange full4,
   auto result = RankedTensorType::get({c}, b.getF32Type());
   return generic(b, loc, result, {rows}, zeros(b, loc, result.getShape()),
                  {b.getMultiDimIdentityMap(2),
-                  AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
-                 {par, red}, [](OpBuilder &nb, Location l, ValueRange a) {
+                  AffineMap::get(2, 0, getAffineDimExpr(1, ctx))},
+                 {red, par}, [](OpBuilder &nb, Location l, ValueRange a) {
                    return nb.create<arith::AddFOp>(l, a[1], a[0]).getResult();
                  });
 }
 
-/// An [N, C, H, W] map of f(full4[n, c, h, w]..., perChannel[c]...).
+/// An [N, C, H, W] map of f(full4[n, c, h, w]..., perChannel[c]...),
+/// computed channels-last.
 Value channelMap(OpBuilder &b, Location loc, ValueRange full4,
                  ValueRange perChannel, BodyFn f) {
-  auto x = typeOf(full4[0]);
+  ArrayRef<int64_t> s = typeOf(full4[0]).getShape();
   ChannelMaps m{b.getContext()};
-  SmallVector<Value> inputs(full4);
-  inputs.append(perChannel.begin(), perChannel.end());
-  return generic(b, loc, x, inputs, Value(), m.of(full4, perChannel, m.full()),
-                 SmallVector<IteratorType>(4, IteratorType::parallel),
-                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                   return f(nb, l, a.drop_back());
-                 });
+  auto last = RankedTensorType::get({s[0], s[2], s[3], s[1]}, b.getF32Type());
+  Value y = generic(b, loc, last, channelsLast(b, loc, full4, perChannel),
+                    Value(), m.of(full4, perChannel, m.full()),
+                    SmallVector<IteratorType>(4, IteratorType::parallel),
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      return f(nb, l, a.drop_back());
+                    });
+  return transpose(b, loc, y, kToFirst);
 }
 
 /// A [C] map of f(perChannel[c]...).
