@@ -67,6 +67,45 @@ bool controlReshape(OpOperand *operand) {
          collapse.getSrc().hasOneUse();
 }
 
+/// A constant padding (a convolution's zeros): a fill of the padded
+/// tensor and a linalg.copy of the source into its interior, both tiled
+/// and vectorized like any other op, instead of the scalar fill and copy
+/// that bufferization would leave; the copy writes the interior in place.
+/// (Having an elementwise producer write the interior itself, as
+/// upstream's pad fusion does, recomputed it for its other readers and
+/// made separable's step slower.)
+struct PadAsFillAndCopy : public OpRewritePattern<tensor::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::PadOp pad,
+                                PatternRewriter &rewriter) const override {
+    Value value = pad.getConstantPaddingValue();
+    auto type = pad.getResultType();
+    if (!value || !type.hasStaticShape() ||
+        !pad.getSourceType().hasStaticShape())
+      return failure();
+    Location loc = pad.getLoc();
+    Value empty = rewriter.create<tensor::EmptyOp>(loc, type.getShape(),
+                                                   type.getElementType());
+    Value filled =
+        rewriter.create<linalg::FillOp>(loc, value, empty).getResult(0);
+    SmallVector<OpFoldResult> offsets = pad.getMixedLowPad();
+    SmallVector<OpFoldResult> sizes, strides;
+    for (int64_t size : pad.getSourceType().getShape()) {
+      sizes.push_back(rewriter.getIndexAttr(size));
+      strides.push_back(rewriter.getIndexAttr(1));
+    }
+    Value interior = rewriter.create<tensor::ExtractSliceOp>(
+        loc, filled, offsets, sizes, strides);
+    Value copied = rewriter
+                       .create<linalg::CopyOp>(loc, pad.getSource(), interior)
+                       .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        pad, copied, filled, offsets, sizes, strides);
+    return success();
+  }
+};
+
 struct TcnnFuseElementwisePass
     : public tcnnc::optimize::impl::TcnnFuseElementwiseBase<
           TcnnFuseElementwisePass> {
@@ -77,6 +116,13 @@ struct TcnnFuseElementwisePass
                                                       controlReshape);
     if (failed(applyPatternsAndFoldGreedily(getOperation(),
                                             std::move(patterns))))
+      return signalPassFailure();
+    // Separately: the fusion patterns replace a generic's unread output
+    // operand by an empty tensor, which would undo the write into the
+    // padded interior.
+    RewritePatternSet pads(&getContext());
+    pads.add<PadAsFillAndCopy>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(pads))))
       signalPassFailure();
   }
 };

@@ -54,6 +54,11 @@ def TcnnFuseElementwise : Pass<"tcnn-fuse-elementwise", "mlir::ModuleOp"> {
     window view of pooling) are folded by expanding the elementwise op to
     the view's loops. Named ops (convolutions, matmuls) are never fused.
 
+    Constant paddings (a convolution's zeros) become a `linalg.fill` of
+    the padded tensor and a `linalg.copy` into its interior, which are
+    tiled and vectorized like the rest (bufferization would leave a
+    scalar fill and copy).
+
     Example: `max(relu(conv))` over 2 x 2 windows becomes one window
     reduction of `max(acc, max(x, 0))` reading the convolution's output.
   }];

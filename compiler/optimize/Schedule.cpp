@@ -30,6 +30,11 @@ namespace {
 /// a fork and join costs a few microseconds, the whole of tinycnn's step.
 constexpr int64_t kMinParallelWork = int64_t(1) << 17;
 
+/// Below this many elements a fill, copy or broadcast stays a plain loop:
+/// a transform sequence per op costs compile time, and tinycnn's 2 x 8 x 8
+/// activations are filled in nanoseconds either way.
+constexpr int64_t kMinVectorWork = int64_t(1) << 12;
+
 /// The tile of a dimension that becomes vector lanes: the largest divisor
 /// of `extent` up to `limit` that is a multiple of 16, else of 8 (whole
 /// AVX-512 or AVX registers), else tileSize's choice. 400 columns make
@@ -207,7 +212,7 @@ bool isSum(linalg::GenericOp op) {
 /// thread is not left waiting for them.
 std::optional<Schedule> threadsOnly(linalg::LinalgOp op,
                                     ArrayRef<int64_t> r) {
-  if (isa<linalg::FillOp, linalg::CopyOp>(op.getOperation()) || r[0] < 2 ||
+  if (r[0] < 2 ||
       op.getIteratorTypesArray()[0] != utils::IteratorType::parallel)
     return std::nullopt;
   Schedule s;
@@ -278,6 +283,13 @@ std::optional<Schedule> scheduleOf(linalg::LinalgOp op,
       return threadsOnly(op, ranges);
     return rowSchedule(ranges, inner);
   }
+  // Fills, copies (a padding's interior) and broadcasts (a bias as the
+  // initial accumulator) move whole rows: vectors along the innermost
+  // dimension.
+  if (isa<linalg::FillOp, linalg::CopyOp, linalg::BroadcastOp>(
+          op.getOperation()) &&
+      product(ranges) >= kMinVectorWork)
+    return rowSchedule(ranges, std::nullopt);
   if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
     if (isElementwise(generic)) {
       if (readsWhole(generic))

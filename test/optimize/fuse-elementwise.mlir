@@ -104,3 +104,25 @@ func.func @broadcast_reader(%x: tensor<64xf32>, %y: tensor<8x64xf32>) -> tensor<
 // CHECK: %[[P:.*]] = linalg.generic
 // CHECK: math.exp
 // CHECK: linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<64xf32>, tensor<8x64xf32>)
+
+// -----
+
+// Zero padding for a convolution: a fill and a linalg.copy into the
+// interior, both of which are then tiled and vectorized, instead of the
+// scalar fill and copy bufferization leaves.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @pads(%x: tensor<4x16xf32>) -> tensor<6x18xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<4x16xf32> to tensor<6x18xf32>
+  return %p : tensor<6x18xf32>
+}
+// CHECK-LABEL: func.func @pads(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<4x16xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<6x18xf32>)
+// CHECK: %[[I:.*]] = tensor.extract_slice %[[F]][1, 1] [4, 16] [1, 1]
+// CHECK: %[[C:.*]] = linalg.copy ins(%[[X]] : tensor<4x16xf32>) outs(%[[I]] : tensor<4x16xf32>)
+// CHECK: tensor.insert_slice %[[C]] into %[[F]][1, 1] [4, 16] [1, 1]
