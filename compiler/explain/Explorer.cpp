@@ -20,8 +20,17 @@ namespace {
 #include "ExplorerScript.h"
 
 /// The op kinds explorer.js knows (its `kinds`), by op name.
-const llvm::StringSet<> kExplained = {"conv2d", "max_pool2d", "avg_pool2d",
-                                      "linear", "relu"};
+const llvm::StringSet<> kExplained = {
+    "conv2d",           "conv_transpose2d",    "max_pool2d",
+    "avg_pool2d",       "adaptive_max_pool2d", "adaptive_avg_pool2d",
+    "linear",           "relu",                "leaky_relu",
+    "sigmoid",          "tanh",                "elu",
+    "gelu",             "softmax",             "log_softmax",
+    "batch_norm2d",     "mse_loss",            "l1_loss",
+    "smooth_l1_loss",   "bce_with_logits_loss", "cross_entropy_loss",
+    "nll_loss",         "add",                 "mul",
+    "cat",              "dropout",             "flatten",
+    "pad2d"};
 
 /// Beyond this many embedded numbers the page would be unwieldy.
 constexpr int64_t kMaxValues = 2'000'000;
@@ -65,6 +74,12 @@ void writeAttrs(llvm::raw_ostream &os, Operation *op) {
       v << (b.getValue() ? "true" : "false");
     } else if (auto f = dyn_cast<FloatAttr>(a.getValue())) {
       v << f.getValueAsDouble();
+    } else if (auto str = dyn_cast<StringAttr>(a.getValue())) {
+      // Identifiers and keywords only ("mean", "sum"): no escaping needed.
+      if (llvm::any_of(str.getValue(),
+                       [](char c) { return c == '"' || c == '\\'; }))
+        continue;
+      v << "\"" << str.getValue() << "\"";
     } else {
       continue;
     }
@@ -72,6 +87,47 @@ void writeAttrs(llvm::raw_ostream &os, Operation *op) {
     first = false;
   }
   os << "}";
+}
+
+/// What explorer.js calls each operand of `op`: input, weight, bias by
+/// default; a loss's input and target; BatchNorm's by its ODS names (its
+/// weight, bias and running statistics are optional).
+SmallVector<std::string> operandNamesOf(Operation *op) {
+  SmallVector<std::string> names;
+  for (unsigned i = 0; i < op->getNumOperands(); ++i)
+    names.push_back("operand" + std::to_string(i));
+  auto name = [&](Value v, const char *n) {
+    for (unsigned i = 0; v && i < op->getNumOperands(); ++i)
+      if (op->getOperand(i) == v)
+        names[i] = n;
+  };
+  if (auto bn = dyn_cast<mlir::tcnn::BatchNorm2dOp>(op)) {
+    name(bn.getInput(), "input");
+    name(bn.getWeight(), "weight");
+    name(bn.getBias(), "bias");
+    name(bn.getRunningMean(), "runningMean");
+    name(bn.getRunningVar(), "runningVar");
+    return names;
+  }
+  StringRef kind = op->getName().stripDialect();
+  if (kind == "add" || kind == "mul")
+    return {"lhs", "rhs"};
+  if (kind == "cat") {
+    // Zero-padded so that explorer.js finds them in order by sorting.
+    for (unsigned i = 0; i < names.size(); ++i) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "in%03u", i);
+      names[i] = buf;
+    }
+    return names;
+  }
+  if (kind == "dropout")
+    return {"input", "mask"};
+  bool loss = kind.ends_with("_loss");
+  const char *defaults[] = {"input", loss ? "target" : "weight", "bias"};
+  for (unsigned i = 0; i < names.size() && i < 3; ++i)
+    names[i] = defaults[i];
+  return names;
 }
 
 std::string nameOf(func::FuncOp run, Value v) {
@@ -129,7 +185,25 @@ std::string tcnnc::explain::explorerSection(func::FuncOp run,
     writeTensor(os, gradOf(name));
     os << ",\"biasGrad\":";
     writeTensor(os, bias ? gradOf(nameOf(run, op.getOperand(2))) : nullptr);
-    os << "}";
+    // Every operand by its ODS name (BatchNorm's optional weight, bias and
+    // running statistics; a loss's target), and the gradients of the
+    // first three with respect to the loss, to compare full sums with.
+    os << ",\"operands\":{";
+    auto operandNames = operandNamesOf(&op);
+    for (unsigned i = 0; i < op.getNumOperands(); ++i) {
+      if (!isa<TensorType>(op.getOperand(i).getType()))
+        continue;
+      os << (i ? "," : "") << "\"" << operandNames[i] << "\":";
+      writeTensor(os, interp.valueOf(op.getOperand(i)));
+    }
+    os << "},\"operandGrads\":{";
+    for (unsigned i = 0; i < op.getNumOperands(); ++i) {
+      if (!isa<TensorType>(op.getOperand(i).getType()))
+        continue;
+      os << (i ? "," : "") << "\"" << operandNames[i] << "\":";
+      writeTensor(os, gradOf(nameOf(run, op.getOperand(i))));
+    }
+    os << "}}";
     for (Value v : op.getOperands())
       values += static_cast<int64_t>(interp.valueOf(v)->data.size());
     values += 2 * static_cast<int64_t>(
@@ -144,7 +218,8 @@ std::string tcnnc::explain::explorerSection(func::FuncOp run,
            "layer.</p>\n";
   if (first)
     return "<p>No layer of this model can be explored yet (the explorer "
-           "knows Conv2d, MaxPool2d, AvgPool2d, Linear and ReLU).</p>\n";
+           "knows convolutions, pooling, Linear, BatchNorm2d, the activations "
+           "and the losses).</p>\n";
   // `<` never appears in numbers or identifiers, but a `</script>` would
   // end the element early: escape it anyway.
   std::string safe;

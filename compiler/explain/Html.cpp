@@ -502,7 +502,9 @@ std::string tcnnc::explain::renderPage(const std::string &markdown,
         "main{margin-left:280px;padding:16px 32px;max-width:1100px}"
         "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid "
         "#ccc;padding:2px 8px;font-size:13px}pre{background:#f6f8fa;padding:"
-        "8px;overflow:auto;font-size:12px}details{border:1px solid #e3e3e3;"
+        // IR lines wrap (a 1280 px window shows all of an op's line).
+        "8px;overflow:auto;font-size:12px;white-space:pre-wrap;"
+        "overflow-wrap:anywhere}details{border:1px solid #e3e3e3;"
         "border-radius:6px;padding:4px 12px;margin:10px 0}summary{font-size:"
         "17px;font-weight:bold;cursor:pointer}figure{display:inline-block;"
         "margin:4px 16px 4px 0;vertical-align:top}figcaption{font-size:12px;"

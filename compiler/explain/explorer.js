@@ -273,6 +273,495 @@
     return {forward: f, backward: bw};
   };
 
+  // ---- more layer kinds ---------------------------------------------------
+  function grad(L, at) { return L.outputGrad ? get(L.outputGrad, at) : null; }
+  function opnd(L, name) { return (L.operands || {})[name] || null; }
+  function opndGrad(L, name) { return (L.operandGrads || {})[name] || null; }
+  function dflt(v, d) { return v === undefined || v === null ? d : v; }
+  function calcLine(calc, actual) {
+    return '<p>Calculated: <b id="ex-calc">' + fmt(calc) + '</b>; actual (the interpreter\'s): ' +
+           '<b id="ex-actual">' + fmt(actual) + '</b> — ' + verdict(calc, actual) + '.</p>';
+  }
+  // The full input gradient at `at`, computed here, against the one the
+  // backward pass produced (when the input has one).
+  function fullDx(L, at, calc, how) {
+    var t = opndGrad(L, 'input');
+    return '<p><b>Full ∂L/∂x' + pos(at) + '</b> (every output\'s share, ' + how + '): ' +
+           '<b id="ex-dxfull-calc">' + fmt(calc) + '</b>' +
+           (t ? '; actual <b id="ex-dxfull-actual">' + fmt(get(t, at)) + '</b> — ' +
+                verdict(calc, get(t, at)) : '') + '.</p>';
+  }
+  // erf to double precision: its series up to |x| = 3, the continued
+  // fraction of erfc beyond.
+  function erf(x) {
+    var a = Math.abs(x);
+    if (a < 3) {
+      var term = a, sum = a;
+      for (var n = 1; n < 80; ++n) {
+        term *= -a * a / n;
+        sum += term / (2 * n + 1);
+      }
+      return Math.sign(x) * 2 / Math.sqrt(Math.PI) * sum;
+    }
+    var f = a;
+    for (var k = 60; k >= 1; --k) f = a + (k / 2) / f;
+    return Math.sign(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f);
+  }
+  // Elementwise activations: the function and its derivative, with the
+  // formula as text.
+  var activations = {
+    sigmoid: function () {
+      return {text: 'σ(x) = 1 / (1 + e<sup>−x</sup>)', dtext: 'σ(x)(1 − σ(x))',
+              f: function (x) { return 1 / (1 + Math.exp(-x)); },
+              df: function (x) { var y = 1 / (1 + Math.exp(-x)); return y * (1 - y); }};
+    },
+    tanh: function () {
+      return {text: 'tanh(x)', dtext: '1 − tanh²(x)', f: Math.tanh,
+              df: function (x) { var y = Math.tanh(x); return 1 - y * y; }};
+    },
+    elu: function (a) {
+      var al = dflt(a.alpha, 1);
+      return {text: 'x if x > 0, else α(e<sup>x</sup> − 1), α = ' + al,
+              dtext: '1 if x > 0, else α e<sup>x</sup>',
+              f: function (x) { return x > 0 ? x : al * (Math.exp(x) - 1); },
+              df: function (x) { return x > 0 ? 1 : al * Math.exp(x); }};
+    },
+    gelu: function () {
+      return {text: 'x Φ(x) = x (1 + erf(x / √2)) / 2',
+              dtext: 'Φ(x) + x φ(x), φ(x) = e<sup>−x²/2</sup> / √(2π)',
+              f: function (x) { return x * (1 + erf(x / Math.SQRT2)) / 2; },
+              df: function (x) {
+                return (1 + erf(x / Math.SQRT2)) / 2 +
+                       x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+              }};
+    },
+    leaky_relu: function (a) {
+      var sl = dflt(a.negative_slope, 0.01);
+      return {text: 'x if x > 0, else s x, s = ' + sl, dtext: '1 if x > 0, else s',
+              f: function (x) { return x > 0 ? x : sl * x; },
+              df: function (x) { return x > 0 ? 1 : sl; }};
+    }
+  };
+  Object.keys(activations).forEach(function (kind) {
+    kinds[kind] = function (L, at) {
+      var act = activations[kind](L.attrs), xv = get(L.input, at);
+      var calc = act.f(xv), actual = get(L.output, at), dy = grad(L, at);
+      var f = '<p>y = ' + act.text + '.</p><p class="subst">y' + pos(at) + ' = f(' + fmt(xv) +
+              ') = ' + fmt(calc) + '</p>' + calcLine(calc, actual);
+      var bw = '';
+      if (dy !== null) {
+        var d = act.df(xv);
+        bw = upstream(L, at, dy) + '<p>∂y/∂x = ' + act.dtext + ' = ' + fmt(d) +
+             ' at x = ' + fmt(xv) + '; it passes on dy · ∂y/∂x = ' + signed(dy) + ' · ' +
+             signed(d) + ':</p>' +
+             table('ex-dx', ['input position', '∂y/∂x', 'contribution'],
+                   [[pos(at), fmt(d), fmt(dy * d)]]) +
+             fullDx(L, at, dy * d, 'only this output reads x' + pos(at));
+      }
+      return {forward: f, backward: bw};
+    };
+  });
+
+  // The positions of `at`'s line along dimension `dim`.
+  function lineOf(t, at, dim) {
+    var idx = [];
+    for (var j = 0; j < t.shape[dim]; ++j) {
+      var i = at.slice();
+      i[dim] = j;
+      idx.push(i);
+    }
+    return idx;
+  }
+  function softmaxKind(log) {
+    return function (L, at) {
+      var x = L.input, dim = L.attrs.dim < 0 ? L.attrs.dim + x.shape.length : L.attrs.dim;
+      var line = lineOf(x, at, dim), me = at[dim], m = -Infinity, S = 0, rows = [];
+      line.forEach(function (i) { m = Math.max(m, get(x, i)); });
+      line.forEach(function (i) { S += Math.exp(get(x, i) - m); });
+      line.forEach(function (i) {
+        var xv = get(x, i), e = Math.exp(xv - m);
+        rows.push([pos(i), fmt(xv), fmt(xv - m), fmt(e), fmt(e / S)]);
+      });
+      var xi = get(x, at), calc = log ? xi - m - Math.log(S) : Math.exp(xi - m) / S;
+      var actual = get(L.output, at);
+      var f = '<p>Along dimension ' + dim + ' (' + line.length + ' values): m = max = ' + fmt(m) +
+              ', e<sub>j</sub> = exp(x<sub>j</sub> − m) (subtracting m keeps exp from overflowing ' +
+              'and changes nothing), S = Σ e<sub>j</sub> = ' + fmt(S) + '.</p>' +
+              table('ex-line', ['position', 'x', 'x − m', 'e = exp(x − m)', 'e / S'], rows) +
+              '<p class="subst">y' + pos(at) + ' = ' +
+              (log ? fmt(xi) + ' − ' + signed(m) + ' − log ' + fmt(S)
+                   : 'exp(' + fmt(xi - m) + ') / ' + fmt(S)) + '</p>' + calcLine(calc, actual);
+      var bw = '', dy = grad(L, at);
+      if (dy !== null) {
+        var y = line.map(function (i) { return get(L.output, i); });
+        var p = line.map(function (i) { return Math.exp(get(x, i) - m) / S; });
+        var contrib = line.map(function (i, j) {
+          var jac = log ? (j === me ? 1 : 0) - p[j] : y[me] * ((j === me ? 1 : 0) - y[j]);
+          return [pos(i), fmt(jac), fmt(dy * jac)];
+        });
+        var dys = line.map(function (i) { return get(L.outputGrad, i); });
+        var s = 0, terms = [];
+        line.forEach(function (i, j) {
+          var t = log ? dys[j] : dys[j] * y[j];
+          s += t;
+          terms.push(log ? signed(dys[j]) : signed(dys[j]) + '·' + signed(y[j]));
+        });
+        var full = log ? dys[me] - p[me] * s : y[me] * (dys[me] - s);
+        bw = upstream(L, at, dy) +
+             '<p>y' + pos(at) + ' depends on every x of its line: ∂y<sub>i</sub>/∂x<sub>j</sub> = ' +
+             (log ? 'δ<sub>ij</sub> − p<sub>j</sub> (p = softmax)'
+                  : 'y<sub>i</sub> (δ<sub>ij</sub> − y<sub>j</sub>)') +
+             '. Its dy reaches each of them:</p>' +
+             table('ex-dx', ['input position', '∂y/∂x', 'dy · ∂y/∂x'], contrib) +
+             '<p>Summing every output\'s share gives the Jacobian-vector form, without the ' +
+             'Jacobian: ' + (log ? 'dx<sub>i</sub> = dy<sub>i</sub> − p<sub>i</sub> Σ<sub>j</sub> dy<sub>j</sub>'
+                                 : 'dx<sub>i</sub> = y<sub>i</sub> (dy<sub>i</sub> − Σ<sub>j</sub> dy<sub>j</sub> y<sub>j</sub>)') +
+             ', with Σ = ' + sumList(terms, 12) + ' = ' + fmt(s) + '.</p>' +
+             fullDx(L, at, full, 'the Jacobian-vector product');
+      }
+      return {forward: f, backward: bw};
+    };
+  }
+  kinds.softmax = softmaxKind(false);
+  kinds.log_softmax = softmaxKind(true);
+
+  kinds.batch_norm2d = function (L, at) {
+    var a = L.attrs, x = L.input, c = at[1];
+    var training = dflt(a.training, true), eps = dflt(a.eps, 1e-5);
+    var w = opnd(L, 'weight'), b = opnd(L, 'bias');
+    var g = w ? get(w, [c]) : 1, beta = b ? get(b, [c]) : 0;
+    var cells = [];
+    for (var n = 0; n < x.shape[0]; ++n)
+      for (var i = 0; i < x.shape[2]; ++i)
+        for (var j = 0; j < x.shape[3]; ++j) cells.push([n, c, i, j]);
+    var M = cells.length, mean, vr, how;
+    if (training) {
+      mean = 0; cells.forEach(function (q) { mean += get(x, q); }); mean /= M;
+      vr = 0; cells.forEach(function (q) { var d = get(x, q) - mean; vr += d * d; }); vr /= M;
+      how = 'the batch\'s statistics of channel ' + c + ' (training): over all ' + M +
+            ' values x[·, ' + c + ', ·, ·], mean μ = Σ x / ' + M + ' = ' + fmt(mean) +
+            ' and biased variance σ² = Σ (x − μ)² / ' + M + ' = ' + fmt(vr);
+    } else {
+      mean = get(opnd(L, 'runningMean'), [c]);
+      vr = get(opnd(L, 'runningVar'), [c]);
+      how = 'the running statistics (inference): μ = ' + fmt(mean) + ', σ² = ' + fmt(vr);
+    }
+    var sd = Math.sqrt(vr + eps), xv = get(x, at), xhat = (xv - mean) / sd;
+    var calc = g * xhat + beta, actual = get(L.output, at);
+    var f = '<p>Normalized with ' + how + '.</p>' +
+            '<p class="subst">x̂' + pos(at) + ' = (x − μ) / √(σ² + ε) = (' + fmt(xv) + ' − ' +
+            signed(mean) + ') / √(' + fmt(vr) + ' + ' + eps + ') = ' + fmt(xhat) + '</p>' +
+            '<p class="subst">y' + pos(at) + ' = γ x̂ + β = ' + signed(g) + ' · ' + signed(xhat) +
+            ' + ' + signed(beta) + '</p>' + calcLine(calc, actual);
+    var bw = '', dy = grad(L, at);
+    if (dy !== null) {
+      var xh = function (q) { return (get(x, q) - mean) / sd; };
+      var rows = [], mdy = 0, mdyx = 0, db = 0, dg = 0;
+      cells.forEach(function (q) {
+        var same = q.join() === at.join() ? 1 : 0;
+        var jac = training ? g / sd * (same - 1 / M - xhat * xh(q) / M) : g / sd * same;
+        if (training || same) rows.push([pos(q), fmt(jac), fmt(dy * jac)]);
+        var d = get(L.outputGrad, q);
+        mdy += d / M; mdyx += d * xh(q) / M; db += d; dg += d * xh(q);
+      });
+      var full = training ? g / sd * (dy - mdy - xhat * mdyx) : g / sd * dy;
+      var gw = opndGrad(L, 'weight'), gb = opndGrad(L, 'bias');
+      bw = upstream(L, at, dy) +
+           (training ? '<p>In training, y' + pos(at) + ' depends on every x of channel ' + c +
+                       ' through μ and σ²: ∂y<sub>i</sub>/∂x<sub>j</sub> = (γ/σ)(δ<sub>ij</sub> − 1/' + M +
+                       ' − x̂<sub>i</sub> x̂<sub>j</sub> / ' + M + '). Its dy reaches each of them:</p>'
+                     : '<p>In inference μ and σ² are constants: ∂y/∂x = γ/σ.</p>') +
+           table('ex-dx', ['input position', '∂y/∂x', 'dy · ∂y/∂x'], rows) +
+           '<p>The three terms of the full input gradient: dx = (γ/σ)(dy − mean(dy) − x̂ · mean(dy x̂)) = (' +
+           fmt(g) + ' / ' + fmt(sd) + ') · (' + fmt(dy) + ' − ' + signed(mdy) + ' − ' + signed(xhat) +
+           ' · ' + signed(mdyx) + ')' + (training ? '' : ' (inference: only dy)') + '.</p>' +
+           fullDx(L, at, full, 'the three-term formula') +
+           '<p>Its contributions to ∂L/∂γ[' + c + '] and ∂L/∂β[' + c + ']: dy · x̂ = ' + fmt(dy * xhat) +
+           ' and dy = ' + fmt(dy) + '. The full sums over channel ' + c + ': ∂L/∂γ = Σ dy x̂ = ' +
+           '<b id="ex-dgamma-calc">' + fmt(dg) + '</b>' +
+           (gw ? ' (actual ' + fmt(get(gw, [c])) + ' — ' + verdict(dg, get(gw, [c])) + ')' : '') +
+           ', ∂L/∂β = Σ dy = <b id="ex-dbeta-calc">' + fmt(db) + '</b>' +
+           (gb ? ' (actual ' + fmt(get(gb, [c])) + ' — ' + verdict(db, get(gb, [c])) + ')' : '') + '.</p>';
+    }
+    return {forward: f, backward: bw};
+  };
+
+  // Adaptive pooling: window i covers rows floor(i H / O) to
+  // ceil((i + 1) H / O) - 1.
+  function adaptiveWindow(L, at) {
+    var x = L.input, o = L.output.shape, cells = [];
+    var h0 = Math.floor(at[2] * x.shape[2] / o[2]), h1 = Math.ceil((at[2] + 1) * x.shape[2] / o[2]);
+    var w0 = Math.floor(at[3] * x.shape[3] / o[3]), w1 = Math.ceil((at[3] + 1) * x.shape[3] / o[3]);
+    for (var r = h0; r < h1; ++r)
+      for (var q = w0; q < w1; ++q) cells.push({r: r - h0, q: q - w0, idx: [at[0], at[1], r, q]});
+    return {k: [h1 - h0, w1 - w0], cells: cells, from: [h0, w0]};
+  }
+  kinds.adaptive_max_pool2d = function (L, at) {
+    var win = adaptiveWindow(L, at), best = null, arg = null;
+    win.cells.forEach(function (c) {
+      var v = get(L.input, c.idx);
+      if (best === null || v > best) { best = v; arg = c; }
+    });
+    var f = '<p>Window rows ' + win.from[0] + '–' + (win.from[0] + win.k[0] - 1) + ', columns ' +
+            win.from[1] + '–' + (win.from[1] + win.k[1] - 1) + ' (floor(i·H/O) to ceil((i+1)·H/O) − 1); ' +
+            'y = its largest value (the first, among equal ones).</p>' +
+            grid('window of x[' + at[0] + ', ' + at[1] + ', ·, ·]', win.k[0], win.k[1],
+                 function (r, q) {
+                   var c = win.cells[r * win.k[1] + q], t = fmt(get(L.input, c.idx));
+                   return c === arg ? '<b>' + t + '</b>' : t;
+                 }) + calcLine(best, get(L.output, at));
+    var bw = '', dy = grad(L, at);
+    if (dy !== null)
+      bw = upstream(L, at, dy) + '<p>All of it goes to the maximum\'s position:</p>' +
+           table('ex-dx', ['input position', 'weight', 'contribution'], [[pos(arg.idx), '1', fmt(dy)]]);
+    return {forward: f, backward: bw};
+  };
+  kinds.adaptive_avg_pool2d = function (L, at) {
+    var win = adaptiveWindow(L, at), sum = 0, count = win.cells.length;
+    win.cells.forEach(function (c) { sum += get(L.input, c.idx); });
+    var f = '<p>Window rows ' + win.from[0] + '–' + (win.from[0] + win.k[0] - 1) + ', columns ' +
+            win.from[1] + '–' + (win.from[1] + win.k[1] - 1) + ' (floor(i·H/O) to ceil((i+1)·H/O) − 1); ' +
+            'y = its mean over ' + count + ' values.</p>' +
+            grid('window of x[' + at[0] + ', ' + at[1] + ', ·, ·]', win.k[0], win.k[1],
+                 function (r, q) { return fmt(get(L.input, win.cells[r * win.k[1] + q].idx)); }) +
+            '<p class="subst">y' + pos(at) + ' = ' + fmt(sum) + ' / ' + count + '</p>' +
+            calcLine(sum / count, get(L.output, at));
+    var bw = '', dy = grad(L, at);
+    if (dy !== null)
+      bw = upstream(L, at, dy) + '<p>It is spread evenly over the window:</p>' +
+           table('ex-dx', ['input position', 'weight', 'contribution'],
+                 win.cells.map(function (c) { return [pos(c.idx), '1/' + count, fmt(dy / count)]; }));
+    return {forward: f, backward: bw};
+  };
+
+  kinds.conv_transpose2d = function (L, at) {
+    var x = L.input, w = L.weight, b = L.bias, a = L.attrs;
+    var s = pair(a.stride, 1), p = pair(a.padding, 0), d = pair(a.dilation, 1);
+    var groups = a.groups || 1, cinG = x.shape[1] / groups, coutG = w.shape[1];
+    var n = at[0], co = at[1], g = Math.floor(co / coutG), cog = co % coutG;
+    var sum = b ? get(b, [co]) : 0, terms = [], dxRows = [], dwRows = [], dy = grad(L, at);
+    for (var ci = g * cinG; ci < (g + 1) * cinG; ++ci)
+      for (var kh = 0; kh < w.shape[2]; ++kh)
+        for (var kw = 0; kw < w.shape[3]; ++kw) {
+          var th = at[2] + p[0] - kh * d[0], tw = at[3] + p[1] - kw * d[1];
+          if (th % s[0] !== 0 || tw % s[1] !== 0) continue;
+          var ih = th / s[0], iw = tw / s[1];
+          if (ih < 0 || ih >= x.shape[2] || iw < 0 || iw >= x.shape[3]) continue;
+          var xv = get(x, [n, ci, ih, iw]), wv = get(w, [ci, cog, kh, kw]);
+          sum += xv * wv;
+          terms.push(signed(xv) + '·' + signed(wv));
+          if (dy !== null) {
+            dxRows.push([pos([n, ci, ih, iw]), fmt(wv), fmt(dy * wv)]);
+            dwRows.push([pos([ci, cog, kh, kw]), fmt(xv), fmt(dy * xv)]);
+          }
+        }
+    var f = '<p>Each input x[n, c_in, i, j] adds x · w[c_in, c_out, k_h, k_w] to output ' +
+            '(i·s<sub>h</sub> − p<sub>h</sub> + k_h·d<sub>h</sub>, j·s<sub>w</sub> − p<sub>w</sub> + ' +
+            'k_w·d<sub>w</sub>), s = (' + s + '), p = (' + p + '), d = (' + d + ')' +
+            (groups > 1 ? ', ' + groups + ' groups' : '') + '. Output ' + pos(at) + ' collects the ' +
+            terms.length + ' inputs and taps that land on it:</p>' +
+            '<p class="subst">y' + pos(at) + ' = ' + (b ? signed(get(b, [co])) + ' + ' : '') +
+            (terms.length ? sumList(terms, 36) : '0') + '</p>' + calcLine(sum, get(L.output, at));
+    var bw = '';
+    if (dy !== null)
+      bw = upstream(L, at, dy) + '<p>Contributions to <b>∂L/∂x</b> (dy · w):</p>' +
+           table('ex-dx', ['input position', 'w', 'dy · w'], dxRows) +
+           '<p>Contributions to <b>∂L/∂w</b> (dy · x):</p>' +
+           table('ex-dw', ['weight position', 'x', 'dy · x'], dwRows);
+    return {forward: f, backward: bw};
+  };
+
+  // ---- graph ops and reshapes ----------------------------------------------
+  function passOn(L, at, idx, weight) {
+    var dy = grad(L, at);
+    if (dy === null) return '';
+    return upstream(L, at, dy) + '<p>It goes to ' + pos(idx) + ' times ' + fmt(weight) + ':</p>' +
+           table('ex-dx', ['input position', '∂y/∂x', 'contribution'],
+                 [[pos(idx), fmt(weight), fmt(dy * weight)]]);
+  }
+  function binary(mul) {
+    return function (L, at) {
+      var A = opnd(L, 'lhs'), B = opnd(L, 'rhs'), a = get(A, at), b = get(B, at);
+      var calc = mul ? a * b : a + b, dy = grad(L, at);
+      var f = '<p class="subst">y' + pos(at) + ' = ' + signed(a) + (mul ? ' · ' : ' + ') +
+              signed(b) + '</p>' + calcLine(calc, get(L.output, at));
+      var bw = '';
+      if (dy !== null)
+        bw = upstream(L, at, dy) + '<p>' + (mul ? 'Each operand gets dy times the other'
+                                              : 'Both operands get dy unchanged') + '.</p>' +
+             '<p>To the left operand:</p>' +
+             table('ex-dx', ['input position', '∂y/∂a', 'contribution'],
+                   [[pos(at), fmt(mul ? b : 1), fmt(dy * (mul ? b : 1))]]) +
+             '<p>To the right operand:</p>' +
+             table('ex-drhs', ['input position', '∂y/∂b', 'contribution'],
+                   [[pos(at), fmt(mul ? a : 1), fmt(dy * (mul ? a : 1))]]);
+      return {forward: f, backward: bw};
+    };
+  }
+  kinds.add = binary(false);
+  kinds.mul = binary(true);
+
+  kinds.cat = function (L, at) {
+    var dim = L.attrs.dim < 0 ? L.attrs.dim + at.length : L.attrs.dim;
+    var names = Object.keys(L.operands).sort(), off = 0, k = 0;
+    while (at[dim] >= off + L.operands[names[k]].shape[dim]) off += L.operands[names[k++]].shape[dim];
+    var idx = at.slice();
+    idx[dim] -= off;
+    var v = get(L.operands[names[k]], idx);
+    var f = '<p>Along dimension ' + dim + ', positions ' + off + ' to ' +
+            (off + L.operands[names[k]].shape[dim] - 1) + ' come from input ' + k + ': y' + pos(at) +
+            ' = input ' + k + ' at ' + pos(idx) + '.</p>' + calcLine(v, get(L.output, at));
+    var dy = grad(L, at), bw = '';
+    if (dy !== null)
+      bw = upstream(L, at, dy) + '<p>It goes back to input ' + k + ' at ' + pos(idx) + ':</p>' +
+           table(k === 0 ? 'ex-dx' : 'ex-dcat' + k, ['input position', 'weight', 'contribution'],
+                 [[pos(idx), '1', fmt(dy)]]);
+    return {forward: f, backward: bw};
+  };
+
+  kinds.dropout = function (L, at) {
+    var training = dflt(L.attrs.training, true), xv = get(L.input, at);
+    var mk = training ? get(opnd(L, 'mask'), at) : 1, calc = xv * mk;
+    var f = '<p>' + (training ? 'Training: y = x · mask, the mask 0 (dropped) or 1/(1 − p) ' +
+                                '(kept, scaled so that the expected value stays x).'
+                              : 'Inference: the identity.') + '</p>' +
+            '<p class="subst">y' + pos(at) + ' = ' + signed(xv) + ' · ' + fmt(mk) + '</p>' +
+            calcLine(calc, get(L.output, at));
+    return {forward: f, backward: passOn(L, at, at, mk)};
+  };
+
+  // Flatten and other reshapes keep the row-major order: output and input
+  // share the flat index.
+  kinds.flatten = function (L, at) {
+    var k = flat(L.output.shape, at), x = L.input, idx = [], r = k;
+    for (var d = x.shape.length - 1; d >= 0; --d) { idx.unshift(r % x.shape[d]); r = Math.floor(r / x.shape[d]); }
+    var f = '<p>Row-major order is kept: y' + pos(at) + ' is element ' + k + ' of both, x' +
+            pos(idx) + '.</p>' + calcLine(get(x, idx), get(L.output, at));
+    return {forward: f, backward: passOn(L, at, idx, 1)};
+  };
+
+  kinds.pad2d = function (L, at) {
+    var p = L.attrs.padding, x = L.input, r = at.length;
+    var idx = at.slice();
+    idx[r - 1] -= p[0];
+    idx[r - 2] -= p[2];
+    var inside = idx[r - 1] >= 0 && idx[r - 1] < x.shape[r - 1] && idx[r - 2] >= 0 &&
+                 idx[r - 2] < x.shape[r - 2];
+    var f = '<p>Padding (left, right, top, bottom) = (' + p.join(', ') + '): y' + pos(at) + ' = ' +
+            (inside ? 'x' + pos(idx) : 'a padding zero') + '.</p>' +
+            calcLine(inside ? get(x, idx) : 0, get(L.output, at));
+    var dy = grad(L, at), bw = '';
+    if (dy !== null)
+      bw = inside ? passOn(L, at, idx, 1)
+                  : upstream(L, at, dy) + '<p>A padding position: its gradient goes nowhere.</p>' +
+                    table('ex-dx', ['input position', 'weight', 'contribution'], []);
+    return {forward: f, backward: bw};
+  };
+
+  // ---- losses: a 0-d output, every element's term and gradient -----------
+  function all(t) {
+    var idx = [], n = t.data.length;
+    for (var f = 0; f < n; ++f) {
+      var i = [], r = f;
+      for (var d = t.shape.length - 1; d >= 0; --d) { i.unshift(r % t.shape[d]); r = Math.floor(r / t.shape[d]); }
+      idx.push(i);
+    }
+    return idx;
+  }
+  var pointwise = {
+    mse_loss: function () {
+      return {term: '(p − t)²', dterm: '2 (p − t)',
+              f: function (p, t) { return (p - t) * (p - t); },
+              df: function (p, t) { return 2 * (p - t); }};
+    },
+    l1_loss: function () {
+      return {term: '|p − t|', dterm: 'sign(p − t)',
+              f: function (p, t) { return Math.abs(p - t); },
+              df: function (p, t) { return Math.sign(p - t); }};
+    },
+    smooth_l1_loss: function (a) {
+      var be = dflt(a.beta, 1);
+      return {term: '(p − t)² / (2β) if |p − t| < β, else |p − t| − β/2, β = ' + be,
+              dterm: '(p − t) / β if |p − t| < β, else sign(p − t)',
+              f: function (p, t) { var d = Math.abs(p - t); return d < be ? 0.5 * d * d / be : d - 0.5 * be; },
+              df: function (p, t) { var d = p - t; return Math.abs(d) < be ? d / be : Math.sign(d); }};
+    },
+    bce_with_logits_loss: function () {
+      return {term: 'max(p, 0) − p t + log(1 + e<sup>−|p|</sup>)', dterm: 'σ(p) − t',
+              f: function (p, t) { return Math.max(p, 0) - p * t + Math.log1p(Math.exp(-Math.abs(p))); },
+              df: function (p, t) { return 1 / (1 + Math.exp(-p)) - t; }};
+    }
+  };
+  Object.keys(pointwise).forEach(function (kind) {
+    kinds[kind] = function (L, at) {
+      var loss = pointwise[kind](L.attrs), P = L.input, T = opnd(L, 'target');
+      var mean = dflt(L.attrs.reduction, 'mean') === 'mean', idx = all(P), n = idx.length;
+      var sum = 0, rows = [], drows = [];
+      idx.forEach(function (i) {
+        var p = get(P, i), t = get(T, i), v = loss.f(p, t);
+        sum += v;
+        rows.push([pos(i), fmt(p), fmt(t), fmt(v)]);
+        drows.push([pos(i), fmt(p - t), fmt(loss.df(p, t) / (mean ? n : 1))]);
+      });
+      var calc = mean ? sum / n : sum;
+      var f = '<p>L = ' + (mean ? 'the mean' : 'the sum') + ' over all ' + n + ' elements of ' +
+              loss.term + ' (p the prediction, t the target).</p>' +
+              table('ex-terms', ['position', 'p', 't', 'term'], rows.slice(0, 64)) +
+              (n > 64 ? '<p>… and ' + (n - 64) + ' more terms (in the sum).</p>' : '') +
+              '<p class="subst">L = ' + fmt(sum) + (mean ? ' / ' + n : '') + '</p>' +
+              calcLine(calc, get(L.output, []));
+      var bw = '<p>The backward pass starts here with ∂L/∂L = 1. Each prediction gets ' +
+               '∂L/∂p = ' + loss.dterm + (mean ? ' / ' + n : '') + ':</p>' +
+               table('ex-dx', ['position', 'p − t', '∂L/∂p'], drows);
+      return {forward: f, backward: bw};
+    };
+  });
+  function classLoss(nll) {
+    return function (L, at) {
+      var X = L.input, T = opnd(L, 'target'), N = X.shape[0], C = X.shape[1];
+      var mean = dflt(L.attrs.reduction, 'mean') === 'mean', eps = dflt(L.attrs.label_smoothing, 0);
+      var sum = 0, rows = [], drows = [];
+      for (var n = 0; n < N; ++n) {
+        var t = get(T, [n]), m = -Infinity, S = 0, term;
+        for (var c = 0; c < C; ++c) m = Math.max(m, get(X, [n, c]));
+        for (var c2 = 0; c2 < C; ++c2) S += Math.exp(get(X, [n, c2]) - m);
+        var lse = m + Math.log(S);
+        if (nll) {
+          term = -get(X, [n, t]);
+        } else {
+          var smooth = 0;
+          for (var c3 = 0; c3 < C; ++c3) smooth += lse - get(X, [n, c3]);
+          term = (1 - eps) * (lse - get(X, [n, t])) + eps / C * smooth;
+        }
+        sum += term;
+        rows.push([String(n), String(t), nll ? '−x[' + t + ']' : fmt(lse), fmt(term)]);
+        for (var c4 = 0; c4 < C; ++c4) {
+          var q = (c4 === t ? 1 - eps : 0) + (nll ? 0 : eps / C);
+          var g = nll ? (c4 === t ? -1 : 0) : Math.exp(get(X, [n, c4]) - lse) - q;
+          drows.push([pos([n, c4]), nll ? (c4 === t ? 'target' : '') : fmt(Math.exp(get(X, [n, c4]) - lse)),
+                      fmt(g / (mean ? N : 1))]);
+        }
+      }
+      var calc = mean ? sum / N : sum;
+      var f = '<p>' + (nll ? 'The term of row n is −x[n, t<sub>n</sub>] (x: log-probabilities).'
+                           : 'The term of row n is log Σ<sub>c</sub> e<sup>x[n,c]</sup> − x[n, t<sub>n</sub>]' +
+                             (eps ? ', with label smoothing ε = ' + eps + ': (1 − ε) of it plus ε/C of ' +
+                                    'Σ<sub>c</sub> (lse − x[n, c])' : '')) +
+              '; L is ' + (mean ? 'their mean over ' + N + ' rows' : 'their sum') + '.</p>' +
+              table('ex-terms', ['row', 'class t', nll ? 'term' : 'lse', 'term'], rows) +
+              '<p class="subst">L = ' + fmt(sum) + (mean ? ' / ' + N : '') + '</p>' +
+              calcLine(calc, get(L.output, []));
+      var bw = '<p>The backward pass starts here with ∂L/∂L = 1. ' +
+               (nll ? '∂L/∂x[n, c] = −1 at the target class, 0 elsewhere'
+                    : '∂L/∂x[n, c] = softmax(x)[n, c] − q[n, c], q the (smoothed) one-hot target') +
+               (mean ? ', divided by ' + N : '') + ':</p>' +
+               table('ex-dx', ['position', nll ? '' : 'softmax', '∂L/∂x'], drows);
+      return {forward: f, backward: bw};
+    };
+  }
+  kinds.cross_entropy_loss = classLoss(false);
+  kinds.nll_loss = classLoss(true);
+
   function upstream(L, at, dy) {
     return '<p><b>Upstream gradient</b> ∂L/∂y' + pos(at) + ' (the gradient of the loss ' +
            'with respect to this output, from the layers after it): <b id="ex-dy">' +
@@ -280,16 +769,28 @@
   }
 
   // ---- the heatmap ------------------------------------------------------
+  // The 2-D slice shown: rows and columns of the last two dimensions of a
+  // 4-D [N, C, H, W] (batch element n, channel c) or 3-D [N, H, W] output,
+  // one row of a 2-D [N, F] or 1-D one, one cell of a 0-d loss.
+  function sliceOf(t, n, c) {
+    var r = t.shape.length;
+    if (r === 4) return {rows: t.shape[2], cols: t.shape[3], at: function (i, j) { return [n, c, i, j]; }};
+    if (r === 3) return {rows: t.shape[1], cols: t.shape[2], at: function (i, j) { return [n, i, j]; }};
+    if (r === 2) return {rows: 1, cols: t.shape[1], at: function (i, j) { return [n, j]; }};
+    if (r === 1) return {rows: 1, cols: t.shape[0], at: function (i, j) { return [j]; }};
+    return {rows: 1, cols: 1, at: function () { return []; }};
+  }
   function heatmap(L, n, c, selected) {
-    var t = L.output, four = t.shape.length === 4;
-    var rows = four ? t.shape[2] : 1, cols = four ? t.shape[3] : t.shape[1];
-    var at = function (i, j) { return four ? [n, c, i, j] : [n, j]; };
+    var t = L.output, sl = sliceOf(t, n, c);
+    var rows = sl.rows, cols = sl.cols, at = sl.at;
     var scale = 0;
     for (var i = 0; i < rows; ++i)
       for (var j = 0; j < cols; ++j) scale = Math.max(scale, Math.abs(get(t, at(i, j))));
     var cell = Math.max(8, Math.min(44, Math.floor(440 / Math.max(rows, cols))));
     var left = 28, top = 22, legend = 40;
-    var width = left + cols * cell + 8, height = top + rows * cell + legend;
+    // The legend needs room for its three labels even under one cell.
+    var lw = Math.max(150, Math.min(cols * cell, 200));
+    var width = left + Math.max(cols * cell, lw) + 8, height = top + rows * cell + legend;
     var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' +
               height + '" font-family="sans-serif" font-size="10">';
     for (var jj = 0; jj < cols; ++jj)
@@ -315,7 +816,7 @@
                  v.toFixed(2) + '</text>';
       }
     // The colour legend: blue -max, white 0, red +max.
-    var ly = top + rows * cell + 12, lw = Math.min(cols * cell, 200);
+    var ly = top + rows * cell + 12;
     svg += '<defs><linearGradient id="legend-grad"><stop offset="0" stop-color="' +
            color(-1, 1) + '"/><stop offset="0.5" stop-color="#ffffff"/><stop offset="1" ' +
            'stop-color="' + color(1, 1) + '"/></linearGradient></defs>' +
@@ -337,7 +838,8 @@
   var state = {layer: 0, n: 0, c: 0, at: null};
   root.innerHTML =
     '<div class="controls">Layer <select id="ex-layer"></select> ' +
-    'batch element <select id="ex-n"></select> <span id="ex-c-label">channel ' +
+    '<span id="ex-n-label">batch element <select id="ex-n"></select></span> ' +
+    '<span id="ex-c-label">channel ' +
     '<select id="ex-c"></select></span></div>' +
     '<div id="ex-map"></div><div id="ex-result"><p>Click a cell of the output.</p></div>';
   var layerSel = document.getElementById('ex-layer');
@@ -350,18 +852,22 @@
   }
   function draw() {
     var L = layers[state.layer], four = L.output.shape.length === 4;
+    var rank = L.output.shape.length;
     document.getElementById('ex-c-label').style.display = four ? '' : 'none';
+    document.getElementById('ex-n-label').style.display = rank >= 2 ? '' : 'none';
     document.getElementById('ex-map').innerHTML =
       '<p class="caption">' + L.name + ' output [' + L.output.shape.join(', ') + ']' +
-      (four ? ', batch element ' + state.n + ', channel ' + state.c : '') +
-      ' (rows down, columns across; click a cell)</p>' +
+      (four ? ', batch element ' + state.n + ', channel ' + state.c
+            : rank >= 2 ? ', batch element ' + state.n : rank === 0 ? ' (a scalar)' : '') +
+      (rank === 0 ? ' (click it)</p>' : ' (rows down, columns across; click a cell)</p>') +
       heatmap(L, state.n, state.c, state.at);
     var cells = document.querySelectorAll('#ex-map rect.cell');
     for (var k = 0; k < cells.length; ++k)
       cells[k].addEventListener('click', onClick);
   }
   function onClick(event) {
-    var at = event.currentTarget.getAttribute('data-pos').split(',').map(Number);
+    var dp = event.currentTarget.getAttribute('data-pos');
+    var at = dp === '' ? [] : dp.split(',').map(Number);
     state.at = at;
     var L = layers[state.layer];
     var out = kinds[L.kind](L, at);
@@ -375,7 +881,7 @@
   function selectLayer(k) {
     state.layer = k;
     var L = layers[k];
-    fill(document.getElementById('ex-n'), L.output.shape[0]);
+    fill(document.getElementById('ex-n'), L.output.shape.length >= 2 ? L.output.shape[0] : 1);
     fill(document.getElementById('ex-c'), L.output.shape.length === 4 ? L.output.shape[1] : 1);
     state.n = 0; state.c = 0; state.at = null;
     document.getElementById('ex-result').innerHTML = '<p>Click a cell of the output.</p>';
@@ -390,17 +896,20 @@
   });
   selectLayer(0);
 
-  // #explore=LAYER,n,c,h,w (or LAYER,n,j for a 2-D output): select and
+  // #explore=LAYER,n,c,h,w (LAYER,n,j for a 2-D output, LAYER, for a
+  // loss): select and
   // click, exactly as a reader would.
   var m = /^#explore=([^,]+),(.*)$/.exec(decodeURIComponent(location.hash));
   if (m) {
     var k = layers.findIndex(function (L) { return L.name === m[1]; });
-    var at = m[2].split(',').map(Number);
+    var at = m[2] === '' ? [] : m[2].split(',').map(Number);
     if (k >= 0) {
       layerSel.value = k;
       selectLayer(k);
-      state.n = at[0];
-      document.getElementById('ex-n').value = at[0];
+      if (at.length >= 2) {
+        state.n = at[0];
+        document.getElementById('ex-n').value = at[0];
+      }
       if (at.length === 4) {
         state.c = at[1];
         document.getElementById('ex-c').value = at[1];

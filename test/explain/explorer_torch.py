@@ -1,8 +1,11 @@
 # RUN: %python %s %t %examples "%chromium"
 """The "Explore" panel of the HTML report, clicked in headless Chromium and
 checked against PyTorch. For every layer the panel offers (Conv2d with
-stride, padding, dilation and groups, MaxPool2d, AvgPool2d, Linear, ReLU)
-two output cells are clicked (the page is opened with
+stride, padding, dilation and groups, ConvTranspose2d, MaxPool2d,
+AvgPool2d, the adaptive poolings, Linear, BatchNorm2d in training mode,
+ReLU, Sigmoid, Tanh, ELU, GELU, Softmax, LogSoftmax, Add, Mul, Cat,
+Dropout with its mask, Flatten, ZeroPad2d, and the loss) two output cells
+are clicked (the page is opened with
 #explore=LAYER,index..., which selects the layer and dispatches a click on
 that cell); the numbers the page then shows are compared with PyTorch's:
 
@@ -11,7 +14,12 @@ that cell); the numbers the page then shows are compared with PyTorch's:
 - every contribution to dL/dx and dL/dw with PyTorch's gradient of that
   one output (autograd) times the upstream gradient, and their number
   with the number of input positions and weights that output reads;
-- the full bias-gradient sum with PyTorch's bias gradient.
+- the full bias-gradient sum with PyTorch's bias gradient (BatchNorm:
+  gamma's and beta's);
+- the full input gradient at that position, where the panel computes it
+  (activations, Softmax's Jacobian-vector form, BatchNorm's three terms),
+  with PyTorch's gradient of the layer's input;
+- for the loss, its value and every dL/d(prediction) with PyTorch's.
 
 No "MISMATCH" may appear."""
 
@@ -34,7 +42,16 @@ torch.set_num_threads(1)
 MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (example("residual"), "residual.tcnn"),
           (config("conv_stride_and_dilation"), None),
-          (config("conv_groups"), None)]
+          (config("conv_groups"), None),
+          (config("batch_norm"), None),
+          (config("softmax_dims"), None),
+          (config("activations_smooth"), None),
+          (config("adaptive_pools_uneven"), None),
+          (config("conv_transpose_upsample"), None),
+          (config("mul_gate_and_square"), None),
+          (config("cat_channels"), None),
+          (config("dropout"), None),
+          (config("zero_pad"), None)]
 NUM = r"(-?\d+\.\d+)"
 
 
@@ -65,10 +82,14 @@ def torch_side(model, dump):
     with torch.no_grad():
         for name, p in net.named_parameters():
             p.copy_(load(name.split(".", 1)[1]))
+    for l in model.layers:
+        if l.kind == "Dropout" and not model.eval_mode:
+            net.masks[l.name] = load(l.name + ".mask")
     x = load(model.x_name).requires_grad_()
     out, values = net.forward(x)
     for v in values.values():
         v.retain_grad()
+    out.retain_grad()
     if model.loss == "MSELoss":
         loss = F.mse_loss(out, load(model.y_name))
     else:
@@ -77,11 +98,13 @@ def torch_side(model, dump):
     # Copies: torch 1.13's retain_grad hooks also fire in the
     # autograd.grad calls below and would add to .grad.
     grads = {k: v.grad.clone() for k, v in values.items()}
+    grads[model.x_name] = x.grad.clone()
+    net.loss, net.out_grad = loss.item(), out.grad.clone()
     bias_grads = {k: m.bias.grad.clone() for k, m in net.mods.items()
                   if getattr(m, "bias", None) is not None}
     inputs, prev = {}, model.x_name
     for l in model.layers:
-        inputs[l.name] = (l.inputs or [prev])[0]
+        inputs[l.name] = l.inputs or [prev]
         prev = l.name
     return net, values, grads, bias_grads, inputs
 
@@ -113,6 +136,22 @@ def check(model, source, workdir, chromium, failures):
 
     for layer in layers:
         name, shape = layer["name"], layer["output"]["shape"]
+        if layer["kind"].endswith("_loss"):
+            dom = click(chromium, html, name, [], workdir)
+            where = "%s (the loss)" % name
+            start = dom.find('id="ex-result"')
+            result = dom[start:dom.find("<script", start)]  # the panel alone
+            if 'class="bad"' in result or 'id="ex-calc"' not in result:
+                failures.append("%s: the panel shows a MISMATCH or nothing" % where)
+            expect(where + " calculated", number(dom, "ex-calc"), net.loss)
+            expect(where + " actual", number(dom, "ex-actual"), net.loss)
+            got = rows(dom, "ex-dx") or []
+            if len(got) != net.out_grad.numel():
+                failures.append("%s: %d gradients listed, the prediction has %d"
+                                % (where, len(got), net.out_grad.numel()))
+            for idx, v in got:
+                expect("%s dL/dp%s" % (where, idx), v, net.out_grad[idx].item())
+            continue
         y = values[name]
         for at in ([s // 2 for s in shape], [s - 1 for s in shape]):
             dom = click(chromium, html, name, at, workdir)
@@ -128,10 +167,41 @@ def check(model, source, workdir, chromium, failures):
             expect(where + " upstream gradient", number(dom, "ex-dy"), dy)
             # This one output's share of each gradient: d y[at] / d(.) * dy.
             mod = net.mods[name] if name in net.mods else None
-            src = values.get(inputs[name])
+            src = values.get(inputs[name][0])
             targets = [("ex-dx", src)]
-            if layer["kind"] in ("conv2d", "linear"):
+            if layer["kind"] in ("conv2d", "conv_transpose2d", "linear"):
                 targets.append(("ex-dw", mod.weight))
+            if layer["kind"] in ("add", "mul"):
+                if inputs[name][0] == inputs[name][1]:
+                    # x·x or x + x: both shares land on one tensor; their
+                    # sum is PyTorch's.
+                    a, b = rows(dom, "ex-dx"), rows(dom, "ex-drhs")
+                    share = torch.autograd.grad(y[tuple(at)], src, retain_graph=True)[0] * dy
+                    if not a or not b:
+                        failures.append("%s: no ex-dx / ex-drhs table" % where)
+                    else:
+                        expect(where + " both shares", a[0][1] + b[0][1], share[a[0][0]].item())
+                    targets = []
+                else:
+                    # The op's own partials (autograd's total derivative
+                    # would add paths around the op, as in a residual
+                    # block): dy, or dy times the other operand.
+                    lhs, rhs = values[inputs[name][0]], values[inputs[name][1]]
+                    mul = layer["kind"] == "mul"
+                    for table, other in (("ex-dx", rhs), ("ex-drhs", lhs)):
+                        got = rows(dom, table)
+                        if not got:
+                            failures.append("%s: no %s table" % (where, table))
+                            continue
+                        want = dy * (other[tuple(at)].item() if mul else 1.0)
+                        expect("%s %s%s" % (where, table, got[0][0]), got[0][1], want)
+                    targets = []
+            if layer["kind"] == "cat":
+                # Only the input the clicked position comes from has a table.
+                targets = [(t, values[n]) for t, n in
+                           [("ex-dx", inputs[name][0])] +
+                           [("ex-dcat%d" % k, n) for k, n in enumerate(inputs[name]) if k]
+                           if 'id="%s"' % t in dom]
             for table, tensor in targets:
                 share = torch.autograd.grad(y[tuple(at)], tensor, retain_graph=True)[0] * dy
                 got = rows(dom, table)
@@ -150,6 +220,17 @@ def check(model, source, workdir, chromium, failures):
             if layer["kind"] in ("conv2d",) and mod.bias is not None:
                 expect(where + " full bias gradient", number(dom, "ex-db-calc"),
                        bias_grads[name][at[1]].item())
+            if layer["kind"] == "batch_norm2d":
+                expect(where + " full gamma gradient", number(dom, "ex-dgamma-calc"),
+                       mod.weight.grad[at[1]].item())
+                expect(where + " full beta gradient", number(dom, "ex-dbeta-calc"),
+                       mod.bias.grad[at[1]].item())
+            if 'id="ex-dxfull-calc"' in result:
+                expect(where + " full input gradient", number(dom, "ex-dxfull-calc"),
+                       grads[inputs[name][0]][tuple(at)].item())
+            elif layer["kind"] in ("batch_norm2d", "softmax", "log_softmax", "sigmoid",
+                                   "tanh", "elu", "gelu"):
+                failures.append("%s: no full input gradient" % where)
     return checked, len(layers)
 
 
