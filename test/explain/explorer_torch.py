@@ -34,7 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tcnn_torch import TorchModel, finish, model_source, run_tcnn
+from tcnn_torch import POINTWISE_LOSSES, TorchModel, finish, model_source, run_tcnn
 from test_models import config, example
 
 torch.set_num_threads(1)
@@ -51,7 +51,13 @@ MODELS = [(example("tinycnn"), "tinycnn.tcnn"),
           (config("mul_gate_and_square"), None),
           (config("cat_channels"), None),
           (config("dropout"), None),
-          (config("zero_pad"), None)]
+          (config("zero_pad"), None),
+          # The other losses and their options, on small models.
+          (config("l1_loss_sum"), None),
+          (config("smooth_l1_loss_beta"), None),
+          (config("bce_with_logits_sum"), None),
+          (config("nll_loss_sum"), None),
+          (config("cross_entropy_sum_full_smoothing"), None)]
 NUM = r"(-?\d+\.\d+)"
 
 
@@ -90,10 +96,10 @@ def torch_side(model, dump):
     for v in values.values():
         v.retain_grad()
     out.retain_grad()
-    if model.loss == "MSELoss":
-        loss = F.mse_loss(out, load(model.y_name))
-    else:
-        loss = F.cross_entropy(out, load(model.y_name).long())
+    target = load(model.y_name)
+    if model.loss not in POINTWISE_LOSSES:
+        target = target.long()
+    loss = getattr(torch.nn, model.loss)(**model.loss_args)(out, target)
     loss.backward(retain_graph=True)
     # Copies: torch 1.13's retain_grad hooks also fire in the
     # autograd.grad calls below and would add to .grad.
