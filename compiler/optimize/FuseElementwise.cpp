@@ -114,15 +114,9 @@ struct TcnnFuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(patterns, controlFusion);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns,
                                                       controlReshape);
+    patterns.add<PadAsFillAndCopy>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(),
                                             std::move(patterns))))
-      return signalPassFailure();
-    // Separately: the fusion patterns replace a generic's unread output
-    // operand by an empty tensor, which would undo the write into the
-    // padded interior.
-    RewritePatternSet pads(&getContext());
-    pads.add<PadAsFillAndCopy>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(pads))))
       signalPassFailure();
   }
 };
